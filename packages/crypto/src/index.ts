@@ -1,0 +1,1 @@
+export { IntegrityError } from './errors.js'

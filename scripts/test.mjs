@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Runs every compiled uvu suite, each file in its own process (suites start real
+// processes, open stores and bind ports, so isolation matters more than speed), and
+// ends with the single line CI reads: `N passed, N failed`.
+// Usage: node scripts/test.mjs [substring ...]   (only files whose path contains one)
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const filters = process.argv.slice(2)
+const perFileTimeoutMs = Number(process.env.SHOAL_TEST_TIMEOUT_MS ?? 15 * 60_000)
+
+function * walk (dir) {
+  let entries
+  try { entries = readdirSync(dir) } catch { return }
+  for (const name of entries) {
+    if (name === 'node_modules') continue
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) yield * walk(path)
+    else if (name.endsWith('.test.js')) yield path
+  }
+}
+
+const roots = []
+for (const group of ['packages', 'apps']) {
+  for (const name of readdirSync(join(root, group))) roots.push(join(root, group, name, 'dist', 'test'))
+}
+roots.push(join(root, 'test', 'dist'))
+
+const files = roots.flatMap(dir => [...walk(dir)])
+  .filter(file => filters.length === 0 || filters.some(f => file.includes(f)))
+  .sort()
+
+function runFile (file) {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
+    let out = ''
+    child.stdout.on('data', d => { out += d; process.stdout.write(d) })
+    child.stderr.on('data', d => { out += d; process.stderr.write(d) })
+    const timer = setTimeout(() => { out += `\n[runner] timed out after ${perFileTimeoutMs} ms\n`; child.kill('SIGKILL') }, perFileTimeoutMs)
+    child.on('close', code => {
+      clearTimeout(timer)
+      const total = [...out.matchAll(/Total:\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0)
+      const passed = [...out.matchAll(/Passed:\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0)
+      const skipped = [...out.matchAll(/Skipped:\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0)
+      let failed = total - passed - skipped
+      // A file that crashed or exited non-zero without reporting a failure still failed.
+      if (code !== 0 && failed === 0) failed = 1
+      resolve({ file, passed, failed, skipped, code })
+    })
+  })
+}
+
+let passed = 0; let failed = 0; let skipped = 0
+const failures = []
+for (const file of files) {
+  console.log(`\n# ${relative(root, file)}`)
+  const r = await runFile(file)
+  passed += r.passed; failed += r.failed; skipped += r.skipped
+  if (r.failed > 0) failures.push(relative(root, file))
+}
+if (files.length === 0) { console.log('no test files found'); failed = 1 }
+if (failures.length > 0) console.log(`\nfailing files:\n  ${failures.join('\n  ')}`)
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exitCode = failed > 0 ? 1 : 0
