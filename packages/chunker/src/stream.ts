@@ -1,0 +1,60 @@
+import type { ChunkWithData } from './index.js'
+import type { ResolvedOptions } from './options.js'
+import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
+
+/**
+ * Chunks of a byte stream. Reads are appended to a window in wasm memory; when it is full
+ * (or the stream ends) every decidable chunk is cut and copied out, and the undecided tail
+ * (less than maxSize bytes) moves to the window's start. Cuts only ever see maxSize bytes
+ * ahead or the true end of input, so they do not depend on how the stream was split.
+ */
+export async function * chunkStream (source: AsyncIterable<Uint8Array>, options: ResolvedOptions): AsyncGenerator<ChunkWithData, void, undefined> {
+  const cutter = acquireCutter(options, windowSize(options.maxSize))
+  const capacity = cutter.capacity
+  let filled = 0 // bytes in the window
+  let offset = 0 // stream offset of the window's first byte
+
+  // Cuts the window, yields its chunks and keeps the undecided tail.
+  async function * drain (eof: boolean): AsyncGenerator<ChunkWithData, void, undefined> {
+    let cutTo = 0
+    let count: number
+    do {
+      count = cutter.cut(cutTo, filled, eof)
+      for (let record = 0; record < count; record++) {
+        const length = cutter.length(record)
+        const hash = cutter.hash(record)
+        const start = cutter.window + cutTo
+        // A copy with its own ArrayBuffer: the consumer may keep, mutate or transfer it.
+        const data = cutter.memory.slice(start, start + length)
+        cutTo += length
+        yield { offset: offset + cutTo - length, length, hash, data }
+      }
+    } while (Cutter.full(count) && cutTo < filled)
+    cutter.memory.copyWithin(cutter.window, cutter.window + cutTo, cutter.window + filled)
+    filled -= cutTo
+    offset += cutTo
+  }
+
+  try {
+    for await (const read of source) {
+      if (!(read instanceof Uint8Array)) throw new TypeError(`chunker source must yield Uint8Array, got ${describe(read)}`)
+      let taken = 0
+      while (taken < read.byteLength) {
+        const n = Math.min(capacity - filled, read.byteLength - taken)
+        cutter.memory.set(n === read.byteLength ? read : read.subarray(taken, taken + n), cutter.window + filled)
+        filled += n
+        taken += n
+        if (filled === capacity) yield * drain(false)
+      }
+    }
+    if (filled > 0) yield * drain(true)
+  } finally {
+    releaseCutter(cutter)
+  }
+}
+
+function describe (value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'object') return value.constructor?.name ?? 'object'
+  return typeof value
+}
