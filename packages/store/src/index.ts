@@ -1,1 +1,52 @@
-export {}
+import { VaultStore } from './store.js'
+import type { CID } from 'multiformats/cid'
+
+export { IntegrityError, NoSpaceError, StoreLockedError, ChunkTooLargeError, StoreClosedError, UnsupportedCidError } from './errors.js'
+export { MAX_CHUNK_SIZE } from './address.js'
+
+export interface StoreInit {
+  /** data dir; created if missing */
+  dir: string
+  /** bytes offered: the sum of stored blob sizes never exceeds it */
+  space: number
+}
+
+export interface StoreStats {
+  /** chunks held */
+  chunks: number
+  /** bytes held: the sum of blob file sizes on disk */
+  bytes: number
+  /** bytes offered */
+  space: number
+}
+
+/**
+ * A vault's chunk store: encrypted chunks as files on disk, indexed and accounted in a
+ * level database. Chunks are addressed by CIDv1 raw sha2-256 of their bytes.
+ */
+export interface Store {
+  /** Opens the index, takes the data dir's lock and recovers from any crash. */
+  start (): Promise<void>
+  /** Waits for operations in flight, records a clean stop, releases the lock. */
+  stop (): Promise<void>
+  /**
+   * Stores a chunk durably; true if newly stored, false if already held. Resolves only
+   * once the chunk would survive a crash or power cut.
+   * @throws UnsupportedCidError, ChunkTooLargeError, IntegrityError, NoSpaceError
+   */
+  put (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<boolean>
+  /**
+   * The chunk's bytes, verified against its CID, or null when not held.
+   * @throws IntegrityError when the stored blob is corrupt (it is then quarantined)
+   */
+  get (cid: CID, options?: { signal?: AbortSignal }): Promise<Uint8Array | null>
+  has (cid: CID): Promise<boolean>
+  /** true if the chunk was held and is now gone */
+  delete (cid: CID): Promise<boolean>
+  list (): AsyncIterable<CID>
+  stats (): Promise<StoreStats>
+}
+
+export function createStore (init: StoreInit): Store {
+  return new VaultStore(init)
+}

@@ -1,0 +1,261 @@
+import { mkdir, open, rename } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import debug from 'debug'
+import { CID } from 'multiformats/cid'
+import { assertHashMatches, chunkDigest, hashMatches, MAX_CHUNK_SIZE, requireChunkDigest } from './address.js'
+import { ChunkIndex } from './chunk-index.js'
+import { DurableDirs, isNotFound, syncDir, unlinkIfPresent, writeFileSynced } from './durable-fs.js'
+import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } from './errors.js'
+import { KeyedLock } from './keyed-lock.js'
+import { Layout } from './layout.js'
+import { recover } from './recover.js'
+import type { Store, StoreInit, StoreStats } from './index.js'
+
+const log = debug('shoal:store')
+
+export interface VaultStoreOptions extends StoreInit {
+  /**
+   * fsync every index batch. Off by default: an acknowledged put is already durable as a
+   * synced blob under its real name, and an unclean start rebuilds lost index entries
+   * from the blobs (see README). The benchmark turns it on to measure what it would cost.
+   */
+  syncIndex?: boolean
+}
+
+type State = 'stopped' | 'starting' | 'started' | 'stopping'
+
+export class VaultStore implements Store {
+  private readonly layout: Layout
+  private readonly space: number
+  private readonly syncIndex: boolean
+  private readonly locks = new KeyedLock()
+  private readonly dirs = new DurableDirs()
+  private readonly inflight = new Set<Promise<unknown>>()
+  private index: ChunkIndex | null = null
+  private state: State = 'stopped'
+  private transition: Promise<void> | null = null
+  /** bytes promised to puts that are still writing; counted against space */
+  private reserved = 0
+  private tmpSeq = 0
+
+  constructor (init: VaultStoreOptions) {
+    if (typeof init.dir !== 'string' || init.dir === '') throw new TypeError('store dir must be a non-empty path')
+    if (!Number.isSafeInteger(init.space) || init.space < 0) throw new RangeError(`store space must be a whole number of bytes ≥ 0, got ${init.space}`)
+    this.layout = new Layout(resolve(init.dir))
+    this.space = init.space
+    this.syncIndex = init.syncIndex ?? false
+  }
+
+  async start (): Promise<void> {
+    while (this.transition != null) await this.transition.catch(() => {})
+    if (this.state === 'started') return
+    this.state = 'starting'
+    this.transition = this.openStore().finally(() => { this.transition = null })
+    await this.transition
+  }
+
+  private async openStore (): Promise<void> {
+    const { layout } = this
+    try {
+      await mkdir(layout.dir, { recursive: true })
+      // The lock comes first: nothing below may touch a dir another store has open.
+      const index = await ChunkIndex.open(layout.index, { dir: layout.dir, syncWrites: this.syncIndex })
+      try {
+        const { clean } = await index.readState()
+        await syncDir(dirname(layout.dir))
+        for (const dir of [layout.blobs, layout.tmp, layout.quarantine]) await this.dirs.ensure(dir)
+        await recover(layout, index, { full: !clean })
+        await index.markOpen()
+        log('started %s: %d chunks, %d of %d bytes%s', layout.dir, index.ledger.chunks, index.ledger.bytes, this.space, clean ? '' : ' (reconciled after unclean stop)')
+      } catch (err) {
+        await index.close()
+        throw err
+      }
+      this.index = index
+      this.state = 'started'
+    } catch (err) {
+      this.state = 'stopped'
+      this.dirs.clear()
+      throw err
+    }
+  }
+
+  async stop (): Promise<void> {
+    while (this.transition != null) await this.transition.catch(() => {})
+    if (this.state !== 'started' || this.index == null) return
+    this.state = 'stopping'
+    const index = this.index
+    this.transition = (async () => {
+      try {
+        while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+        await index.drain()
+        // Any failed write means the index may disagree with the disk: leave the marker
+        // unset so the next start reconciles.
+        if (!index.failed) await index.markClean()
+      } finally {
+        await index.close()
+        this.index = null
+        this.dirs.clear()
+        this.state = 'stopped'
+        log('stopped %s', this.layout.dir)
+      }
+    })().finally(() => { this.transition = null })
+    await this.transition
+  }
+
+  async put (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<boolean> {
+    const digest = requireChunkDigest(cid)
+    if (bytes.byteLength > MAX_CHUNK_SIZE) throw new ChunkTooLargeError(bytes.byteLength, MAX_CHUNK_SIZE)
+    return await this.track(async index => {
+      options?.signal?.throwIfAborted()
+      assertHashMatches(cid, bytes, digest)
+      return await this.locks.run(cid.toString(), async () => {
+        if (await index.has(cid.bytes)) return false
+        options?.signal?.throwIfAborted()
+        this.reserve(bytes.byteLength)
+        let reserved = bytes.byteLength
+        try {
+          await this.writeBlob(cid, digest, bytes, options?.signal)
+          // The blob is durable under its real name: that is the acknowledgement point.
+          // From here the put completes even if aborted, or disk and index would differ.
+          this.reserved -= reserved
+          reserved = 0
+          await index.commit(
+            [{ type: 'put', key: cid.bytes, entry: { size: bytes.byteLength, storedAt: Date.now() } }],
+            { chunks: 1, bytes: bytes.byteLength })
+          return true
+        } finally {
+          this.reserved -= reserved
+        }
+      })
+    })
+  }
+
+  /** temp file → data fsync → rename into its shard → fsync the shard directory */
+  private async writeBlob (cid: CID, digest: Uint8Array, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    const blob = this.layout.blob(cid, digest)
+    const tmp = join(this.layout.tmp, `${process.pid}.${++this.tmpSeq}`)
+    try {
+      await writeFileSynced(tmp, bytes)
+      await this.dirs.ensure(blob.outer)
+      await this.dirs.ensure(blob.shard)
+      signal?.throwIfAborted()
+      await rename(tmp, blob.file)
+    } catch (err) {
+      await unlinkIfPresent(tmp).catch(() => {})
+      throw err
+    }
+    try {
+      await syncDir(blob.shard)
+    } catch (err) {
+      // Not durable, so not acknowledged: take it back rather than leave an uncounted blob.
+      await unlinkIfPresent(blob.file).catch(() => { if (this.index != null) this.index.failed = true })
+      throw err
+    }
+  }
+
+  private reserve (size: number): void {
+    const free = Math.max(0, this.space - this.index!.ledger.bytes - this.reserved)
+    if (size > free) throw new NoSpaceError(size, free)
+    this.reserved += size
+  }
+
+  async get (cid: CID, options?: { signal?: AbortSignal }): Promise<Uint8Array | null> {
+    return await this.track(async index => {
+      const digest = chunkDigest(cid)
+      if (digest == null) return null
+      const { file } = this.layout.blob(cid, digest)
+      const first = await readVerified(file, digest, options?.signal)
+      if (first instanceof Uint8Array) return first
+      // Missing or bad: settle it under the CID's lock, so a put or delete in flight
+      // finishes first and we judge what is really there.
+      return await this.locks.run(cid.toString(), async () => {
+        const again = await readVerified(file, digest)
+        if (again instanceof Uint8Array) return again
+        const entry = await index.get(cid.bytes)
+        if (again === 'missing') {
+          // Indexed but gone from disk (removed behind our back): stop counting it.
+          if (entry != null) await index.commit([{ type: 'del', key: cid.bytes }], { chunks: -1, bytes: -entry.size })
+          return null
+        }
+        const to = this.layout.quarantined(cid)
+        await rename(file, to)
+        await syncDir(dirname(file))
+        if (entry != null) await index.commit([{ type: 'del', key: cid.bytes }], { chunks: -1, bytes: -entry.size })
+        log('quarantined corrupt blob %s to %s', cid, to)
+        throw new IntegrityError(`stored blob for ${cid.toString()} is corrupt; moved to quarantine`)
+      })
+    })
+  }
+
+  async has (cid: CID): Promise<boolean> {
+    return await this.track(async index => chunkDigest(cid) != null && await index.has(cid.bytes))
+  }
+
+  async delete (cid: CID): Promise<boolean> {
+    return await this.track(async index => {
+      const digest = chunkDigest(cid)
+      if (digest == null) return false
+      return await this.locks.run(cid.toString(), async () => {
+        const entry = await index.get(cid.bytes)
+        if (entry == null) return false
+        const { file, shard } = this.layout.blob(cid, digest)
+        // Blob first, durably: a crash after this leaves only a stale entry, which the
+        // reconcile drops; the other order could resurrect a deleted chunk.
+        if (await unlinkIfPresent(file)) await syncDir(shard)
+        await index.commit([{ type: 'del', key: cid.bytes }], { chunks: -1, bytes: -entry.size })
+        return true
+      })
+    })
+  }
+
+  async * list (): AsyncGenerator<CID> {
+    const index = this.requireOpen()
+    try {
+      for await (const key of index.keys()) yield CID.decode(key)
+    } catch (err: any) {
+      if (this.state !== 'started') throw new StoreClosedError()
+      throw err
+    }
+  }
+
+  async stats (): Promise<StoreStats> {
+    const { chunks, bytes } = this.requireOpen().ledger
+    return { chunks, bytes, space: this.space }
+  }
+
+  private requireOpen (): ChunkIndex {
+    if (this.state !== 'started' || this.index == null) throw new StoreClosedError()
+    return this.index
+  }
+
+  /** Runs an operation against the open index; stop() waits for every one of them. */
+  private async track<T> (operation: (index: ChunkIndex) => Promise<T>): Promise<T> {
+    const running = operation(this.requireOpen())
+    this.inflight.add(running)
+    try {
+      return await running
+    } finally {
+      this.inflight.delete(running)
+    }
+  }
+}
+
+/** The blob's bytes if they hash to the digest; otherwise whether it is missing or corrupt. */
+async function readVerified (file: string, digest: Uint8Array, signal?: AbortSignal): Promise<Uint8Array | 'missing' | 'corrupt'> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+  } catch (err) {
+    if (isNotFound(err)) return 'missing'
+    throw err
+  }
+  try {
+    // A file bigger than any chunk is corrupt whatever it holds; do not buffer it.
+    if ((await handle.stat()).size > MAX_CHUNK_SIZE) return 'corrupt'
+    const bytes = await handle.readFile({ signal })
+    return hashMatches(bytes, digest) ? bytes : 'corrupt'
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,133 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { CID } from 'multiformats/cid'
+import type { Store } from '../../src/index.js'
+import { cidOf, randomChunk, rejects } from '../helpers.js'
+
+export interface StoreFixture { store: Store, cleanup: () => Promise<void> }
+
+/**
+ * The Store contract, runnable against any implementation: create a started store with
+ * at least 16 MiB of space; cleanup stops it and removes what it made.
+ */
+export function storeCompliance (name: string, setup: () => Promise<StoreFixture>): void {
+  const test = suite<{ fixture?: StoreFixture }>(`${name}: Store contract`, {})
+  test.before.each(async context => { context.fixture = await setup() })
+  test.after.each(async context => { await context.fixture?.cleanup() })
+  const storeOf = (context: { fixture?: StoreFixture }): Store => context.fixture!.store
+
+  test('put stores a new chunk and get returns exactly its bytes', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(70_001)
+    assert.is(await store.put(chunk.cid, chunk.bytes), true)
+    const back = await store.get(chunk.cid)
+    assert.ok(back != null)
+    assert.equal(Buffer.from(back), Buffer.from(chunk.bytes))
+    assert.is(await store.has(chunk.cid), true)
+  })
+
+  test('an absent chunk: get is null, has is false, delete is false', async context => {
+    const store = storeOf(context)
+    const { cid } = randomChunk(10)
+    assert.is(await store.get(cid), null)
+    assert.is(await store.has(cid), false)
+    assert.is(await store.delete(cid), false)
+  })
+
+  test('re-putting a held chunk returns false and changes nothing', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(4096)
+    assert.is(await store.put(chunk.cid, chunk.bytes), true)
+    const before = await store.stats()
+    assert.is(await store.put(chunk.cid, chunk.bytes), false)
+    assert.equal(await store.stats(), before)
+    assert.equal(Buffer.from((await store.get(chunk.cid))!), Buffer.from(chunk.bytes))
+  })
+
+  test('concurrent puts of one chunk store it once', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(300_000)
+    const results = await Promise.all(Array.from({ length: 8 }, async () => await store.put(chunk.cid, chunk.bytes)))
+    assert.is(results.filter(Boolean).length, 1)
+    const stats = await store.stats()
+    assert.is(stats.chunks, 1)
+    assert.is(stats.bytes, chunk.bytes.byteLength)
+  })
+
+  test('delete removes a held chunk once', async context => {
+    const store = storeOf(context)
+    const kept = randomChunk(1000)
+    const gone = randomChunk(2000)
+    await store.put(kept.cid, kept.bytes)
+    await store.put(gone.cid, gone.bytes)
+    assert.is(await store.delete(gone.cid), true)
+    assert.is(await store.get(gone.cid), null)
+    assert.is(await store.has(gone.cid), false)
+    assert.is(await store.delete(gone.cid), false)
+    const { chunks, bytes } = await store.stats()
+    assert.equal({ chunks, bytes }, { chunks: 1, bytes: 1000 })
+    assert.equal(Buffer.from((await store.get(kept.cid))!), Buffer.from(kept.bytes))
+  })
+
+  test('a deleted chunk can be put again', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(5000)
+    await store.put(chunk.cid, chunk.bytes)
+    await store.delete(chunk.cid)
+    assert.is(await store.put(chunk.cid, chunk.bytes), true)
+    assert.equal(Buffer.from((await store.get(chunk.cid))!), Buffer.from(chunk.bytes))
+  })
+
+  test('list yields every held chunk exactly once', async context => {
+    const store = storeOf(context)
+    const chunks = Array.from({ length: 25 }, (_, i) => randomChunk(1 + i * 97))
+    for (const { cid, bytes } of chunks) await store.put(cid, bytes)
+    await store.delete(chunks[3].cid)
+    const listed: CID[] = []
+    for await (const cid of store.list()) listed.push(cid)
+    const want = chunks.filter((_, i) => i !== 3).map(c => c.cid.toString()).sort()
+    assert.equal(listed.map(c => c.toString()).sort(), want)
+  })
+
+  test('stats count chunks and bytes exactly', async context => {
+    const store = storeOf(context)
+    const empty = await store.stats()
+    assert.is(empty.chunks, 0)
+    assert.is(empty.bytes, 0)
+    const sizes = [0, 1, 1000, 65_536, 1_048_576]
+    for (const size of sizes) { const c = randomChunk(size); await store.put(c.cid, c.bytes) }
+    const stats = await store.stats()
+    assert.is(stats.chunks, sizes.length)
+    assert.is(stats.bytes, sizes.reduce((a, b) => a + b, 0))
+    assert.is(stats.space, empty.space)
+  })
+
+  test('an empty chunk is a chunk like any other', async context => {
+    const store = storeOf(context)
+    const bytes = new Uint8Array(0)
+    const cid = cidOf(bytes)
+    assert.is(await store.put(cid, bytes), true)
+    assert.is((await store.get(cid))?.byteLength, 0)
+  })
+
+  test('a put aborted before it starts stores nothing', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(1000)
+    const err = await rejects(store.put(chunk.cid, chunk.bytes, { signal: AbortSignal.abort() }))
+    assert.is(err.name, 'AbortError')
+    assert.is(await store.has(chunk.cid), false)
+    assert.is((await store.stats()).chunks, 0)
+  })
+
+  test('the bytes passed to put are verified against the CID', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(1000)
+    const other = randomChunk(1000)
+    const err = await rejects(store.put(chunk.cid, other.bytes))
+    assert.is(err.name, 'IntegrityError')
+    assert.is(err.code, 'ERR_INTEGRITY')
+    assert.is(await store.has(chunk.cid), false)
+  })
+
+  test.run()
+}
