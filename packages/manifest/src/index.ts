@@ -1,1 +1,21 @@
-export {}
+/**
+ * @shoal/manifest — chunk addresses, data maps (manifests) and capability URIs.
+ * See README.md for the record formats.
+ */
+export { chunkCid, parseChunkCid } from './cid.js'
+export { encodeManifest, decodeManifest } from './codec.js'
+export { sealManifest, openManifest } from './seal.js'
+export { formatCapability, parseCapability } from './capability.js'
+export {
+  InvalidCapabilityError, InvalidCidError, InvalidManifestError, UnsupportedManifestVersionError
+} from './errors.js'
+export {
+  MAX_INLINE_MANIFEST_BYTES, MAX_MANIFEST_BYTES, MAX_INDIRECT_DEPTH, MAX_CHUNKS_PER_MANIFEST,
+  MAX_ENTRIES_PER_DIRECTORY, MAX_NAME_BYTES, MAX_CHUNK_REF_BYTES, MAX_REPLICAS, MAX_ERASURE_SHARDS
+} from './limits.js'
+export { MANIFEST_VERSION, COMPRESSIONS } from './types.js'
+export type {
+  Capability, ChunkRef, Compression, DirectoryEntry, DirectoryManifest, FileManifest,
+  IndirectManifest, Manifest, Redundancy
+} from './types.js'
+export type { CID } from 'multiformats/cid'

@@ -1,0 +1,225 @@
+// Turns a decoded CBOR value into a Manifest, checking every field. Both directions
+// use it: decodeManifest on what it read, encodeManifest on what it is about to write,
+// so nothing is ever written that a reader would refuse.
+//
+// Unknown fields are ignored (and not carried into the result): a later writer may
+// add optional fields, such as holder hints, without a version bump. A change that a
+// reader must understand to read correctly bumps MANIFEST_VERSION instead.
+import { Buffer } from 'node:buffer'
+import type { CID } from 'multiformats/cid'
+import { decodeChunkCid } from './cid.js'
+import { InvalidCidError, InvalidManifestError, UnsupportedManifestVersionError } from './errors.js'
+import {
+  MAX_CHUNK_REF_BYTES, MAX_CHUNKS_PER_MANIFEST, MAX_ENTRIES_PER_DIRECTORY, MAX_ERASURE_SHARDS,
+  MAX_MANIFEST_BYTES, MAX_NAME_BYTES, MAX_REPLICAS
+} from './limits.js'
+import { COMPRESSIONS, MANIFEST_VERSION } from './types.js'
+import type {
+  Capability, ChunkRef, Compression, DirectoryEntry, DirectoryManifest, FileManifest,
+  IndirectManifest, Manifest, Redundancy
+} from './types.js'
+
+type Fields = Record<string, unknown>
+
+const KEY_BYTES = 32
+const MAX_MODE = 0o7777
+
+function fail (field: string, reason: string): never {
+  throw new InvalidManifestError(field, reason)
+}
+
+function describe (value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof Uint8Array) return `${value.length} bytes`
+  if (typeof value === 'object') return 'a map'
+  if (typeof value === 'string') return value.length > 40 ? 'a long string' : JSON.stringify(value)
+  return typeof value === 'number' ? String(value) : typeof value
+}
+
+function isFields (value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+}
+
+function fields (value: unknown, field: string): Fields {
+  if (!isFields(value)) fail(field, `expected a map, got ${describe(value)}`)
+  return value
+}
+
+/** Own properties only: a decoded `__proto__` or `constructor` key is just data. */
+function get (record: Fields, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined
+}
+
+function uint (value: unknown, field: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) fail(field, 'missing')
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(field, `expected an integer, got ${describe(value)}`)
+  if (value < min || value > max) fail(field, `${value} is outside ${min}..${max}`)
+  return value
+}
+
+function text (value: unknown, field: string): string {
+  if (value === undefined) fail(field, 'missing')
+  if (typeof value !== 'string') fail(field, `expected a string, got ${describe(value)}`)
+  return value
+}
+
+function oneOf<T extends string> (value: unknown, field: string, allowed: readonly T[], what: string): T {
+  const s = text(value, field)
+  if (!(allowed as readonly string[]).includes(s)) fail(field, `unknown ${what} ${describe(s)} (expected ${allowed.join(', ')})`)
+  return s as T
+}
+
+function key (value: unknown, field: string): Uint8Array {
+  if (value === undefined) fail(field, 'missing')
+  if (!(value instanceof Uint8Array)) fail(field, `expected ${KEY_BYTES} bytes, got ${describe(value)}`)
+  if (value.length !== KEY_BYTES) fail(field, `key is ${value.length} bytes, expected ${KEY_BYTES}`)
+  return Uint8Array.from(value)
+}
+
+function cid (value: unknown, field: string): CID {
+  if (value === undefined) fail(field, 'missing')
+  if (!(value instanceof Uint8Array)) fail(field, `expected CID bytes, got ${describe(value)}`)
+  try {
+    return decodeChunkCid(value)
+  } catch (err) {
+    if (err instanceof InvalidCidError) fail(field, err.reason)
+    throw err
+  }
+}
+
+function list (value: unknown, field: string, max: number): unknown[] {
+  if (value === undefined) fail(field, 'missing')
+  if (!Array.isArray(value)) fail(field, `expected an array, got ${describe(value)}`)
+  if (value.length > max) fail(field, `${value.length} items, more than the limit of ${max}`)
+  return value
+}
+
+const utf8 = new TextEncoder()
+const LONE_SURROGATE = /\p{Surrogate}/u
+
+/** A name must be usable as one POSIX path component; returns its UTF-8 bytes. */
+function nameBytes (value: unknown, field: string): Uint8Array {
+  const name = text(value, field)
+  if (name.length === 0) fail(field, 'must not be empty')
+  if (name === '.' || name === '..') fail(field, `must not be ${describe(name)}`)
+  if (name.includes('/')) fail(field, `${describe(name)} must not contain '/'`)
+  if (name.includes('\0')) fail(field, 'must not contain NUL')
+  if (LONE_SURROGATE.test(name)) fail(field, 'is not well-formed Unicode (lone surrogate)')
+  const bytes = utf8.encode(name)
+  if (bytes.length > MAX_NAME_BYTES) fail(field, `is ${bytes.length} bytes of UTF-8, more than ${MAX_NAME_BYTES}`)
+  return bytes
+}
+
+function optional<T> (record: Fields, name: string, read: (value: unknown, field: string) => T): T | undefined {
+  const value = get(record, name)
+  return value === undefined ? undefined : read(value, name)
+}
+
+/** Common metadata of files and directories, present only when set. */
+function metadata (record: Fields): { name?: string, mode?: number, mtime?: number } {
+  const out: { name?: string, mode?: number, mtime?: number } = {}
+  const name = optional(record, 'name', (v, f) => { nameBytes(v, f); return v as string })
+  const mode = optional(record, 'mode', (v, f) => uint(v, f, 0, MAX_MODE))
+  // may be negative: files older than 1970 exist, and fs.stat reports them so
+  const mtime = optional(record, 'mtime', (v, f) => uint(v, f, Number.MIN_SAFE_INTEGER))
+  if (name !== undefined) out.name = name
+  if (mode !== undefined) out.mode = mode
+  if (mtime !== undefined) out.mtime = mtime
+  return out
+}
+
+function chunkRef (value: unknown, field: string): ChunkRef {
+  const record = fields(value, field)
+  return {
+    cid: cid(get(record, 'cid'), `${field}.cid`),
+    key: key(get(record, 'key'), `${field}.key`),
+    // an empty chunk has no reason to exist (an empty file has no chunks)
+    size: uint(get(record, 'size'), `${field}.size`, 1, MAX_CHUNK_REF_BYTES),
+    stored: uint(get(record, 'stored'), `${field}.stored`, 1, MAX_CHUNK_REF_BYTES),
+    compression: oneOf<Compression>(get(record, 'compression'), `${field}.compression`, COMPRESSIONS, 'compression')
+  }
+}
+
+/** The chunk list and its size, which must equal the sum of the chunk sizes. */
+function chunkList (record: Fields, minSize: number, maxSize: number): { size: number, chunks: ChunkRef[] } {
+  const size = uint(get(record, 'size'), 'size', minSize, maxSize)
+  const chunks = list(get(record, 'chunks'), 'chunks', MAX_CHUNKS_PER_MANIFEST).map((c, i) => chunkRef(c, `chunks[${i}]`))
+  // cannot overflow: at most 2^20 chunks of at most 2^24 bytes
+  const sum = chunks.reduce((total, c) => total + c.size, 0)
+  if (sum !== size) fail('size', `${size} does not equal the sum of the chunk sizes (${sum})`)
+  return { size, chunks }
+}
+
+function redundancy (value: unknown): Redundancy {
+  const record = fields(value, 'redundancy')
+  const scheme = oneOf(get(record, 'scheme'), 'redundancy.scheme', ['replicate', 'erasure'] as const, 'redundancy scheme')
+  if (scheme === 'replicate') {
+    return { scheme, replicas: uint(get(record, 'replicas'), 'redundancy.replicas', 1, MAX_REPLICAS) }
+  }
+  const k = uint(get(record, 'k'), 'redundancy.k', 1, MAX_ERASURE_SHARDS - 1)
+  const m = uint(get(record, 'm'), 'redundancy.m', 1, MAX_ERASURE_SHARDS - 1)
+  if (k + m > MAX_ERASURE_SHARDS) fail('redundancy.m', `k + m = ${k + m} shards, more than ${MAX_ERASURE_SHARDS}`)
+  return { scheme, k, m }
+}
+
+function capability (value: unknown, field: string): Capability {
+  const record = fields(value, field)
+  return { cid: cid(get(record, 'cid'), `${field}.cid`), key: key(get(record, 'key'), `${field}.key`) }
+}
+
+function entries (value: unknown): DirectoryEntry[] {
+  let previous: Uint8Array | undefined
+  return list(value, 'entries', MAX_ENTRIES_PER_DIRECTORY).map((item, i) => {
+    const field = `entries[${i}]`
+    const record = fields(item, field)
+    const nameValue = get(record, 'name')
+    const bytes = nameBytes(nameValue, `${field}.name`)
+    // strictly ascending UTF-8 byte order: one encoding per directory, and uniqueness in O(n)
+    if (previous !== undefined) {
+      const order = Buffer.compare(previous, bytes)
+      if (order === 0) fail(`${field}.name`, `duplicate name ${describe(nameValue)}`)
+      if (order > 0) fail(`${field}.name`, `${describe(nameValue)} is out of order (entries are sorted by name, UTF-8 byte order)`)
+    }
+    previous = bytes
+    return {
+      name: nameValue as string,
+      type: oneOf(get(record, 'type'), `${field}.type`, ['file', 'directory'] as const, 'entry type'),
+      size: uint(get(record, 'size'), `${field}.size`, 0),
+      capability: capability(get(record, 'capability'), `${field}.capability`)
+    }
+  })
+}
+
+function file (record: Fields): FileManifest {
+  const { size, chunks } = chunkList(record, 0, Number.MAX_SAFE_INTEGER)
+  return { version: MANIFEST_VERSION, type: 'file', ...metadata(record), size, chunks, redundancy: redundancy(get(record, 'redundancy')) }
+}
+
+function directory (record: Fields): DirectoryManifest {
+  return { version: MANIFEST_VERSION, type: 'directory', ...metadata(record), entries: entries(get(record, 'entries')) }
+}
+
+function indirect (record: Fields): IndirectManifest {
+  // the content is itself a manifest, so decodeManifest's input limit applies to it
+  const { size, chunks } = chunkList(record, 1, MAX_MANIFEST_BYTES)
+  return { version: MANIFEST_VERSION, type: 'indirect', size, chunks }
+}
+
+export function parseManifest (value: unknown): Manifest {
+  const record = fields(value, 'manifest')
+  // version first: a newer writer may have changed everything else
+  const version = uint(get(record, 'version'), 'version', 0)
+  if (version !== MANIFEST_VERSION) throw new UnsupportedManifestVersionError(version, MANIFEST_VERSION)
+  const type = oneOf(get(record, 'type'), 'type', ['file', 'directory', 'indirect'] as const, 'manifest type')
+  switch (type) {
+    case 'file': return file(record)
+    case 'directory': return directory(record)
+    case 'indirect': return indirect(record)
+  }
+}
+
+/** UTF-8 byte order, the order entries are encoded in. */
+export function compareNames (a: string, b: string): number {
+  return Buffer.compare(utf8.encode(a), utf8.encode(b))
+}
