@@ -1,1 +1,17 @@
-export { IntegrityError } from './errors.js'
+// @shoal/crypto: convergent chunk encryption, hashing and keys (DESIGN.md §2.3, §2.6).
+export { KEY_BYTES, TAG_BYTES, DIGEST_BYTES } from './constants.js'
+export { IntegrityError, InvalidConvergenceSecretError } from './errors.js'
+export { sha256 } from './hash.js'
+export { convergentKey, convergentKeyFromDigest } from './convergent.js'
+export { nodeCipher, nobleCipher, type ChunkCipher } from './chunk-cipher.js'
+export { xchachaSeal, xchachaOpen } from './xchacha.js'
+export { randomKey, wipe } from './keys.js'
+export {
+  SHARED_CONVERGENCE_SECRET,
+  SHARED_CONVERGENCE_DOMAIN,
+  CONVERGENCE_SECRET_FILE,
+  generateConvergenceSecret,
+  loadOrCreateConvergenceSecret,
+  resolveConvergenceSecret,
+  type ConvergenceMode
+} from './convergence-secret.js'
