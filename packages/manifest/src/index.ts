@@ -5,6 +5,7 @@
 export { chunkCid, parseChunkCid } from './cid.js'
 export { encodeManifest, decodeManifest } from './codec.js'
 export { sealManifest, openManifest } from './seal.js'
+export type { SealOptions } from './seal.js'
 export { formatCapability, parseCapability } from './capability.js'
 export {
   InvalidCapabilityError, InvalidCidError, InvalidManifestError, UnsupportedManifestVersionError

@@ -1,6 +1,6 @@
 // Sealed manifest = nonce (24) ‖ XChaCha20-Poly1305 ciphertext ‖ tag (16), under a
-// random 32-byte key. The nonce is random too, so a caller may seal many manifests
-// under one key (e.g. a directory rewritten in place) without ever repeating one.
+// random 32-byte key. The nonce is random too (by default), so a caller may seal many
+// manifests under one key (e.g. a directory rewritten in place) without repeating one.
 import { randomBytes } from 'node:crypto'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { IntegrityError } from '@shoal/crypto'
@@ -30,14 +30,27 @@ function checkKey (key: unknown): asserts key is Uint8Array {
   }
 }
 
-export function sealManifest (manifest: Manifest, key: Uint8Array = random(KEY_BYTES)): { key: Uint8Array, sealed: Uint8Array } {
+export interface SealOptions {
+  /**
+   * 24-byte nonce instead of a random one, for callers that seal deterministically
+   * (a synthetic IV derived from key and plaintext, so equal manifests give equal
+   * chunks). A nonce must never be used twice under one key for different
+   * plaintexts: that reveals both and allows forgery. Leave it out unless you derive it so.
+   */
+  nonce?: Uint8Array
+}
+
+export function sealManifest (manifest: Manifest, key: Uint8Array = random(KEY_BYTES), options: SealOptions = {}): { key: Uint8Array, sealed: Uint8Array } {
   checkKey(key)
+  if (options.nonce !== undefined && (!(options.nonce instanceof Uint8Array) || options.nonce.length !== NONCE_BYTES)) {
+    throw new TypeError(`nonce must be a ${NONCE_BYTES}-byte Uint8Array`)
+  }
   const plaintext = encodeManifest(manifest)
   try {
     if (plaintext.length > MAX_INLINE_MANIFEST_BYTES) {
       throw new InvalidManifestError('manifest', `encodes to ${plaintext.length} bytes, more than MAX_INLINE_MANIFEST_BYTES (${MAX_INLINE_MANIFEST_BYTES}); store it as content behind an indirect manifest`)
     }
-    const nonce = random(NONCE_BYTES)
+    const nonce = options.nonce ?? random(NONCE_BYTES)
     const sealed = new Uint8Array(NONCE_BYTES + plaintext.length + TAG_BYTES)
     sealed.set(nonce)
     sealed.set(xchacha20poly1305(key, nonce, AAD).encrypt(plaintext), NONCE_BYTES)
