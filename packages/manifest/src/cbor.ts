@@ -4,8 +4,9 @@
 // definite lengths, map keys in bytewise order), so equal manifests give equal bytes.
 // Reading: strict where ambiguity could hide data (minimal integers, no duplicate
 // keys, no indefinite lengths, no tags, no undefined/NaN/Infinity, no integers outside
-// the safe range, text map keys only) but not about key order, so a future writer
+// the safe range, text map keys only, text must be valid UTF-8) but not about key order, so a future writer
 // that adds fields does not have to match our sorter to be read.
+import { isUtf8 } from 'node:buffer'
 import { decode, encode, rfc8949EncodeOptions, Tokenizer, Type } from 'cborg'
 import type { DecodeOptions } from 'cborg'
 import { MAX_CBOR_DEPTH } from './limits.js'
@@ -24,7 +25,8 @@ export function decodeCbor (bytes: Uint8Array): unknown {
     allowNaN: false,
     allowInfinity: false,
     allowBigInt: false,
-    useMaps: false
+    useMaps: false,
+    retainStringBytes: true // so text can be checked for valid UTF-8
   }
   options.tokenizer = new DepthBoundTokenizer(bytes, options, MAX_CBOR_DEPTH)
   return decode(bytes, options)
@@ -36,7 +38,8 @@ type Token = ReturnType<Tokenizer['next']>
  * cborg decodes recursively and has no depth limit: a few KB of nested one-element
  * arrays would overflow the stack. This tokenizer tracks how many items each open
  * container still expects and refuses to open one more than `maxDepth` deep, before
- * cborg recurses into it.
+ * cborg recurses into it. It also refuses text that is not UTF-8, which cborg would
+ * otherwise decode to U+FFFD, so that two different names could read as one.
  */
 class DepthBoundTokenizer {
   private readonly inner: Tokenizer
@@ -56,6 +59,9 @@ class DepthBoundTokenizer {
     const isArray = Type.equals(token.type, Type.array)
     const isMap = Type.equals(token.type, Type.map)
     if (Type.equals(token.type, Type.tag)) throw new Error('CBOR tags are not allowed')
+    if (Type.equals(token.type, Type.string) && !isUtf8(token.byteValue ?? new Uint8Array(0))) {
+      throw new Error(`text ending at byte ${this.inner.pos()} is not valid UTF-8`)
+    }
     const items = isArray ? token.value as number : isMap ? 2 * (token.value as number) : 0
     if (items > 0) {
       if (this.open.length >= this.maxDepth) throw new Error(`CBOR nested more than ${this.maxDepth} deep`)
