@@ -1,0 +1,4 @@
+import { nobleCipher } from '../src/index.js'
+import { chunkCipherCompliance } from './chunk-cipher-compliance.js'
+
+chunkCipherCompliance(nobleCipher)
