@@ -23,8 +23,8 @@ export function encodeBase32 (bytes: Uint8Array): string {
   return out
 }
 
-/** Why `text` is not canonical base32, or undefined if it is. */
-export function base32Problem (text: string): string | undefined {
+/** The first character of `text` outside the lowercase base32 alphabet, described. */
+export function base32CharacterProblem (text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c >= 128 || INDEX[c] < 0) {
@@ -34,6 +34,13 @@ export function base32Problem (text: string): string | undefined {
         : `character ${shown} at offset ${i} is not base32 (a-z, 2-7)`
     }
   }
+  return undefined
+}
+
+/** Why `text` is not canonical base32, or undefined if it is. */
+export function base32Problem (text: string): string | undefined {
+  const characters = base32CharacterProblem(text)
+  if (characters !== undefined) return characters
   const tailBits = (text.length * 5) % 8
   // 1, 3 and 6 trailing characters can never come from whole bytes
   if (tailBits >= 5) return `length ${text.length} is not a possible base32 length`

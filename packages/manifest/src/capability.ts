@@ -3,7 +3,7 @@
 // server (everything before '#') never carries it. There is exactly one spelling of
 // each capability: lowercase, unpadded, no whitespace, nothing after the key.
 import { CHUNK_CID_CHARS, decodeChunkCid, formatChunkCid, parseChunkCid } from './cid.js'
-import { base32Problem, decodeBase32, encodeBase32 } from './base32.js'
+import { base32CharacterProblem, base32Problem, decodeBase32, encodeBase32 } from './base32.js'
 import { InvalidCapabilityError, InvalidCidError } from './errors.js'
 import type { Capability } from './types.js'
 import { CID } from 'multiformats/cid'
@@ -64,10 +64,12 @@ export function parseCapability (uri: string): Capability {
     throw err
   }
 
-  const problem = base32Problem(keyText)
-  if (problem !== undefined) fail(`key: bad base32: ${problem}`)
+  const characters = base32CharacterProblem(keyText)
+  if (characters !== undefined) fail(`key: bad base32: ${characters}`)
   if (keyText.length !== KEY_CHARS) {
     fail(`key is ${keyText.length} characters, expected ${KEY_CHARS} (a ${KEY_BYTES}-byte key; truncated or trailing junk?)`)
   }
+  const problem = base32Problem(keyText)
+  if (problem !== undefined) fail(`key: bad base32: ${problem}`)
   return { cid, key: decodeBase32(keyText) }
 }
