@@ -42,37 +42,45 @@ export function configure (min: usize, avg: usize, max: usize, bits: i32, level:
 }
 
 // Scans byte pairs [from, to) of src, continuing `hash`. Returns the cut offset, or -1.
-// The reference does, per pair at even offset a:
+// Per pair at even offset a, exactly as the reference:
 //   h = (h << 2) + GEAR_LS[src[a]];  if (h & maskLs) == 0 return (h, a)
 //   h = h + GEAR[src[a + 1]];        if (h & mask) == 0   return (h, a + 1)
 // Both returns are one byte short of the byte that triggered them; that is the reference's
-// behaviour and is kept. The second sum is formed as (h << 2) + (GEAR_LS[x] + GEAR[y]) so
-// the loop-carried chain is one shift and one add per pair instead of a shift and two adds
-// (u64 addition wraps, so the regrouping is exact).
+// behaviour and is kept. Two pairs per iteration measured ~10% faster than one; four, and
+// regrouping the adds to shorten the dependency chain, were slower under V8.
 // @ts-ignore: decorator
 @inline
 function scan (src: usize, from: usize, to: usize, mask: u64, maskLs: u64): isize {
   let h = hash
   let p = src + from
   const end = src + to
-  while (p < end) {
-    const g0 = load<u64>(GEAR_LS + (<usize>load<u8>(p) << 3))
-    const g1 = load<u64>(GEAR + (<usize>load<u8>(p, 1) << 3))
-    const shifted = h << 2
-    const first = shifted + g0
-    h = shifted + (g0 + g1)
-    if ((first & maskLs) == 0) {
-      hash = first
-      return <isize>(p - src)
-    }
-    if ((h & mask) == 0) {
-      hash = h
-      return <isize>(p - src + 1)
-    }
-    p += 2
+  const pairsEnd = end - ((to - from) & 3) // to - from is even: stop before an odd pair
+  while (p < pairsEnd) {
+    h = (h << 2) + load<u64>(GEAR_LS + (<usize>load<u8>(p) << 3))
+    if ((h & maskLs) == 0) return found(h, p - src)
+    h = h + load<u64>(GEAR + (<usize>load<u8>(p, 1) << 3))
+    if ((h & mask) == 0) return found(h, p - src + 1)
+    h = (h << 2) + load<u64>(GEAR_LS + (<usize>load<u8>(p, 2) << 3))
+    if ((h & maskLs) == 0) return found(h, p - src + 2)
+    h = h + load<u64>(GEAR + (<usize>load<u8>(p, 3) << 3))
+    if ((h & mask) == 0) return found(h, p - src + 3)
+    p += 4
+  }
+  if (p < end) {
+    h = (h << 2) + load<u64>(GEAR_LS + (<usize>load<u8>(p) << 3))
+    if ((h & maskLs) == 0) return found(h, p - src)
+    h = h + load<u64>(GEAR + (<usize>load<u8>(p, 1) << 3))
+    if ((h & mask) == 0) return found(h, p - src + 1)
   }
   hash = h
   return -1
+}
+
+// @ts-ignore: decorator
+@inline
+function found (h: u64, at: usize): isize {
+  hash = h
+  return <isize>at
 }
 
 /** Length of the chunk that starts at src (len bytes available); its hash in `hash`. */
