@@ -32,10 +32,12 @@ export function resolveOptions (options: ChunkerOptions | undefined, defaults: R
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError('chunker options must be an object')
   }
-  const minSize = options?.minSize ?? defaults.minSize
-  const avgSize = options?.avgSize ?? defaults.avgSize
-  const maxSize = options?.maxSize ?? defaults.maxSize
-  const normalization = options?.normalization ?? defaults.normalization
+  // Only a missing (undefined) option takes the default; null is refused like any non-number.
+  const pick = <K extends keyof ChunkerOptions>(key: K): ChunkerOptions[K] => options?.[key] === undefined ? defaults[key] : options[key]
+  const minSize = pick('minSize') as number
+  const avgSize = pick('avgSize') as number
+  const maxSize = pick('maxSize') as number
+  const normalization = pick('normalization')
   for (const option of ['minSize', 'avgSize', 'maxSize'] as const) {
     const value = { minSize, avgSize, maxSize }[option]
     const { min, max } = LIMITS[option]
