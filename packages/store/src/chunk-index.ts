@@ -33,8 +33,11 @@ const SCHEMA_VERSION = 1
  */
 export class ChunkIndex {
   readonly ledger: Ledger = { chunks: 0, bytes: 0 }
-  /** set when a write failed: the index may disagree with the disk until reconciled */
-  failed = false
+  /**
+   * Set when a write to the index or the disk failed: the two may disagree, so the stop
+   * records no clean marker and the next start reconciles.
+   */
+  needsReconcile = false
   private readonly db: Level<string, any>
   private readonly chunks
   private readonly meta
@@ -118,7 +121,7 @@ export class ChunkIndex {
         await batch.write({ sync: this.syncWrites })
         for (const commit of group) commit.resolve()
       } catch (err: any) {
-        this.failed = true
+        this.needsReconcile = true
         log('index write failed; next start will reconcile: %s', err.message)
         for (const commit of group) commit.reject(err)
       }
@@ -157,15 +160,31 @@ export class ChunkIndex {
   }
 
   /**
-   * Records a clean shutdown. The sync also makes every earlier unsynced write durable:
-   * leveldb appends all writes to one log and a synced write fsyncs it, while writes
-   * already moved into tables were synced when those tables were made.
+   * Records a clean shutdown, once every earlier unsynced write is durable. A synced
+   * write fsyncs only leveldb's current log; when the memtable filled, the previous log
+   * was closed without an fsync and stays undurable until a background compaction has
+   * written its memtable to a (synced) table. So the memtable is flushed first: after
+   * that every entry is in a synced table or the current log, and the synced marker
+   * write covers the log.
    */
   async markClean (): Promise<void> {
+    await this.flushMemtable()
     const batch = this.db.batch()
     batch.put('ledger', { ...this.ledger }, { sublevel: this.meta })
     batch.put('clean', { at: Date.now() }, { sublevel: this.meta })
     await batch.write({ sync: true })
+  }
+
+  /**
+   * leveldb's CompactRange flushes the memtable to a table and waits for it before it
+   * compacts the range; a range beyond every key ('\xff…', all our keys start '!') makes
+   * the compaction itself a no-op. `level` types only the portable API, but in Node the
+   * database is always classic-level, which has compactRange.
+   */
+  private async flushMemtable (): Promise<void> {
+    const db = this.db as unknown as { compactRange?: (start: string, end: string) => Promise<void> }
+    if (typeof db.compactRange !== 'function') throw new Error('level backend cannot flush its memtable')
+    await db.compactRange('\xff\xff', '\xff\xff\xff')
   }
 
   async close (): Promise<void> {

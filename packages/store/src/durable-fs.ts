@@ -1,4 +1,4 @@
-import { mkdir, open, unlink } from 'node:fs/promises'
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 /**
@@ -9,11 +9,27 @@ import { dirname } from 'node:path'
 export async function writeFileSynced (path: string, bytes: Uint8Array): Promise<void> {
   const handle = await open(path, 'wx')
   try {
-    await handle.writeFile(bytes)
+    // One write call per blob where the OS allows (FileHandle.writeFile would split it
+    // into 512 KiB trips through the thread pool).
+    for (let done = 0; done < bytes.byteLength;) {
+      const { bytesWritten } = await handle.write(bytes, done, bytes.byteLength - done, done)
+      done += bytesWritten
+    }
     await handle.datasync()
   } finally {
     await handle.close()
   }
+}
+
+/** Reads a whole file of known size with as few calls as the OS allows. */
+export async function readWhole (handle: FileHandle, size: number): Promise<Uint8Array> {
+  const bytes = Buffer.allocUnsafe(size)
+  for (let done = 0; done < size;) {
+    const { bytesRead } = await handle.read(bytes, done, size - done, done)
+    if (bytesRead === 0) return bytes.subarray(0, done) // shrank under us: fails its hash
+    done += bytesRead
+  }
+  return bytes
 }
 
 /** Make the entries of a directory (creations, renames, unlinks in it) durable. */
@@ -45,20 +61,25 @@ export function isNotFound (err: unknown): boolean {
 
 /**
  * Creates directories durably: mkdir, then sync the parent so the new entry survives a
- * power cut. A directory found already present is synced into its parent too, once per
- * run, because a crashed previous run may have made it without syncing. The memo holds
- * at most one promise per shard directory (65,792), so it is bounded whatever the vault
- * holds.
+ * power cut. A directory that already exists when first asked for is trusted without a
+ * sync: either a clean previous run synced it when it made it, or the start after an
+ * unclean one synced every shard's parent (see recover). A directory whose sync failed is
+ * synced again on the next attempt. The memo holds at most one promise per directory
+ * (65,795 at most), so it is bounded whatever the vault holds.
  */
 export class DurableDirs {
   private readonly made = new Map<string, Promise<void>>()
+  private readonly unsynced = new Set<string>()
 
   async ensure (path: string): Promise<void> {
     let making = this.made.get(path)
     if (making == null) {
       making = this.make(path)
       this.made.set(path, making)
-      making.catch(() => this.made.delete(path))
+      making.catch(() => {
+        this.made.delete(path)
+        this.unsynced.add(path)
+      })
     }
     await making
   }
@@ -68,11 +89,14 @@ export class DurableDirs {
       await mkdir(path)
     } catch (err: any) {
       if (err.code !== 'EEXIST') throw err
+      if (!this.unsynced.has(path)) return
     }
     await syncDir(dirname(path))
+    this.unsynced.delete(path)
   }
 
   clear (): void {
     this.made.clear()
+    this.unsynced.clear()
   }
 }

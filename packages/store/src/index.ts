@@ -31,7 +31,8 @@ export interface Store {
   stop (): Promise<void>
   /**
    * Stores a chunk durably; true if newly stored, false if already held. Resolves only
-   * once the chunk would survive a crash or power cut.
+   * once the chunk would survive a crash or power cut. `bytes` is written after it is
+   * verified, so it must not change until the put settles (as with fs writes).
    * @throws UnsupportedCidError, ChunkTooLargeError, IntegrityError, NoSpaceError
    */
   put (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<boolean>

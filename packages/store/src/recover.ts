@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import debug from 'debug'
 import { CID } from 'multiformats/cid'
 import { chunkDigest, hashMatches, MAX_CHUNK_SIZE, parseBlobName } from './address.js'
-import { isNotFound } from './durable-fs.js'
+import { isNotFound, syncDir } from './durable-fs.js'
 import type { ChunkIndex, IndexOp } from './chunk-index.js'
 import type { Layout } from './layout.js'
 
@@ -33,6 +33,7 @@ export async function recover (layout: Layout, index: ChunkIndex, options: { ful
     await pending.flush()
     index.ledger.chunks = ledger.chunks
     index.ledger.bytes = ledger.bytes
+    await syncShardParents(layout)
   }
   if (report.tmpRemoved > 0 || options.full) log('recovered %o', report)
   return report
@@ -101,6 +102,19 @@ async function indexBlobs (layout: Layout, index: ChunkIndex, pending: Batcher, 
     }
   }
   return ledger
+}
+
+/**
+ * A crashed run may have made shard directories without syncing their parents. Syncing
+ * the data dir, blobs/ and every outer shard makes all shard directories durable, so the
+ * rest of this run can trust any that exist (DurableDirs) — 258 fsyncs, once.
+ */
+async function syncShardParents (layout: Layout): Promise<void> {
+  await syncDir(layout.dir)
+  await syncDir(layout.blobs)
+  for (const outer of await readdir(layout.blobs)) {
+    if (SHARD_NAME.test(outer)) await syncDir(join(layout.blobs, outer))
+  }
 }
 
 async function quarantine (layout: Layout, file: string, name: string, report: RecoveryReport): Promise<void> {

@@ -4,7 +4,7 @@ import debug from 'debug'
 import { CID } from 'multiformats/cid'
 import { assertHashMatches, chunkDigest, hashMatches, MAX_CHUNK_SIZE, requireChunkDigest } from './address.js'
 import { ChunkIndex } from './chunk-index.js'
-import { DurableDirs, isNotFound, syncDir, unlinkIfPresent, writeFileSynced } from './durable-fs.js'
+import { DurableDirs, isNotFound, readWhole, syncDir, unlinkIfPresent, writeFileSynced } from './durable-fs.js'
 import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } from './errors.js'
 import { KeyedLock } from './keyed-lock.js'
 import { Layout } from './layout.js'
@@ -91,7 +91,7 @@ export class VaultStore implements Store {
         await index.drain()
         // Any failed write means the index may disagree with the disk: leave the marker
         // unset so the next start reconciles.
-        if (!index.failed) await index.markClean()
+        if (!index.needsReconcile) await index.markClean()
       } finally {
         await index.close()
         this.index = null
@@ -149,7 +149,7 @@ export class VaultStore implements Store {
       await syncDir(blob.shard)
     } catch (err) {
       // Not durable, so not acknowledged: take it back rather than leave an uncounted blob.
-      await unlinkIfPresent(blob.file).catch(() => { if (this.index != null) this.index.failed = true })
+      await unlinkIfPresent(blob.file).catch(() => {})
       throw err
     }
   }
@@ -241,6 +241,11 @@ export class VaultStore implements Store {
   }
 }
 
+function isRefusal (err: unknown): boolean {
+  return err instanceof NoSpaceError || err instanceof IntegrityError || err instanceof StoreClosedError ||
+    (err as Error)?.name === 'AbortError'
+}
+
 /** The blob's bytes if they hash to the digest; otherwise whether it is missing or corrupt. */
 async function readVerified (file: string, digest: Uint8Array, signal?: AbortSignal): Promise<Uint8Array | 'missing' | 'corrupt'> {
   let handle
@@ -252,8 +257,10 @@ async function readVerified (file: string, digest: Uint8Array, signal?: AbortSig
   }
   try {
     // A file bigger than any chunk is corrupt whatever it holds; do not buffer it.
-    if ((await handle.stat()).size > MAX_CHUNK_SIZE) return 'corrupt'
-    const bytes = await handle.readFile({ signal })
+    const { size } = await handle.stat()
+    if (size > MAX_CHUNK_SIZE) return 'corrupt'
+    signal?.throwIfAborted()
+    const bytes = await readWhole(handle, size)
     return hashMatches(bytes, digest) ? bytes : 'corrupt'
   } finally {
     await handle.close()
