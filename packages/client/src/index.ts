@@ -1,1 +1,9 @@
-export {}
+export type { AbortOptions, ChunkSink, ChunkSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
+export { ChunkNotFoundError, WrongTypeError } from './errors.js'
+export { put, putStream, UnsupportedFileTypeError } from './put.js'
+export { getFile, getStream, readManifest, OutputExistsError, type GetResult } from './get.js'
+export { sealChunk, openChunk, MIN_COMPRESSION_SAVING, type SealedChunk } from './seal.js'
+export { createSealer, defaultWorkers, type Sealer, type SealerInit } from './seal-pool.js'
+export { readContent, fetchChunk } from './fetch.js'
+export { writeContent } from './content.js'
+export { loadManifest, storeManifest } from './manifest-io.js'

@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander'
+import { getCommand } from './commands/get/index.js'
+import { lsCommand } from './commands/ls/index.js'
+import { putCommand } from './commands/put/index.js'
+import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
+
+export function createProgram (): Command {
+  const program = new Command('shoal')
+    .description('Shoal: encrypted, content-defined chunk storage on a peer-to-peer network')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(putCommand())
+    .addCommand(getCommand())
+    .addCommand(lsCommand())
+  const configure = (command: Command): void => {
+    command.exitOverride()
+    command.commands.forEach(configure)
+  }
+  configure(program)
+  return program
+}
+
+/** Runs the CLI and resolves to the process exit code: 0 ok, 1 failure, 2 usage. */
+export async function run (argv: string[]): Promise<number> {
+  const program = createProgram()
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true })
+      return EXIT_USAGE
+    }
+    await program.parseAsync(argv, { from: 'user' })
+    return EXIT_OK
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its message (or the help/version text).
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE
+    }
+    const { message, exitCode } = describeError(err)
+    console.error(`shoal: ${message}`)
+    if (process.env.DEBUG?.includes('shoal') === true) console.error(err)
+    return exitCode
+  }
+}

@@ -1,0 +1,14 @@
+import { Option, type Command } from 'commander'
+
+/** Options every data command shares. */
+export function withCommonOptions (command: Command): Command {
+  return command
+    .option('--vault <dir>', 'local mode: use this vault directory instead of the network')
+    .option('--space <size>', 'space the local vault may use, e.g. 50GiB (default: unlimited)')
+    .option('--data <dir>', 'your data dir: convergence secret, settings (default: $SHOAL_DATA or ~/.shoal)')
+    .option('--json', 'print one JSON object instead of text')
+    .option('-q, --quiet', 'no progress bar')
+}
+
+export const convergenceOption = new Option('--convergence <mode>', 'dedup scope: user (private) or shared (network-wide)')
+  .choices(['user', 'shared']).default('user')

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
+import { getFile, getStream } from '@shoal/client'
+import { parseCapability } from '@shoal/manifest'
+import { withVault, type CommonOptions } from '../../context.js'
+import { createProgress } from '../../progress.js'
+import { formatBytes } from '../../size.js'
+
+interface GetFlags extends CommonOptions { output: string }
+
+export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
+  const capability = parseCapability(uri) // a malformed URI fails before any I/O
+  const started = performance.now()
+  if (flags.output === '-') {
+    await withVault(flags, async (store, signal) => {
+      await pipeline(Readable.from(getStream(capability, store, { signal })), process.stdout)
+    })
+    return
+  }
+  const target = resolve(flags.output)
+  const result = await withVault(flags, async (store, signal) => {
+    const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true })
+    try {
+      return await getFile(capability, store, target, { signal, onProgress: p => progress.update(p) })
+    } finally {
+      progress.stop()
+    }
+  })
+  const seconds = (performance.now() - started) / 1000
+  if (flags.json === true) {
+    console.log(JSON.stringify({ path: target, type: result.type, size: result.size, files: result.files, seconds }))
+    return
+  }
+  console.error(`wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}) to ${target} in ${seconds.toFixed(2)} s`)
+}

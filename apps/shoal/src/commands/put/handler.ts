@@ -1,0 +1,38 @@
+import { stat } from 'node:fs/promises'
+import { put } from '@shoal/client'
+import { convergenceSecret, withVault, type CommonOptions } from '../../context.js'
+import { UsageError } from '../../errors.js'
+import { createProgress } from '../../progress.js'
+import { formatBytes } from '../../size.js'
+
+interface PutFlags extends CommonOptions { compress: boolean, replicas: string }
+
+export async function putHandler (path: string, flags: PutFlags): Promise<void> {
+  const replicas = Number(flags.replicas)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to 64`)
+  const info = await stat(path).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
+  const secret = await convergenceSecret(flags)
+  const started = performance.now()
+  const result = await withVault(flags, async (store, signal) => {
+    const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true })
+    try {
+      return await put(path, store, {
+        convergenceSecret: secret,
+        compress: flags.compress,
+        replicas,
+        size: info.isFile() ? info.size : undefined,
+        onProgress: p => progress.update(p),
+        signal
+      })
+    } finally {
+      progress.stop()
+    }
+  })
+  const seconds = (performance.now() - started) / 1000
+  if (flags.json === true) {
+    console.log(JSON.stringify({ uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes, seconds }))
+    return
+  }
+  console.error(`stored ${formatBytes(result.size)} in ${result.chunks} chunks (${result.newChunks} new, ${formatBytes(result.storedBytes)} written) in ${seconds.toFixed(2)} s`)
+  console.log(result.uri)
+}

@@ -1,0 +1,26 @@
+/** The command line was wrong: exit code 2. */
+export class UsageError extends Error {
+  static readonly code = 'ERR_USAGE'
+  readonly code = UsageError.code
+  override name = 'UsageError'
+}
+
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+/** Errors the user caused with what they typed, not failures of the system. */
+const USAGE_CODES = new Set(['ERR_USAGE', 'ERR_INVALID_CAPABILITY'])
+
+/**
+ * One line for the user, never a stack trace for a known condition. Unknown errors
+ * say so and point at DEBUG=shoal* for details.
+ */
+export function describeError (err: unknown): { message: string, exitCode: number } {
+  const e = err as { code?: unknown, message?: unknown, name?: unknown }
+  const code = typeof e?.code === 'string' ? e.code : undefined
+  const message = typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err)
+  if (code !== undefined && USAGE_CODES.has(code)) return { message, exitCode: EXIT_USAGE }
+  if (code !== undefined) return { message: `${message} (${code})`, exitCode: EXIT_FAILURE }
+  return { message: `unexpected error: ${message}`, exitCode: EXIT_FAILURE }
+}

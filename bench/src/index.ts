@@ -1,0 +1,117 @@
+// `npm run bench`: the offline pipeline against raw node:crypto on the same bytes, in one
+// run, so the ratios hold on a shared, noisy machine. Sizes can be scaled down with
+// SHOAL_BENCH_MIB (default 256) for a quick look.
+import { spawn } from 'node:child_process'
+import { createCipheriv, createHash, randomFillSync } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { fastcdc } from '@shoal/chunker'
+import { putStream, type ChunkSink } from '@shoal/client'
+import { MiB, randomPieces, textPieces } from './data.js'
+import { mbps, peakRss, report, time, type Measurement } from './measure.js'
+
+const size = Number(process.env.SHOAL_BENCH_MIB ?? 256) * MiB
+const memoryFileSize = Number(process.env.SHOAL_BENCH_MEMORY_MIB ?? 1024) * MiB
+const shoalBin = fileURLToPath(new URL('../../../apps/shoal/bin/shoal.js', import.meta.url))
+const secret = new Uint8Array(32).fill(1)
+
+async function * stream (pieces: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const p of pieces) yield p
+}
+
+/** Accepts everything, stores nothing: isolates the pipeline from the disk. */
+const nullSink: ChunkSink = { put: async () => true }
+
+function rawSha256 (pieces: Uint8Array[]): void {
+  for (const p of pieces) createHash('sha256').update(p).digest()
+}
+
+function rawChaCha (pieces: Uint8Array[], slice: number): void {
+  const key = Buffer.alloc(32, 1)
+  const nonce = Buffer.alloc(12)
+  for (const p of pieces) {
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 })
+    for (let i = 0; i < p.byteLength; i += slice) cipher.update(p.subarray(i, i + slice))
+    cipher.final()
+    cipher.getAuthTag()
+  }
+}
+
+async function runCli (args: string[]): Promise<{ seconds: number, peakRss: number, stdout: string }> {
+  const started = performance.now()
+  const child = spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let stdout = ''
+  child.stdout.on('data', d => { stdout += d })
+  let peak = 0
+  const poll = setInterval(() => { peak = Math.max(peak, peakRss(child.pid ?? 0)) }, 50)
+  const code = await new Promise<number | null>(resolve => child.on('close', resolve))
+  clearInterval(poll)
+  if (code !== 0) throw new Error(`shoal ${args.join(' ')} exited with ${code}`)
+  return { seconds: (performance.now() - started) / 1000, peakRss: peak, stdout }
+}
+
+async function writeFile (path: string, pieces: Iterable<Uint8Array>): Promise<void> {
+  const out = createWriteStream(path)
+  for (const p of pieces) if (!out.write(p)) await new Promise(resolve => out.once('drain', resolve))
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => err != null ? reject(err) : resolve()))
+}
+
+/** Fresh random bytes (so nothing dedups), generated piece by piece, never all in memory. */
+async function writeRandomFile (path: string, bytes: number): Promise<void> {
+  function * pieces (): Generator<Uint8Array> {
+    for (let n = 0; n < bytes; n += MiB) yield randomFillSync(Buffer.allocUnsafe(Math.min(MiB, bytes - n)))
+  }
+  await writeFile(path, pieces())
+}
+
+function ratio (a: Measurement, b: Measurement): string {
+  return `${(100 * mbps(a) / mbps(b)).toFixed(0)} %`
+}
+
+console.log(`# shoal offline pipeline — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, node ${process.version}`)
+console.log(`# data: ${size / MiB} MiB random and ${size / MiB} MiB text, in memory\n`)
+const random = randomPieces(size)
+const text = textPieces(size)
+
+const sha = await time('raw sha256 (1 thread)', size, () => rawSha256(random))
+await time('raw chacha20-poly1305, 64 KiB updates', size, () => rawChaCha(random, 64 * 1024))
+await time('raw chacha20-poly1305, 1 MiB updates', size, () => rawChaCha(random, MiB))
+
+const contiguous = Buffer.concat(random)
+await time('chunker (sync, wasm)', size, () => { for (const _ of fastcdc(contiguous)) {} })
+await time('chunker (streaming, 1 MiB reads)', size, async () => { for await (const _ of fastcdc(stream(random))) {} })
+
+console.log('')
+const pipeRandom = await time('pipeline, random (worker threads)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret }))
+const pipeText = await time('pipeline, text (worker threads)', size, async () => await putStream(stream(text), nullSink, { convergenceSecret: secret }))
+const pipeInline = await time('pipeline, random (1 thread)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, workers: 0 }))
+
+const work = await mkdtemp(join(tmpdir(), 'shoal-bench-'))
+try {
+  const file = join(work, 'random.bin')
+  await writeFile(file, random)
+  const vault = ['--vault', join(work, 'vault'), '--data', join(work, 'data'), '--json']
+  const put = await runCli(['put', file, ...vault])
+  const e2e = report({ label: 'shoal put --vault (process, durable writes)', bytes: size, seconds: put.seconds }, `peak RSS ${(put.peakRss / MiB).toFixed(0)} MiB`)
+  const uri = JSON.parse(put.stdout).uri as string
+  const get = await runCli(['get', uri, '-o', join(work, 'out.bin'), ...vault])
+  report({ label: 'shoal get --vault (process, durable writes)', bytes: size, seconds: get.seconds }, `peak RSS ${(get.peakRss / MiB).toFixed(0)} MiB`)
+
+  console.log('')
+  console.log(`pipeline random / raw sha256:   ${ratio(pipeRandom, sha)}   (target ≥ 30 %)`)
+  console.log(`pipeline text / raw sha256:     ${ratio(pipeText, sha)}`)
+  console.log(`pipeline 1 thread / raw sha256: ${ratio(pipeInline, sha)}`)
+  console.log(`shoal put / raw sha256:         ${ratio(e2e, sha)}   (target ≥ 15 %)`)
+
+  await rm(join(work, 'vault'), { recursive: true, force: true })
+  await rm(join(work, 'out.bin'), { force: true })
+  const big = join(work, 'big.bin')
+  await writeRandomFile(big, memoryFileSize)
+  const mem = await runCli(['put', big, ...vault])
+  report({ label: `shoal put of ${memoryFileSize / MiB} MiB`, bytes: memoryFileSize, seconds: mem.seconds }, `peak RSS ${(mem.peakRss / MiB).toFixed(0)} MiB (target < 200 MiB)`)
+} finally {
+  await rm(work, { recursive: true, force: true })
+}

@@ -1,0 +1,18 @@
+import type { CID } from 'multiformats/cid'
+
+/** No source could produce a chunk the manifest names. */
+export class ChunkNotFoundError extends Error {
+  static readonly code = 'ERR_CHUNK_NOT_FOUND'
+  readonly code = ChunkNotFoundError.code
+  override name = 'ChunkNotFoundError'
+  constructor (readonly cid: CID) {
+    super(`chunk ${cid.toString()} not found`)
+  }
+}
+
+/** The capability points at something of the wrong kind (a file where a directory was needed, ...). */
+export class WrongTypeError extends Error {
+  static readonly code = 'ERR_WRONG_TYPE'
+  readonly code = WrongTypeError.code
+  override name = 'WrongTypeError'
+}

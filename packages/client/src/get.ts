@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, rename, rm, stat, utimes, chmod } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { parseCapability, type Capability, type DirectoryManifest, type FileManifest, type Manifest } from '@shoal/manifest'
+import { WrongTypeError } from './errors.js'
+import { readContent, type FetchOptions } from './fetch.js'
+import { loadManifest } from './manifest-io.js'
+import type { AbortOptions, ChunkSource, GetOptions } from './types.js'
+
+export interface GetResult {
+  type: 'file' | 'directory'
+  /** Plaintext bytes written. */
+  size: number
+  /** Files written (1 for a file). */
+  files: number
+}
+
+function toCapability (capability: Capability | string): Capability {
+  return typeof capability === 'string' ? parseCapability(capability) : capability
+}
+
+/** The manifest a capability names (a file or a directory listing). */
+export async function readManifest (capability: Capability | string, source: ChunkSource, options: AbortOptions = {}): Promise<FileManifest | DirectoryManifest> {
+  const manifest = await loadManifest(toCapability(capability), source, options)
+  return manifest as FileManifest | DirectoryManifest
+}
+
+/** A file's plaintext, in order, verified chunk by chunk. */
+export async function * getStream (capability: Capability | string, source: ChunkSource, options: GetOptions = {}): AsyncGenerator<Uint8Array> {
+  const manifest = await loadManifest(toCapability(capability), source, options)
+  if (manifest.type !== 'file') throw new WrongTypeError(`capability names a ${manifest.type}, not a file`)
+  yield * readContent(manifest.chunks, source, options)
+}
+
+/**
+ * Writes the file or directory a capability names to `target`. Everything is written
+ * under a temporary name beside the target and renamed at the end, so a failed get
+ * never leaves a partial file or tree under the target's name.
+ */
+export async function getFile (capability: Capability | string, source: ChunkSource, target: string, options: GetOptions = {}): Promise<GetResult> {
+  const manifest = await loadManifest(toCapability(capability), source, options)
+  const temp = join(dirname(target), `.${basename(target)}.shoal-${randomBytes(6).toString('hex')}.part`)
+  const result: GetResult = { type: manifest.type === 'directory' ? 'directory' : 'file', size: 0, files: 0 }
+  if (result.type === 'directory') await refuseExistingDirectory(target)
+  try {
+    await writeManifest(manifest, source, temp, result, options)
+    await rename(temp, target)
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true })
+    throw err
+  }
+  return result
+}
+
+async function refuseExistingDirectory (target: string): Promise<void> {
+  const existing = await stat(target).catch(() => null)
+  if (existing != null) throw new OutputExistsError(target)
+}
+
+async function writeManifest (manifest: Manifest, source: ChunkSource, path: string, result: GetResult, options: FetchOptions): Promise<void> {
+  if (manifest.type === 'file') {
+    await writeFileContent(manifest, source, path, result, options)
+  } else if (manifest.type === 'directory') {
+    await mkdir(path)
+    for (const entry of manifest.entries) {
+      const child = await loadManifest(entry.capability, source, options)
+      if (child.type !== entry.type) throw new WrongTypeError(`${entry.name}: listed as a ${entry.type}, manifest is a ${child.type}`)
+      await writeManifest(child, source, join(path, entry.name), result, { ...options, onProgress: undefined })
+      options.onProgress?.({ bytes: result.size })
+    }
+    await restoreMetadata(path, manifest)
+  } else {
+    throw new WrongTypeError(`unexpected ${manifest.type} manifest`)
+  }
+}
+
+async function writeFileContent (manifest: FileManifest, source: ChunkSource, path: string, result: GetResult, options: FetchOptions): Promise<void> {
+  const file = await open(path, 'wx', 0o600)
+  try {
+    for await (const plaintext of readContent(manifest.chunks, source, options)) {
+      await file.write(plaintext)
+      result.size += plaintext.byteLength
+    }
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  result.files++
+  await restoreMetadata(path, manifest)
+}
+
+async function restoreMetadata (path: string, manifest: FileManifest | DirectoryManifest): Promise<void> {
+  // Only permission bits: never setuid/setgid from someone else's manifest.
+  if (manifest.mode !== undefined) await chmod(path, manifest.mode & 0o777)
+  if (manifest.mtime !== undefined) await utimes(path, new Date(), new Date(manifest.mtime))
+}
+
+/** A directory download would overwrite something that is already there. */
+export class OutputExistsError extends Error {
+  static readonly code = 'ERR_OUTPUT_EXISTS'
+  readonly code = OutputExistsError.code
+  override name = 'OutputExistsError'
+  constructor (readonly path: string) {
+    super(`${path} already exists`)
+  }
+}

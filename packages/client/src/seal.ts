@@ -1,0 +1,79 @@
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
+import { convergentKey, IntegrityError, nodeCipher, sha256, type ChunkCipher } from '@shoal/crypto'
+import type { ChunkRef, Compression } from '@shoal/manifest'
+
+/** A chunk is stored compressed only when that saves at least this fraction. */
+export const MIN_COMPRESSION_SAVING = 0.10
+
+export interface SealedChunk {
+  /** sha256 of `sealed`: the chunk's address. */
+  digest: Uint8Array
+  key: Uint8Array
+  sealed: Uint8Array
+  /** Plaintext bytes. */
+  size: number
+  compression: Compression
+}
+
+// Brotli at quality 1 was chosen by measurement on this machine (1 MiB chunks):
+// source text: brotli-1 313 MB/s at ratio 0.207, deflate-1 143 MB/s at 0.222;
+// random bytes: brotli-1 gives up at ~2.3 GB/s, deflate-1 grinds through at 44 MB/s.
+// So brotli-1 compresses better, faster, and its "compress-check" on incompressible
+// media is nearly free, with no sampling heuristic to get wrong.
+function compress (plaintext: Uint8Array): Uint8Array {
+  return brotliCompressSync(plaintext, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 1,
+      [constants.BROTLI_PARAM_SIZE_HINT]: plaintext.byteLength
+    }
+  })
+}
+
+/** Compress (maybe), derive the convergent key, encrypt and address one chunk. */
+export function sealChunk (plaintext: Uint8Array, convergenceSecret: Uint8Array, options: { compress: boolean, cipher?: ChunkCipher }): SealedChunk {
+  const cipher = options.cipher ?? nodeCipher
+  const key = convergentKey(convergenceSecret, plaintext)
+  let payload = plaintext
+  let compression: Compression = 'none'
+  if (options.compress && plaintext.byteLength > 0) {
+    const packed = compress(plaintext)
+    if (packed.byteLength <= plaintext.byteLength * (1 - MIN_COMPRESSION_SAVING)) {
+      payload = packed
+      compression = 'brotli'
+    }
+  }
+  const { sealed, digest } = cipher.encryptAndDigest(key, payload)
+  return { digest, key, sealed, size: plaintext.byteLength, compression }
+}
+
+/** Verify a fetched chunk against its address, decrypt and decompress it. */
+export function openChunk (ref: ChunkRef, sealed: Uint8Array, cipher: ChunkCipher = nodeCipher): Uint8Array {
+  if (sealed.byteLength !== ref.stored) {
+    throw new IntegrityError(`chunk ${ref.cid.toString()}: ${sealed.byteLength} bytes, manifest says ${ref.stored}`)
+  }
+  if (!equalBytes(sha256(sealed), ref.cid.multihash.digest)) {
+    throw new IntegrityError(`chunk ${ref.cid.toString()}: bytes do not hash to its address`)
+  }
+  const payload = cipher.decrypt(ref.key, sealed)
+  let plaintext = payload
+  if (ref.compression === 'brotli') {
+    try {
+      // Bounded by the manifest's size, so a hostile chunk cannot balloon in memory.
+      plaintext = brotliDecompressSync(payload, { maxOutputLength: Math.max(ref.size, 1) })
+    } catch (err) {
+      throw new IntegrityError(`chunk ${ref.cid.toString()}: does not decompress (${(err as Error).message})`)
+    }
+  } else if (ref.compression !== 'none') {
+    throw new IntegrityError(`chunk ${ref.cid.toString()}: unknown compression '${String(ref.compression)}'`)
+  }
+  if (plaintext.byteLength !== ref.size) {
+    throw new IntegrityError(`chunk ${ref.cid.toString()}: ${plaintext.byteLength} plaintext bytes, manifest says ${ref.size}`)
+  }
+  return plaintext
+}
+
+export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}

@@ -1,0 +1,64 @@
+import type { CID } from 'multiformats/cid'
+import type { ChunkerOptions } from '@shoal/chunker'
+import type { Capability, Compression } from '@shoal/manifest'
+
+export interface AbortOptions { signal?: AbortSignal }
+
+/** Where sealed chunks go: a local vault store now, the network later. */
+export interface ChunkSink {
+  /** Resolves true when the chunk was newly stored, false when it was already held. */
+  put (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<boolean>
+}
+
+/** Where sealed chunks come from. Untrusted: every chunk is verified against its CID. */
+export interface ChunkSource {
+  /** Resolves null when no holder has the chunk. */
+  get (cid: CID, options?: AbortOptions): Promise<Uint8Array | null>
+}
+
+export interface Progress {
+  /** Plaintext bytes processed so far. */
+  bytes: number
+  /** Total plaintext bytes, when known in advance. */
+  total?: number
+}
+
+export interface PutOptions extends AbortOptions {
+  /** The user's convergence secret (DESIGN.md §2.3). */
+  convergenceSecret: Uint8Array
+  /** Compress chunks that shrink by at least 10 % (default true). */
+  compress?: boolean
+  chunker?: ChunkerOptions
+  /** Worker threads that seal chunks; 0 seals on the calling thread. Default: one per core. */
+  workers?: number
+  /** Replicas recorded in the manifest's redundancy scheme (default 3). */
+  replicas?: number
+  /** Recorded in the file manifest. */
+  name?: string
+  mode?: number
+  mtime?: number
+  /** Plaintext size, when known, for progress reports. */
+  size?: number
+  onProgress?: (progress: Progress) => void
+}
+
+export interface PutResult {
+  capability: Capability
+  uri: string
+  /** Plaintext bytes. */
+  size: number
+  /** Data chunks in the file, manifests not included. */
+  chunks: number
+  /** Chunks (data and manifest) the sink did not hold before this put. */
+  newChunks: number
+  /** Sealed bytes of the new chunks. */
+  storedBytes: number
+}
+
+export interface GetOptions extends AbortOptions {
+  /** Chunks fetched, verified and decrypted at once (default 8). */
+  concurrency?: number
+  onProgress?: (progress: Progress) => void
+}
+
+export type { Compression }
