@@ -57,12 +57,12 @@ export class VaultStore implements Store {
   private async openStore (): Promise<void> {
     const { layout } = this
     try {
-      await mkdir(layout.dir, { recursive: true })
+      const made = await mkdir(layout.dir, { recursive: true })
       // The lock comes first: nothing below may touch a dir another store has open.
       const index = await ChunkIndex.open(layout.index, { dir: layout.dir, syncWrites: this.syncIndex })
       try {
         const { clean } = await index.readState()
-        await syncDir(dirname(layout.dir))
+        if (made != null) await syncNewDirs(made, layout.dir)
         for (const dir of [layout.blobs, layout.tmp, layout.quarantine]) await this.dirs.ensure(dir)
         await recover(layout, index, { full: !clean })
         await index.markOpen()
@@ -238,6 +238,14 @@ export class VaultStore implements Store {
     } finally {
       this.inflight.delete(running)
     }
+  }
+}
+
+/** Makes the directories mkdir -p just made durable: each one's entry in its parent. */
+async function syncNewDirs (top: string, leaf: string): Promise<void> {
+  for (let dir = leaf; ; dir = dirname(dir)) {
+    await syncDir(dirname(dir))
+    if (dir === top || dirname(dir) === dir) return
   }
 }
 
