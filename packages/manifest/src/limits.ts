@@ -6,7 +6,8 @@ const MiB = 1024 * 1024
 /**
  * Encoded size above which a manifest is not sealed inline but stored indirectly. Far
  * below the 4 MiB chunk maximum (the sealed form adds 40 bytes), and large enough
- * that files up to ~8 GiB and directories of ~10 000 entries need no indirection.
+ * that files up to ~8 GiB (~8 700 chunk refs of ~120 bytes) and directories of
+ * ~8 000 entries need no indirection.
  */
 export const MAX_INLINE_MANIFEST_BYTES = 1 * MiB
 
