@@ -63,6 +63,7 @@ async function writeManifest (manifest: Manifest, source: ChunkSource, path: str
   } else if (manifest.type === 'directory') {
     await mkdir(path)
     for (const entry of manifest.entries) {
+      checkLocalName(entry.name)
       const child = await loadManifest(entry.capability, source, options)
       if (child.type !== entry.type) throw new WrongTypeError(`${entry.name}: listed as a ${entry.type}, manifest is a ${child.type}`)
       await writeManifest(child, source, join(path, entry.name), result, { ...options, onProgress: undefined })
@@ -71,6 +72,16 @@ async function writeManifest (manifest: Manifest, source: ChunkSource, path: str
     await restoreMetadata(path, manifest)
   } else {
     throw new WrongTypeError(`unexpected ${manifest.type} manifest`)
+  }
+}
+
+/**
+ * The manifest decoder already refuses '/', NUL, '.' and '..'. On Windows a '\\' or ':'
+ * in a name would reach outside the target directory (or into a stream), so refuse those.
+ */
+function checkLocalName (name: string): void {
+  if (process.platform === 'win32' && /[\\:]/.test(name)) {
+    throw new UnsafeNameError(name)
   }
 }
 
@@ -102,5 +113,15 @@ export class OutputExistsError extends Error {
   override name = 'OutputExistsError'
   constructor (readonly path: string) {
     super(`${path} already exists`)
+  }
+}
+
+/** A directory entry whose name this operating system cannot hold safely. */
+export class UnsafeNameError extends Error {
+  static readonly code = 'ERR_UNSAFE_NAME'
+  readonly code = UnsafeNameError.code
+  override name = 'UnsafeNameError'
+  constructor (readonly entry: string) {
+    super(`refusing to write an entry named ${JSON.stringify(entry)} on this system`)
   }
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { IntegrityError, sha256 } from '@shoal/crypto'
 import {
-  chunkCid, decodeManifest, encodeManifest, MAX_INLINE_MANIFEST_BYTES, openManifest, sealManifest,
+  chunkCid, decodeManifest, encodeManifest, MAX_INDIRECT_DEPTH, MAX_INLINE_MANIFEST_BYTES, openManifest, sealManifest,
   type Capability, type Manifest
 } from '@shoal/manifest'
 import { writeContent } from './content.js'
@@ -11,8 +11,6 @@ import type { Sealer } from './seal-pool.js'
 import { equalBytes } from './seal.js'
 import type { AbortOptions, ChunkSink, ChunkSource } from './types.js'
 
-/** Indirection levels a reader follows; each multiplies capacity by ~10,000 chunks. */
-const MAX_INDIRECTION = 8
 
 export interface StoredManifest {
   capability: Capability
@@ -60,7 +58,7 @@ export async function loadManifest (capability: Capability, source: ChunkSource,
   }
   let manifest = openManifest(sealed, capability.key)
   for (let depth = 0; manifest.type === 'indirect'; depth++) {
-    if (depth >= MAX_INDIRECTION) throw new IntegrityError(`manifest ${capability.cid.toString()}: more than ${MAX_INDIRECTION} levels of indirection`)
+    if (depth >= MAX_INDIRECT_DEPTH) throw new IntegrityError(`manifest ${capability.cid.toString()}: more than ${MAX_INDIRECT_DEPTH} levels of indirection`)
     const parts: Uint8Array[] = []
     for await (const part of readContent(manifest.chunks, source, options)) parts.push(part)
     manifest = decodeManifest(Buffer.concat(parts))

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { formatCapability, type DirectoryEntry, type FileManifest, type Manifest } from '@shoal/manifest'
 import { writeContent } from './content.js'
 import { storeManifest } from './manifest-io.js'
@@ -58,7 +58,9 @@ async function finish (manifest: Manifest, counts: Omit<PutResult, 'capability' 
 
 async function putPath (path: string, sink: ChunkSink, sealer: Sealer, options: PutOptions, top: boolean): Promise<PutResult> {
   const info = top ? await stat(path) : await lstat(path)
-  const meta = { name: basename(path), mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs) }
+  // `shoal put .` or `/`: the resolved name, and none at all for the root.
+  const name = basename(resolve(path))
+  const meta = { ...(name !== '' ? { name } : {}), mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs) }
   if (info.isFile()) {
     const source = createReadStream(path, { highWaterMark: READ_BLOCK })
     return await putContent(source, sink, sealer, { ...options, ...meta, size: info.size })

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEFAULT_CHUNKER_OPTIONS } from '@shoal/chunker'
-import { getFile, getStream, put, putStream } from '../src/index.js'
+import { getFile, getStream, put, putStream, readManifest } from '../src/index.js'
 import { collect, from, MiB, openTempVault, pseudoRandom, SECRET, sha256hex } from './helpers.js'
 
 const { minSize, avgSize, maxSize } = DEFAULT_CHUNKER_OPTIONS
@@ -71,7 +71,9 @@ test('a directory tree round-trips with names, sizes, nesting and empty parts', 
     await mkdir(join(root, 'sub', 'deeper'), { recursive: true })
     await mkdir(join(root, 'empty-dir'))
     for (const [name, bytes] of Object.entries(files)) await writeFile(join(root, name), bytes)
-    const result = await put(root, vault.store, { convergenceSecret: SECRET })
+    // 'tree/.' names the same directory; its manifest takes the resolved name.
+    const result = await put(join(root, '.'), vault.store, { convergenceSecret: SECRET })
+    assert.is((await readManifest(result.uri, vault.store)).name, 'tree')
     const output = join(vault.dir, 'tree.out')
     const got = await getFile(result.uri, vault.store, output)
     assert.is(got.type, 'directory')
