@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import type { ChunkWithData } from './index.js'
 import type { ResolvedOptions } from './options.js'
 import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
@@ -23,9 +24,7 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array>, options:
       for (let record = 0; record < count; record++) {
         const length = cutter.length(record)
         const hash = cutter.hash(record)
-        const start = cutter.window + cutTo
-        // A copy with its own ArrayBuffer: the consumer may keep, mutate or transfer it.
-        const data = cutter.memory.slice(start, start + length)
+        const data = ownedCopy(cutter.memory, cutter.window + cutTo, length)
         cutTo += length
         yield { offset: offset + cutTo - length, length, hash, data }
       }
@@ -51,6 +50,17 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array>, options:
   } finally {
     releaseCutter(cutter)
   }
+}
+
+/**
+ * The chunk's bytes in an ArrayBuffer of their own, so the consumer may keep, mutate or
+ * transfer them. allocUnsafeSlow skips zero-filling (every byte is overwritten at once)
+ * and, unlike allocUnsafe, never hands out a slice of Node's shared pool.
+ */
+function ownedCopy (memory: Uint8Array, start: number, length: number): Uint8Array {
+  const data = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length)
+  data.set(memory.subarray(start, start + length))
+  return data
 }
 
 function describe (value: unknown): string {
