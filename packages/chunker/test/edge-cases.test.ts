@@ -78,4 +78,21 @@ test('a tail of at most minSize bytes has hash 0, a longer uncut tail its runnin
   assert.equal([first, last], oracleChunks(longer, small))
 })
 
+test('an error from the source reaches the consumer, and chunking still works afterwards', async () => {
+  const failure = new Error('disk on fire')
+  async function * failing (): AsyncGenerator<Uint8Array> {
+    yield randomBytes(3000, 1)
+    throw failure
+  }
+  let caught: unknown
+  try {
+    for await (const chunk of fastcdc(failing(), small)) assert.ok(chunk.length > 0)
+  } catch (err) {
+    caught = err
+  }
+  assert.is(caught, failure)
+  const source = randomBytes(5000, 2)
+  assert.is(firstDifference(await bothForms(source, small), oracleChunks(source, small)), undefined)
+})
+
 test.run()
