@@ -29,10 +29,9 @@ function compress (plaintext: Uint8Array): Uint8Array {
   })
 }
 
-/** Compress (maybe), derive the convergent key, encrypt and address one chunk. */
+/** Compress (maybe), derive the convergent key from the payload, encrypt and address one chunk. */
 export function sealChunk (plaintext: Uint8Array, convergenceSecret: Uint8Array, options: { compress: boolean, cipher?: ChunkCipher }): SealedChunk {
   const cipher = options.cipher ?? nodeCipher
-  const key = convergentKey(convergenceSecret, plaintext)
   let payload = plaintext
   let compression: Compression = 'none'
   if (options.compress && plaintext.byteLength > 0) {
@@ -42,6 +41,10 @@ export function sealChunk (plaintext: Uint8Array, convergenceSecret: Uint8Array,
       compression = 'brotli'
     }
   }
+  // The key is derived from the bytes actually encrypted, not the raw plaintext: one
+  // plaintext may be sealed compressed or not (another flag, another brotli build), and
+  // the zero nonce is safe only while each key ever encrypts exactly one message.
+  const key = convergentKey(convergenceSecret, payload)
   const { sealed, digest } = cipher.encryptAndDigest(key, payload)
   return { digest, key, sealed, size: plaintext.byteLength, compression }
 }

@@ -55,4 +55,14 @@ test('sealing with noble gives the same chunk as node:crypto', () => {
   }
 })
 
+test('compressed and uncompressed sealings of one plaintext never share a key', () => {
+  const plaintext = Buffer.alloc(300_000, 'shoal ')
+  const packed = sealChunk(plaintext, SECRET, { compress: true })
+  const plain = sealChunk(plaintext, SECRET, { compress: false })
+  assert.is(packed.compression, 'brotli')
+  assert.is(plain.compression, 'none')
+  // Same key with the zero nonce over two different messages would leak their XOR.
+  assert.is.not(Buffer.from(packed.key).toString('hex'), Buffer.from(plain.key).toString('hex'))
+})
+
 test.run()
