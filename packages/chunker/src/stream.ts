@@ -10,8 +10,10 @@ import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
  * ahead or the true end of input, so they do not depend on how the stream was split.
  */
 export async function * chunkStream (source: AsyncIterable<Uint8Array>, options: ResolvedOptions): AsyncGenerator<ChunkWithData, void, undefined> {
-  const cutter = acquireCutter(options, windowSize(options.maxSize))
-  const capacity = cutter.capacity
+  // A reused cutter may have a larger window; filling only this much keeps chunks coming
+  // out as promptly as with a fresh one.
+  const capacity = windowSize(options.maxSize)
+  const cutter = acquireCutter(options, capacity)
   let filled = 0 // bytes in the window
   let offset = 0 // stream offset of the window's first byte
 

@@ -123,9 +123,12 @@ function align (value: number, to: number): number {
 }
 
 // Idle cutters, reused so repeated chunking does not keep mapping fresh wasm memories
-// (each reserves address space and is slow to touch the first time).
+// (each reserves address space and is slow to touch the first time). Wasm memory never
+// shrinks, so only cutters with windows up to the default settings' 16 MiB are kept:
+// at most ~34 MiB stays resident after chunking ends.
 const idle: Cutter[] = []
 const MAX_IDLE = 2
+const MAX_IDLE_CAPACITY = 17 * 1024 * 1024
 
 export function acquireCutter (options: ResolvedOptions, bytes: number): Cutter {
   const cutter = idle.pop() ?? new Cutter()
@@ -135,5 +138,5 @@ export function acquireCutter (options: ResolvedOptions, bytes: number): Cutter 
 }
 
 export function releaseCutter (cutter: Cutter): void {
-  if (idle.length < MAX_IDLE && !idle.includes(cutter)) idle.push(cutter)
+  if (idle.length < MAX_IDLE && cutter.capacity <= MAX_IDLE_CAPACITY && !idle.includes(cutter)) idle.push(cutter)
 }
