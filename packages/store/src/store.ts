@@ -135,10 +135,13 @@ export class VaultStore implements Store {
   private async writeBlob (cid: CID, digest: Uint8Array, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     const blob = this.layout.blob(cid, digest)
     const tmp = join(this.layout.tmp, `${process.pid}.${++this.tmpSeq}`)
+    // Shard directories are made (and their parents synced) while the blob is written:
+    // in a young vault nearly every put lands in a new shard, and the two fsyncs overlap.
+    const shardReady = this.dirs.ensure(blob.outer).then(async () => { await this.dirs.ensure(blob.shard) })
+    shardReady.catch(() => {}) // awaited below; this only keeps an early write failure from leaving it unhandled
     try {
       await writeFileSynced(tmp, bytes)
-      await this.dirs.ensure(blob.outer)
-      await this.dirs.ensure(blob.shard)
+      await shardReady
       signal?.throwIfAborted()
       await rename(tmp, blob.file)
     } catch (err) {
