@@ -31,6 +31,16 @@ export interface Chunk {
   hash: bigint
 }
 
+export interface StreamChunkerOptions extends ChunkerOptions {
+  /**
+   * Where each chunk's bytes go: called with the chunk's length, returns a Uint8Array of
+   * exactly that length that the chunker fills and hands over. Lets a consumer recycle
+   * buffers (fresh memory costs a page fault per 4 KiB on first touch). Default: a new
+   * ArrayBuffer per chunk.
+   */
+  allocate?: (length: number) => Uint8Array
+}
+
 export interface ChunkWithData extends Chunk {
   /** The chunk's bytes in their own ArrayBuffer, owned by the consumer (may be transferred). */
   data: Uint8Array
@@ -45,10 +55,14 @@ export interface ChunkWithData extends Chunk {
  * throw InvalidChunkerOptionError (a RangeError) naming the option and its allowed range.
  */
 export function fastcdc (source: Uint8Array, options?: ChunkerOptions): Iterable<Chunk>
-export function fastcdc (source: AsyncIterable<Uint8Array>, options?: ChunkerOptions): AsyncIterable<ChunkWithData>
-export function fastcdc (source: Uint8Array | AsyncIterable<Uint8Array>, options?: ChunkerOptions): Iterable<Chunk> | AsyncIterable<ChunkWithData> {
+export function fastcdc (source: AsyncIterable<Uint8Array>, options?: StreamChunkerOptions): AsyncIterable<ChunkWithData>
+export function fastcdc (source: Uint8Array | AsyncIterable<Uint8Array>, options?: StreamChunkerOptions): Iterable<Chunk> | AsyncIterable<ChunkWithData> {
   const resolved = resolveOptions(options, DEFAULT_CHUNKER_OPTIONS)
   if (source instanceof Uint8Array) return chunkBytes(source, resolved)
-  if (typeof (source as Partial<AsyncIterable<Uint8Array>>)?.[Symbol.asyncIterator] === 'function') return chunkStream(source, resolved)
+  if (typeof (source as Partial<AsyncIterable<Uint8Array>>)?.[Symbol.asyncIterator] === 'function') {
+    const allocate = options?.allocate
+    if (allocate !== undefined && typeof allocate !== 'function') throw new TypeError('allocate must be a function')
+    return chunkStream(source, resolved, allocate)
+  }
   throw new TypeError('fastcdc source must be a Uint8Array or an AsyncIterable<Uint8Array>')
 }

@@ -9,7 +9,7 @@ import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
  * (less than maxSize bytes) moves to the window's start. Cuts only ever see maxSize bytes
  * ahead or the true end of input, so they do not depend on how the stream was split.
  */
-export async function * chunkStream (source: AsyncIterable<Uint8Array>, options: ResolvedOptions): AsyncGenerator<ChunkWithData, void, undefined> {
+export async function * chunkStream (source: AsyncIterable<Uint8Array>, options: ResolvedOptions, allocate: (length: number) => Uint8Array = ownedBuffer): AsyncGenerator<ChunkWithData, void, undefined> {
   // A reused cutter may have a larger window; filling only this much keeps chunks coming
   // out as promptly as with a fresh one.
   const capacity = windowSize(options.maxSize)
@@ -26,7 +26,7 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array>, options:
       for (let record = 0; record < count; record++) {
         const length = cutter.length(record)
         const hash = cutter.hash(record)
-        const data = ownedCopy(cutter.memory, cutter.window + cutTo, length)
+        const data = copyOut(allocate, cutter.memory, cutter.window + cutTo, length)
         cutTo += length
         yield { offset: offset + cutTo - length, length, hash, data }
       }
@@ -59,8 +59,15 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array>, options:
  * transfer them. allocUnsafeSlow skips zero-filling (every byte is overwritten at once)
  * and, unlike allocUnsafe, never hands out a slice of Node's shared pool.
  */
-function ownedCopy (memory: Uint8Array, start: number, length: number): Uint8Array {
-  const data = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length)
+function ownedBuffer (length: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length)
+}
+
+function copyOut (allocate: (length: number) => Uint8Array, memory: Uint8Array, start: number, length: number): Uint8Array {
+  const data = allocate(length)
+  if (!(data instanceof Uint8Array) || data.byteLength !== length) {
+    throw new TypeError(`allocate(${length}) must return a Uint8Array of ${length} bytes`)
+  }
   data.set(memory.subarray(start, start + length))
   return data
 }
