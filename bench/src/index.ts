@@ -55,7 +55,7 @@ async function runCli (args: string[]): Promise<{ seconds: number, peakRss: numb
 
 async function writeFile (path: string, pieces: Iterable<Uint8Array>): Promise<void> {
   const out = createWriteStream(path)
-  for (const p of pieces) if (!out.write(p)) await new Promise(resolve => out.once('drain', resolve))
+  for (const p of pieces) if (!out.write(p)) await new Promise<void>(resolve => out.once('drain', () => resolve()))
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => err != null ? reject(err) : resolve()))
 }
 

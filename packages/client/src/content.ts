@@ -34,6 +34,8 @@ export async function writeContent (source: AsyncIterable<Uint8Array>, options: 
     const sealed = await sealer.seal(data)
     const cid = chunkCid(sealed.digest)
     const isNew = await sink.put(cid, sealed.sealed, { signal })
+    // Only after a successful put: a failed one may still have a write in progress.
+    sealer.release(sealed)
     refs[index] = { cid, key: sealed.key, size: sealed.size, stored: sealed.sealed.byteLength, compression: sealed.compression }
     if (isNew) {
       result.newChunks++
@@ -44,7 +46,7 @@ export async function writeContent (source: AsyncIterable<Uint8Array>, options: 
   }
 
   let index = 0
-  for await (const chunk of fastcdc(source, options.chunker)) {
+  for await (const chunk of fastcdc(source, { ...options.chunker, allocate: length => sealer.allocate(length) })) {
     signal?.throwIfAborted()
     if (failure !== undefined) break
     result.size += chunk.length

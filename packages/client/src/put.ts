@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { formatCapability, type DirectoryEntry, type FileManifest, type Manifest } from '@shoal/manifest'
 import { writeContent } from './content.js'
+import { readBlocks } from './read-blocks.js'
 import { storeManifest } from './manifest-io.js'
 import { createSealer, type Sealer } from './seal-pool.js'
 import type { ChunkSink, PutOptions, PutResult } from './types.js'
@@ -62,8 +62,7 @@ async function putPath (path: string, sink: ChunkSink, sealer: Sealer, options: 
   const name = basename(resolve(path))
   const meta = { ...(name !== '' ? { name } : {}), mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs) }
   if (info.isFile()) {
-    const source = createReadStream(path, { highWaterMark: READ_BLOCK })
-    return await putContent(source, sink, sealer, { ...options, ...meta, size: info.size })
+    return await putContent(readBlocks(path, READ_BLOCK), sink, sealer, { ...options, ...meta, size: info.size })
   }
   if (!info.isDirectory()) throw new UnsupportedFileTypeError(path)
   const entries: DirectoryEntry[] = []

@@ -1,13 +1,20 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { DEFAULT_CHUNKER_OPTIONS } from '@shoal/chunker'
+import { TAG_BYTES } from '@shoal/crypto'
+import { BufferPool } from './buffer-pool.js'
 import { sealChunk, type SealedChunk } from './seal.js'
 
-export interface SealJob { id: number, buffer: ArrayBuffer, byteOffset: number, byteLength: number }
-export interface SealReply { id: number, chunk?: SealedChunk, error?: string }
+export interface SealJob { id: number, plain: ArrayBuffer, length: number, out?: ArrayBuffer }
+export interface SealReply { id: number, plain: ArrayBuffer, chunk?: SealedChunk, error?: string }
 
 export interface Sealer {
-  /** Seals a chunk; takes ownership of `plaintext` (its memory may be transferred away). */
+  /** Memory for a chunk's plaintext, from the sealer's pool. */
+  allocate (length: number): Uint8Array
+  /** Seals a chunk; takes ownership of `plaintext` (its memory is recycled). */
   seal (plaintext: Uint8Array): Promise<SealedChunk>
+  /** Gives a sealed chunk's memory back once the sink is done with it. */
+  release (chunk: SealedChunk): void
   close (): Promise<void>
 }
 
@@ -16,38 +23,55 @@ export interface SealerInit {
   compress: boolean
   /** 0 seals on the calling thread. Default: one worker per core. */
   workers?: number
+  /** Buffers kept for reuse (default 24: enough for 8 chunks in flight, each with plaintext and sealed bytes). */
+  keep?: number
 }
 
 export function defaultWorkers (): number {
   return availableParallelism()
 }
 
+/** Pooled buffers hold the largest sealed chunk of the default chunker. */
+const CAPACITY = DEFAULT_CHUNKER_OPTIONS.maxSize + TAG_BYTES
+
 export function createSealer (init: SealerInit): Sealer {
   const workers = init.workers ?? defaultWorkers()
+  const pool = new BufferPool(CAPACITY, init.keep ?? 24)
   if (workers <= 0) {
     return {
-      seal: async plaintext => sealChunk(plaintext, init.convergenceSecret, { compress: init.compress }),
+      allocate: length => pool.take(length),
+      seal: async plaintext => {
+        const chunk = sealChunk(plaintext, init.convergenceSecret, { compress: init.compress, allocate: length => pool.take(length) })
+        pool.give(plaintext.buffer)
+        return chunk
+      },
+      release: chunk => pool.give(chunk.sealed.buffer),
       close: async () => {}
     }
   }
-  return new SealPool(workers, init)
+  return new SealPool(workers, init, pool)
 }
 
 interface Pending { resolve: (c: SealedChunk) => void, reject: (e: Error) => void }
+interface Slot { worker: Worker, pending: Map<number, Pending> }
 
 /** Spreads sealing over worker threads: hashing, compression and encryption are CPU-bound. */
 class SealPool implements Sealer {
-  private readonly workers: Array<{ worker: Worker, pending: Map<number, Pending> }> = []
+  private readonly slots: Slot[] = []
   private nextId = 0
   private failure: Error | undefined
 
-  constructor (count: number, init: SealerInit) {
+  constructor (count: number, init: SealerInit, private readonly pool: BufferPool) {
     for (let i = 0; i < count; i++) {
       const worker = new Worker(new URL('./seal-worker.js', import.meta.url), {
-        workerData: { convergenceSecret: init.convergenceSecret, compress: init.compress }
+        workerData: { convergenceSecret: init.convergenceSecret, compress: init.compress },
+        // A worker allocates little on its heap (its big buffers are external), but V8
+        // would still grow its young generation to the default tens of MiB.
+        resourceLimits: { maxYoungGenerationSizeMb: 4 }
       })
-      const slot = { worker, pending: new Map<number, Pending>() }
+      const slot: Slot = { worker, pending: new Map() }
       worker.on('message', (reply: SealReply) => {
+        this.pool.give(reply.plain)
         const job = slot.pending.get(reply.id)
         if (job == null) return
         slot.pending.delete(reply.id)
@@ -56,30 +80,40 @@ class SealPool implements Sealer {
       })
       worker.on('error', err => this.fail(slot, err))
       worker.on('exit', code => { if (slot.pending.size > 0) this.fail(slot, new Error(`seal worker exited with code ${code}`)) })
-      this.workers.push(slot)
+      this.slots.push(slot)
     }
+  }
+
+  allocate (length: number): Uint8Array {
+    return this.pool.take(length)
   }
 
   async seal (plaintext: Uint8Array): Promise<SealedChunk> {
     if (this.failure != null) throw this.failure
     // The least busy worker gets the job; ties go to the first.
-    let slot = this.workers[0]
-    for (const s of this.workers) if (s.pending.size < slot.pending.size) slot = s
+    let slot = this.slots[0]
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s
     const id = this.nextId++
-    const owned = plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength
-    const bytes = owned ? plaintext : new Uint8Array(plaintext)
-    const job: SealJob = { id, buffer: bytes.buffer as ArrayBuffer, byteOffset: 0, byteLength: bytes.byteLength }
+    // Transferring moves the whole ArrayBuffer: only do that with memory this chunk owns.
+    const owned = plaintext.byteOffset === 0 && plaintext.buffer instanceof ArrayBuffer
+    const plain = owned ? plaintext.buffer as ArrayBuffer : new Uint8Array(plaintext).buffer
+    const out = this.pool.take(CAPACITY).buffer as ArrayBuffer
+    const job: SealJob = { id, plain, length: plaintext.byteLength, out }
     return await new Promise<SealedChunk>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject })
-      slot.worker.postMessage(job, [job.buffer])
+      slot.worker.postMessage(job, [plain, out])
     })
   }
 
-  async close (): Promise<void> {
-    await Promise.all(this.workers.map(async s => await s.worker.terminate()))
+  release (chunk: SealedChunk): void {
+    this.pool.give(chunk.sealed.buffer)
   }
 
-  private fail (slot: { pending: Map<number, Pending> }, err: Error): void {
+  async close (): Promise<void> {
+    await Promise.all(this.slots.map(async s => await s.worker.terminate()))
+  }
+
+  private fail (slot: Slot, err: Error): void {
     this.failure ??= err
     for (const job of slot.pending.values()) job.reject(err)
     slot.pending.clear()

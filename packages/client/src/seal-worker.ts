@@ -1,4 +1,6 @@
-// Runs sealChunk off the main thread. One job at a time; the pool keeps each worker busy.
+// Runs sealChunk off the main thread, one job at a time. Both buffers of a job (the
+// plaintext and the memory for the sealed bytes) travel back with the reply, so the
+// main thread can recycle them.
 import { parentPort, workerData } from 'node:worker_threads'
 import { sealChunk } from './seal.js'
 import type { SealJob, SealReply } from './seal-pool.js'
@@ -8,20 +10,18 @@ const port = parentPort
 if (port == null) throw new Error('seal-worker must run as a worker thread')
 
 port.on('message', (job: SealJob) => {
+  const transfer: ArrayBuffer[] = [job.plain]
   let reply: SealReply
   try {
-    const plaintext = new Uint8Array(job.buffer, job.byteOffset, job.byteLength)
-    const chunk = sealChunk(plaintext, convergenceSecret, { compress })
-    reply = { id: job.id, chunk: { ...chunk, sealed: ownedCopyIfShared(chunk.sealed) } }
+    const plaintext = new Uint8Array(job.plain, 0, job.length)
+    const chunk = sealChunk(plaintext, convergenceSecret, {
+      compress,
+      allocate: length => job.out !== undefined && job.out.byteLength >= length ? new Uint8Array(job.out, 0, length) : new Uint8Array(length)
+    })
+    transfer.push(chunk.sealed.buffer as ArrayBuffer)
+    reply = { id: job.id, plain: job.plain, chunk }
   } catch (err) {
-    reply = { id: job.id, error: (err as Error).message }
+    reply = { id: job.id, plain: job.plain, error: (err as Error).message }
   }
-  const transfer = reply.chunk != null ? [reply.chunk.sealed.buffer as ArrayBuffer] : []
   port.postMessage(reply, transfer)
 })
-
-// A Buffer from node's pool shares its ArrayBuffer with unrelated buffers: never transfer that.
-function ownedCopyIfShared (bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes
-  return new Uint8Array(bytes)
-}

@@ -1,5 +1,5 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
-import { convergentKey, IntegrityError, nodeCipher, sha256, type ChunkCipher } from '@shoal/crypto'
+import { convergentKey, IntegrityError, nodeCipher, sha256, TAG_BYTES, type ChunkCipher } from '@shoal/crypto'
 import type { ChunkRef, Compression } from '@shoal/manifest'
 
 /** A chunk is stored compressed only when that saves at least this fraction. */
@@ -20,23 +20,40 @@ export interface SealedChunk {
 // random bytes: brotli-1 gives up at ~2.3 GB/s, deflate-1 grinds through at 44 MB/s.
 // So brotli-1 compresses better, faster, and its "compress-check" on incompressible
 // media is nearly free, with no sampling heuristic to get wrong.
-function compress (plaintext: Uint8Array): Uint8Array {
-  return brotliCompressSync(plaintext, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: 1,
-      [constants.BROTLI_PARAM_SIZE_HINT]: plaintext.byteLength
-    }
-  })
+function compress (plaintext: Uint8Array): Uint8Array | null {
+  const limit = Math.floor(plaintext.byteLength * (1 - MIN_COMPRESSION_SAVING))
+  if (limit < 1) return null
+  try {
+    return brotliCompressSync(plaintext, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 1,
+        [constants.BROTLI_PARAM_SIZE_HINT]: plaintext.byteLength
+      },
+      // Early abort: brotli stops once its output shows the saving is not there, and
+      // incompressible chunks cost no output buffer.
+      maxOutputLength: limit
+    })
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return null
+    throw err
+  }
+}
+
+export interface SealOptions {
+  compress: boolean
+  cipher?: ChunkCipher
+  /** Memory for the sealed bytes (length = payload + 16); default: a new buffer. */
+  allocate?: (length: number) => Uint8Array
 }
 
 /** Compress (maybe), derive the convergent key from the payload, encrypt and address one chunk. */
-export function sealChunk (plaintext: Uint8Array, convergenceSecret: Uint8Array, options: { compress: boolean, cipher?: ChunkCipher }): SealedChunk {
+export function sealChunk (plaintext: Uint8Array, convergenceSecret: Uint8Array, options: SealOptions): SealedChunk {
   const cipher = options.cipher ?? nodeCipher
   let payload = plaintext
   let compression: Compression = 'none'
   if (options.compress && plaintext.byteLength > 0) {
     const packed = compress(plaintext)
-    if (packed.byteLength <= plaintext.byteLength * (1 - MIN_COMPRESSION_SAVING)) {
+    if (packed !== null) {
       payload = packed
       compression = 'brotli'
     }
@@ -45,7 +62,8 @@ export function sealChunk (plaintext: Uint8Array, convergenceSecret: Uint8Array,
   // plaintext may be sealed compressed or not (another flag, another brotli build), and
   // the zero nonce is safe only while each key ever encrypts exactly one message.
   const key = convergentKey(convergenceSecret, payload)
-  const { sealed, digest } = cipher.encryptAndDigest(key, payload)
+  const out = options.allocate?.(payload.byteLength + TAG_BYTES)
+  const { sealed, digest } = cipher.encryptAndDigest(key, payload, out)
   return { digest, key, sealed, size: plaintext.byteLength, compression }
 }
 

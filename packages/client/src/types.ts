@@ -6,7 +6,10 @@ export interface AbortOptions { signal?: AbortSignal }
 
 /** Where sealed chunks go: a local vault store now, the network later. */
 export interface ChunkSink {
-  /** Resolves true when the chunk was newly stored, false when it was already held. */
+  /**
+   * Resolves true when the chunk was newly stored, false when it was already held.
+   * The caller reuses `bytes` once the promise settles: copy them to keep them.
+   */
   put (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<boolean>
 }
 

@@ -11,7 +11,7 @@ function memoryVault (): ChunkSink & ChunkSource & { blocks: Map<string, Uint8Ar
   const blocks = new Map<string, Uint8Array>()
   return {
     blocks,
-    async put (cid, bytes) { const had = blocks.has(cid.toString()); blocks.set(cid.toString(), bytes); return !had },
+    async put (cid, bytes) { const had = blocks.has(cid.toString()); blocks.set(cid.toString(), bytes.slice()); return !had },
     async get (cid) { return blocks.get(cid.toString()) ?? null }
   }
 }
