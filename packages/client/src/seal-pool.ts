@@ -36,7 +36,7 @@ const CAPACITY = DEFAULT_CHUNKER_OPTIONS.maxSize + TAG_BYTES
 
 export function createSealer (init: SealerInit): Sealer {
   const workers = init.workers ?? defaultWorkers()
-  const pool = new BufferPool(CAPACITY, init.keep ?? 24)
+  const pool = new BufferPool(CAPACITY, init.keep ?? 16)
   if (workers <= 0) {
     return {
       allocate: length => pool.take(length),

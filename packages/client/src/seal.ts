@@ -20,23 +20,47 @@ export interface SealedChunk {
 // random bytes: brotli-1 gives up at ~2.3 GB/s, deflate-1 grinds through at 44 MB/s.
 // So brotli-1 compresses better, faster, and its "compress-check" on incompressible
 // media is nearly free, with no sampling heuristic to get wrong.
-function compress (plaintext: Uint8Array): Uint8Array | null {
-  const limit = Math.floor(plaintext.byteLength * (1 - MIN_COMPRESSION_SAVING))
+function brotli (input: Uint8Array, limit: number): Uint8Array | null {
   if (limit < 1) return null
   try {
-    return brotliCompressSync(plaintext, {
+    return brotliCompressSync(input, {
       params: {
         [constants.BROTLI_PARAM_QUALITY]: 1,
-        [constants.BROTLI_PARAM_SIZE_HINT]: plaintext.byteLength
+        [constants.BROTLI_PARAM_SIZE_HINT]: input.byteLength
       },
       // Early abort: brotli stops once its output shows the saving is not there, and
-      // incompressible chunks cost no output buffer.
+      // an incompressible input costs no output buffer.
       maxOutputLength: limit
     })
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return null
     throw err
   }
+}
+
+const SAMPLE_BYTES = 16 * 1024
+const SAMPLED_ABOVE = 8 * SAMPLE_BYTES
+
+/**
+ * Compresses a chunk when that saves at least 10 %, else null. Large chunks are probed
+ * first: three 16 KiB samples (start, middle, end) compressed together. Brotli on a
+ * whole megabyte allocates megabytes of window and hash tables, and that fresh memory
+ * (page faults) made the check cost 2 ms/MiB in the pipeline against 0.3 ms alone; the
+ * probe costs a few percent of that. A chunk whose samples save under 5 % is taken as
+ * incompressible (media, archives, ciphertext); anything else gets the real attempt.
+ */
+function compress (plaintext: Uint8Array): Uint8Array | null {
+  const length = plaintext.byteLength
+  if (length > SAMPLED_ABOVE) {
+    const middle = Math.floor(length / 2 - SAMPLE_BYTES / 2)
+    const probe = Buffer.concat([
+      plaintext.subarray(0, SAMPLE_BYTES),
+      plaintext.subarray(middle, middle + SAMPLE_BYTES),
+      plaintext.subarray(length - SAMPLE_BYTES)
+    ])
+    if (brotli(probe, Math.floor(probe.byteLength * 0.95)) === null) return null
+  }
+  return brotli(plaintext, Math.floor(length * (1 - MIN_COMPRESSION_SAVING)))
 }
 
 export interface SealOptions {
