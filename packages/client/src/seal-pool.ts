@@ -7,6 +7,8 @@ import { sealChunk, type SealedChunk } from './seal.js'
 
 export interface SealJob { id: number, plain: ArrayBuffer, length: number, out?: ArrayBuffer }
 export interface SealReply { id: number, plain: ArrayBuffer, chunk?: SealedChunk, error?: string }
+/** A worker's first message: it has loaded and takes jobs. */
+export interface ReadyMessage { ready: true }
 
 export interface Sealer {
   /** Memory for a chunk's plaintext, from the sealer's pool. */
@@ -53,15 +55,19 @@ export function createSealer (init: SealerInit): Sealer {
 }
 
 interface Pending { resolve: (c: SealedChunk) => void, reject: (e: Error) => void }
-interface Slot { worker: Worker, pending: Map<number, Pending> }
+interface Slot { worker: Worker, pending: Map<number, Pending>, ready: boolean }
 
-/** Spreads sealing over worker threads: hashing, compression and encryption are CPU-bound. */
+/**
+ * Spreads sealing over worker threads: hashing, compression and encryption are CPU-bound.
+ * A worker takes ~150 ms to load here; until one is ready, chunks are sealed on the
+ * calling thread, so small puts never wait for workers and large ones lose no time.
+ */
 class SealPool implements Sealer {
   private readonly slots: Slot[] = []
   private nextId = 0
   private failure: Error | undefined
 
-  constructor (count: number, init: SealerInit, private readonly pool: BufferPool) {
+  constructor (count: number, private readonly init: SealerInit, private readonly pool: BufferPool) {
     for (let i = 0; i < count; i++) {
       const worker = new Worker(new URL('./seal-worker.js', import.meta.url), {
         workerData: { convergenceSecret: init.convergenceSecret, compress: init.compress },
@@ -69,8 +75,12 @@ class SealPool implements Sealer {
         // would still grow its young generation to the default tens of MiB.
         resourceLimits: { maxYoungGenerationSizeMb: 4 }
       })
-      const slot: Slot = { worker, pending: new Map() }
-      worker.on('message', (reply: SealReply) => {
+      const slot: Slot = { worker, pending: new Map(), ready: false }
+      worker.on('message', (reply: SealReply | ReadyMessage) => {
+        if ('ready' in reply) {
+          slot.ready = true
+          return
+        }
         this.pool.give(reply.plain)
         const job = slot.pending.get(reply.id)
         if (job == null) return
@@ -90,9 +100,19 @@ class SealPool implements Sealer {
 
   async seal (plaintext: Uint8Array): Promise<SealedChunk> {
     if (this.failure != null) throw this.failure
-    // The least busy worker gets the job; ties go to the first.
-    let slot = this.slots[0]
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s
+    let slot = this.readySlot()
+    if (slot === undefined) {
+      // A source that never waits on I/O would keep us in microtasks, and the workers'
+      // ready messages (macrotasks) would never be seen: let the event loop turn once.
+      await new Promise(resolve => setImmediate(resolve))
+      slot = this.readySlot()
+    }
+    if (slot === undefined) {
+      const chunk = sealChunk(plaintext, this.init.convergenceSecret, { compress: this.init.compress, allocate: length => this.pool.take(length) })
+      this.pool.give(plaintext.buffer)
+      return chunk
+    }
+    const target = slot
     const id = this.nextId++
     // Transferring moves the whole ArrayBuffer: only do that with memory this chunk owns.
     const owned = plaintext.byteOffset === 0 && plaintext.buffer instanceof ArrayBuffer
@@ -100,9 +120,16 @@ class SealPool implements Sealer {
     const out = this.pool.take(CAPACITY).buffer as ArrayBuffer
     const job: SealJob = { id, plain, length: plaintext.byteLength, out }
     return await new Promise<SealedChunk>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject })
-      slot.worker.postMessage(job, [plain, out])
+      target.pending.set(id, { resolve, reject })
+      target.worker.postMessage(job, [plain, out])
     })
+  }
+
+  /** The least busy ready worker; ties go to the first. */
+  private readySlot (): Slot | undefined {
+    let slot: Slot | undefined
+    for (const s of this.slots) if (s.ready && (slot === undefined || s.pending.size < slot.pending.size)) slot = s
+    return slot
   }
 
   release (chunk: SealedChunk): void {

@@ -25,3 +25,5 @@ port.on('message', (job: SealJob) => {
   }
   port.postMessage(reply, transfer)
 })
+
+port.postMessage({ ready: true })

@@ -1,28 +1,9 @@
 import { Command } from 'commander'
-import { readManifest } from '@shoal/client'
-import { parseCapability, formatCapability } from '@shoal/manifest'
 import { withCommonOptions } from '../common.js'
-import { withVault, type CommonOptions } from '../../context.js'
-import { formatBytes } from '../../size.js'
 
 export function lsCommand (): Command {
   return withCommonOptions(new Command('ls')
     .description('list what a directory URI holds (or describe a file URI)')
     .argument('<uri>', 'capability URI (shoal:...)'))
-    .action(lsHandler)
-}
-
-async function lsHandler (uri: string, flags: CommonOptions): Promise<void> {
-  const capability = parseCapability(uri)
-  const manifest = await withVault(flags, async (store, signal) => await readManifest(capability, store, { signal }))
-  const rows = manifest.type === 'directory'
-    ? manifest.entries.map(e => ({ name: e.name, type: e.type, size: e.size, uri: formatCapability(e.capability) }))
-    : [{ name: manifest.name ?? '', type: 'file' as const, size: manifest.size, uri }]
-  if (flags.json === true) {
-    console.log(JSON.stringify({ type: manifest.type, entries: rows }))
-    return
-  }
-  for (const row of rows) {
-    console.log(`${row.type === 'directory' ? 'd' : '-'} ${formatBytes(row.size).padStart(10)}  ${row.name}${row.type === 'directory' ? '/' : ''}  ${row.uri}`)
-  }
+    .action(async (...args) => { await (await import('./handler.js')).lsHandler(...(args as Parameters<typeof import('./handler.js').lsHandler>)) })
 }

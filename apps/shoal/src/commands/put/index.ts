@@ -1,6 +1,5 @@
 import { Command } from 'commander'
 import { convergenceOption, withCommonOptions } from '../common.js'
-import { putHandler } from './handler.js'
 
 export function putCommand (): Command {
   return withCommonOptions(new Command('put')
@@ -9,5 +8,6 @@ export function putCommand (): Command {
     .addOption(convergenceOption)
     .option('--no-compress', 'never compress chunks')
     .option('--replicas <n>', 'copies of each chunk to keep', '3')
-    .action(putHandler)
+    // Handlers load on use: `shoal --help` should not pay for the whole pipeline.
+    .action(async (...args) => { await (await import('./handler.js')).putHandler(...(args as Parameters<typeof import('./handler.js').putHandler>)) })
 }
