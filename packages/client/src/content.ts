@@ -14,7 +14,7 @@ export interface WriteContentOptions extends AbortOptions {
   sink: ChunkSink
   sealer: Sealer
   chunker?: ChunkerOptions
-  /** Chunks being sealed or stored at once; bounds memory (each is at most 4 MiB). */
+  /** Chunks being sealed or stored at once (default 6); bounds memory (each is at most 4 MiB). */
   inFlight?: number
   total?: number
   onProgress?: (progress: Progress) => void
@@ -23,7 +23,7 @@ export interface WriteContentOptions extends AbortOptions {
 /** Chunk → seal → store a byte stream, in order, with bounded parallelism. */
 export async function writeContent (source: AsyncIterable<Uint8Array>, options: WriteContentOptions): Promise<ContentResult> {
   const { sink, sealer, signal } = options
-  const inFlight = options.inFlight ?? 8
+  const inFlight = options.inFlight ?? 6
   const refs: ChunkRef[] = []
   const result: ContentResult = { chunks: refs, size: 0, newChunks: 0, storedBytes: 0 }
   const running = new Set<Promise<void>>()

@@ -32,7 +32,7 @@ export interface PutOptions extends AbortOptions {
   /** Compress chunks that shrink by at least 10 % (default true). */
   compress?: boolean
   chunker?: ChunkerOptions
-  /** Worker threads that seal chunks; 0 seals on the calling thread. Default: one per core. */
+  /** Worker threads that seal chunks; 0 seals on the calling thread. Default: one per core but one (at least one). */
   workers?: number
   /** Replicas recorded in the manifest's redundancy scheme (default 3). */
   replicas?: number
