@@ -9,7 +9,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fastcdc } from '@shoal/chunker'
-import { putStream, type ChunkSink } from '@shoal/client'
+import { defaultWorkers, putStream, type ChunkSink } from '@shoal/client'
 import { MiB, randomPieces, textPieces } from './data.js'
 import { mbps, peakRss, report, time, type Measurement } from './measure.js'
 
@@ -85,9 +85,10 @@ await time('chunker (sync, wasm)', size, () => { for (const _ of fastcdc(contigu
 await time('chunker (streaming, 1 MiB reads)', size, async () => { for await (const _ of fastcdc(stream(random))) {} })
 
 console.log('')
-const pipeRandom = await time('pipeline, random (worker threads)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret }))
-const pipeText = await time('pipeline, text (worker threads)', size, async () => await putStream(stream(text), nullSink, { convergenceSecret: secret }))
-const pipeInline = await time('pipeline, random (1 thread)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, workers: 0 }))
+const pipeRandom = await time(`pipeline, random (${defaultWorkers()} worker + main)`, size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret }))
+const pipeText = await time(`pipeline, text (${defaultWorkers()} worker + main)`, size, async () => await putStream(stream(text), nullSink, { convergenceSecret: secret }))
+await time('pipeline, random (2 workers + main)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, workers: 2 }))
+const pipeInline = await time('pipeline, random (main thread only)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, workers: 0 }))
 
 const work = await mkdtemp(join(tmpdir(), 'shoal-bench-'))
 try {
@@ -103,7 +104,7 @@ try {
   console.log('')
   console.log(`pipeline random / raw sha256:   ${ratio(pipeRandom, sha)}   (target ≥ 30 %)`)
   console.log(`pipeline text / raw sha256:     ${ratio(pipeText, sha)}`)
-  console.log(`pipeline 1 thread / raw sha256: ${ratio(pipeInline, sha)}`)
+  console.log(`pipeline main only / raw sha256: ${ratio(pipeInline, sha)}`)
   console.log(`shoal put / raw sha256:         ${ratio(e2e, sha)}   (target ≥ 15 %)`)
 
   await rm(join(work, 'vault'), { recursive: true, force: true })

@@ -59,13 +59,17 @@ export function createSealer (init: SealerInit): Sealer {
   return new SealPool(workers, init, pool)
 }
 
+/** Jobs a worker holds at once: one running, one queued so it never waits for the next. */
+const QUEUE_DEPTH = 2
+
 interface Pending { resolve: (c: SealedChunk) => void, reject: (e: Error) => void }
 interface Slot { worker: Worker, pending: Map<number, Pending>, ready: boolean }
 
 /**
  * Spreads sealing over worker threads: hashing, compression and encryption are CPU-bound.
- * A worker takes ~150 ms to load here; until one is ready, chunks are sealed on the
- * calling thread, so small puts never wait for workers and large ones lose no time.
+ * The calling thread seals whatever no worker has room for: until a worker has loaded
+ * (~150 ms here), so small puts never wait for workers, and whenever all workers are
+ * busy, so the calling thread's spare time is used too.
  */
 class SealPool implements Sealer {
   private readonly slots: Slot[] = []
@@ -108,11 +112,13 @@ class SealPool implements Sealer {
     let slot = this.readySlot()
     if (slot === undefined) {
       // A source that never waits on I/O would keep us in microtasks, and the workers'
-      // ready messages (macrotasks) would never be seen: let the event loop turn once.
+      // messages (macrotasks: ready, replies) would never be seen: let the event loop turn.
       await new Promise(resolve => setImmediate(resolve))
       slot = this.readySlot()
     }
     if (slot === undefined) {
+      // No worker free (or none loaded yet): the calling thread seals this one itself,
+      // so every core works; on two cores that is one worker plus this thread.
       const chunk = sealChunk(plaintext, this.init.convergenceSecret, { compress: this.init.compress, allocate: length => this.pool.take(length) })
       this.pool.give(plaintext.buffer)
       return chunk
@@ -130,10 +136,12 @@ class SealPool implements Sealer {
     })
   }
 
-  /** The least busy ready worker; ties go to the first. */
+  /** The least busy loaded worker with room in its queue; ties go to the first. */
   private readySlot (): Slot | undefined {
     let slot: Slot | undefined
-    for (const s of this.slots) if (s.ready && (slot === undefined || s.pending.size < slot.pending.size)) slot = s
+    for (const s of this.slots) {
+      if (s.ready && s.pending.size < QUEUE_DEPTH && (slot === undefined || s.pending.size < slot.pending.size)) slot = s
+    }
     return slot
   }
 
