@@ -30,7 +30,7 @@ export async function writeContent (source: AsyncIterable<Uint8Array>, options: 
   let failure: unknown
   let done = 0
 
-  const process = async (index: number, data: Uint8Array): Promise<void> => {
+  const sealAndStore = async (index: number, data: Uint8Array): Promise<void> => {
     const sealed = await sealer.seal(data)
     const cid = chunkCid(sealed.digest)
     const isNew = await sink.put(cid, sealed.sealed, { signal })
@@ -50,7 +50,7 @@ export async function writeContent (source: AsyncIterable<Uint8Array>, options: 
     signal?.throwIfAborted()
     if (failure !== undefined) break
     result.size += chunk.length
-    const task = process(index++, chunk.data)
+    const task = sealAndStore(index++, chunk.data)
       .catch(err => { failure ??= err })
       .finally(() => running.delete(task))
     running.add(task)

@@ -11,7 +11,6 @@ import type { Sealer } from './seal-pool.js'
 import { equalBytes } from './seal.js'
 import type { AbortOptions, ChunkSink, ChunkSource } from './types.js'
 
-
 export interface StoredManifest {
   capability: Capability
   newChunks: number
@@ -29,18 +28,20 @@ export interface StoredManifest {
 export async function storeManifest (manifest: Manifest, options: AbortOptions & { sink: ChunkSink, sealer: Sealer, convergenceSecret: Uint8Array }): Promise<StoredManifest> {
   let newChunks = 0
   let storedBytes = 0
-  let encoded = encodeManifest(manifest)
+  let current = manifest
+  let encoded = encodeManifest(current)
   while (encoded.byteLength > MAX_INLINE_MANIFEST_BYTES) {
     // Default chunking, whatever the file used: manifest content is ordinary bytes.
     const content = await writeContent(once(encoded), { sink: options.sink, sealer: options.sealer, signal: options.signal })
     newChunks += content.newChunks
     storedBytes += content.storedBytes
-    encoded = encodeManifest({ version: 1, type: 'indirect', size: content.size, chunks: content.chunks })
+    current = { version: 1, type: 'indirect', size: content.size, chunks: content.chunks }
+    encoded = encodeManifest(current)
   }
   const derived = createHmac('sha256', options.convergenceSecret).update('shoal/manifest/v1').update(sha256(encoded)).digest()
   const key = new Uint8Array(derived)
   const nonce = new Uint8Array(createHmac('sha256', key).update('shoal/manifest-nonce/v1').update(encoded).digest().subarray(0, 24))
-  const { sealed } = sealManifest(decodeManifest(encoded), key, { nonce })
+  const { sealed } = sealManifest(current, key, { nonce })
   const cid = chunkCid(sha256(sealed))
   if (await options.sink.put(cid, sealed, { signal: options.signal })) {
     newChunks++
