@@ -26,11 +26,15 @@ export function createProgress (label: string, options: { quiet?: boolean } = {}
           hideCursor: true,
           clearOnComplete: true
         }, cliProgress.Presets.shades_classic)
-        bar.start(total ?? bytes, 0)
+        bar.start(total ?? bytes, 0, payload(0))
       }
-      const elapsed = (Date.now() - started) / 1000
       if (total === undefined) bar.setTotal(bytes)
-      bar.update(bytes, { done: formatBytes(bytes), all: total !== undefined ? formatBytes(total) : '?', speed: `${formatBytes(bytes / Math.max(elapsed, 1e-3))}/s` })
+      bar.update(bytes, payload(bytes))
+
+      function payload (done: number): Record<string, string> {
+        const elapsed = (Date.now() - started) / 1000
+        return { done: formatBytes(done), all: total !== undefined ? formatBytes(total) : '?', speed: `${formatBytes(done / Math.max(elapsed, 1e-3))}/s` }
+      }
     },
     stop () { bar?.stop() }
   }
