@@ -26,6 +26,9 @@ test('put prints the URI as its last stdout line; get writes the exact bytes', a
   const get = await shoal(['get', uri, '-o', join(work, 'out.bin'), ...common])
   assert.is(get.code, 0, get.stderr)
   assert.is(sha(await readFile(join(work, 'out.bin'))), sha(data))
+  const nowhere = await shoal(['get', uri, '-o', join(work, 'no', 'such', 'dir', 'out.bin'), ...common])
+  assert.is(nowhere.code, 2)
+  assert.match(nowhere.stderr, /-o: .* is not a directory/)
 })
 
 test('put --json prints one object with uri, size, chunks, newChunks, storedBytes', async () => {
@@ -93,7 +96,8 @@ test('usage mistakes exit 2 with one line and no stack trace', async () => {
     [['get', 'http://example.com/x', '-o', join(work, 'x'), ...common], /scheme/i],
     [['get', 'shoal:bafkreigarbage#nokey', '-o', join(work, 'x'), ...common], /./],
     [['get', 'shoal:' + 'x'.repeat(10_000), '-o', join(work, 'x'), ...common], /./],
-    [['get', 'shoal:abc', ...common], /required option/]
+    [['get', 'shoal:abc', ...common], /required option/],
+    [['put', join(work, 'in.bin'), '--vault', join(work, 'in.bin'), '--data', join(work, 'data')], /--vault: .* is not a directory/]
   ]
   for (const [args, message] of cases) {
     const r = await shoal(args)

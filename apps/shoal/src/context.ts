@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { loadOrCreateConvergenceSecret, SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createStore, type Store } from '@shoal/store'
 import { UsageError } from './errors.js'
@@ -35,7 +35,10 @@ export async function openVault (options: CommonOptions): Promise<Store> {
     throw new UsageError('no vault given: pass --vault DIR (network mode arrives with `shoal node`)')
   }
   const space = options.space !== undefined ? parseSize(options.space, '--space') : Number.MAX_SAFE_INTEGER
-  const store = createStore({ dir: resolve(options.vault), space })
+  const dir = resolve(options.vault)
+  const existing = await stat(dir).catch(() => null)
+  if (existing != null && !existing.isDirectory()) throw new UsageError(`--vault: ${dir} is not a directory`)
+  const store = createStore({ dir, space })
   await store.start()
   return store
 }

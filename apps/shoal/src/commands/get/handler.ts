@@ -1,9 +1,11 @@
-import { resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { getFile, getStream } from '@shoal/client'
 import { parseCapability } from '@shoal/manifest'
 import { withVault, type CommonOptions } from '../../context.js'
+import { UsageError } from '../../errors.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
 
@@ -19,6 +21,8 @@ export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
     return
   }
   const target = resolve(flags.output)
+  const parent = await stat(dirname(target)).catch(() => null)
+  if (parent == null || !parent.isDirectory()) throw new UsageError(`-o: ${dirname(target)} is not a directory`)
   const result = await withVault(flags, async (store, signal) => {
     const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true })
     try {
