@@ -45,20 +45,13 @@ export function isPlainUint8Array (value: unknown): boolean {
 
 /** Runs `fn`, which must throw an IntegrityError (class, name and code). */
 export function throwsIntegrity (fn: () => unknown, what: string): void {
-  let caught: unknown
-  try {
-    fn()
-  } catch (err) {
-    caught = err
-  }
-  if (caught === undefined) assert.unreachable(`${what}: did not throw`)
-  assert.instance(caught, IntegrityError, `${what}: threw ${String(caught)}`)
-  assert.is((caught as IntegrityError).code, 'ERR_INTEGRITY', what)
-  assert.is((caught as IntegrityError).name, 'IntegrityError', what)
+  const caught = throwsType(fn, IntegrityError, what) as IntegrityError
+  assert.is(caught.code, 'ERR_INTEGRITY', what)
+  assert.is(caught.name, 'IntegrityError', what)
 }
 
-/** Runs `fn`, which must throw an instance of `type` (TypeError, RangeError). */
-export function throwsType (fn: () => unknown, type: new (...args: any[]) => Error, what: string, message?: RegExp): void {
+/** Runs `fn`, which must throw an instance of `type` (TypeError, RangeError); returns what it threw. */
+export function throwsType (fn: () => unknown, type: new (...args: any[]) => Error, what: string, message?: RegExp): Error {
   let caught: unknown
   try {
     fn()
@@ -68,6 +61,7 @@ export function throwsType (fn: () => unknown, type: new (...args: any[]) => Err
   if (caught === undefined) assert.unreachable(`${what}: did not throw`)
   assert.instance(caught, type, `${what}: threw ${String(caught)}`)
   if (message !== undefined) assert.match((caught as Error).message, message, what)
+  return caught as Error
 }
 
 export interface Prng {
