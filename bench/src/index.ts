@@ -9,7 +9,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fastcdc } from '@shoal/chunker'
-import { defaultWorkers, putStream, type ChunkSink } from '@shoal/client'
+import { createSealer, defaultWorkers, putStream, type ChunkSink } from '@shoal/client'
 import { MiB, randomPieces, textPieces } from './data.js'
 import { mbps, peakRss, report, time, type Measurement } from './measure.js'
 
@@ -94,6 +94,13 @@ await time('chunker (streaming, 1 MiB reads)', size, async () => { for await (co
 console.log('')
 const pipeRandom = await time(`pipeline, random (${defaultWorkers()} worker + main)`, size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret }))
 const pipeText = await time(`pipeline, text (${defaultWorkers()} worker + main)`, size, async () => await putStream(stream(text), nullSink, { convergenceSecret: secret }))
+{
+  // A daemon keeps its sealer: measure the same pipeline with workers already running.
+  const sealer = createSealer({ convergenceSecret: secret, compress: true })
+  await putStream(stream(random.slice(0, 16)), nullSink, { convergenceSecret: secret, sealer })
+  await time(`pipeline, random (warm: ${defaultWorkers()} worker + main)`, size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, sealer }))
+  await sealer.close()
+}
 await time('pipeline, random (2 workers + main)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, workers: 2 }))
 const pipeInline = await time('pipeline, random (main thread only)', size, async () => await putStream(stream(random), nullSink, { convergenceSecret: secret, workers: 0 }))
 

@@ -21,6 +21,7 @@ export async function put (path: string, sink: ChunkSink, options: PutOptions): 
 }
 
 async function withSealer<T> (options: PutOptions, fn: (sealer: Sealer) => Promise<T>): Promise<T> {
+  if (options.sealer !== undefined) return await fn(options.sealer)
   const sealer = createSealer({ convergenceSecret: options.convergenceSecret, compress: options.compress ?? true, workers: options.workers })
   try {
     return await fn(sealer)

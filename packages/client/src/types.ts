@@ -1,6 +1,7 @@
 import type { CID } from 'multiformats/cid'
 import type { ChunkerOptions } from '@shoal/chunker'
 import type { Capability, Compression } from '@shoal/manifest'
+import type { Sealer } from './seal-pool.js'
 
 export interface AbortOptions { signal?: AbortSignal }
 
@@ -34,6 +35,12 @@ export interface PutOptions extends AbortOptions {
   chunker?: ChunkerOptions
   /** Worker threads that seal chunks; 0 seals on the calling thread. Default: one per core but one (at least one). */
   workers?: number
+  /**
+   * A long-lived sealer (createSealer) to use instead of starting workers for this put,
+   * as a daemon would keep one. It must have been made with the same convergence secret
+   * and decides compression itself (`compress` and `workers` are then ignored). Not closed.
+   */
+  sealer?: Sealer
   /** Replicas recorded in the manifest's redundancy scheme (default 3). */
   replicas?: number
   /** Recorded in the file manifest. */

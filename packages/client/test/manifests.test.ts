@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { nobleCipher, nodeCipher } from '@shoal/crypto'
 import { MAX_INLINE_MANIFEST_BYTES, type FileManifest } from '@shoal/manifest'
-import { getStream, loadManifest, putStream, readManifest, sealChunk, type ChunkSink, type ChunkSource } from '../src/index.js'
+import { createSealer, getStream, loadManifest, putStream, readManifest, sealChunk, type ChunkSink, type ChunkSource } from '../src/index.js'
 import { collect, from, MiB, openTempVault, pseudoRandom, SECRET, sha256hex } from './helpers.js'
 import { parseCapability } from '@shoal/manifest'
 
@@ -43,6 +43,24 @@ test('worker threads and the calling thread seal identically', async () => {
     const manifest = await readManifest(pooled.uri, vault.store) as FileManifest
     assert.is(manifest.size, data.byteLength)
   } finally { await vault.cleanup() }
+})
+
+test('a long-lived sealer serves several puts, is not closed by them, and seals identically', async () => {
+  const vault = await openTempVault()
+  const sealer = createSealer({ convergenceSecret: SECRET, compress: true, workers: 1 })
+  try {
+    const data = pseudoRandom(6 * MiB, 21)
+    const own = await putStream(from(data), vault.store, { convergenceSecret: SECRET })
+    const first = await putStream(from(data), vault.store, { convergenceSecret: SECRET, sealer })
+    const second = await putStream(from(pseudoRandom(3 * MiB, 22)), vault.store, { convergenceSecret: SECRET, sealer })
+    assert.is(first.uri, own.uri)
+    assert.is(first.newChunks, 0)
+    assert.ok(second.newChunks > 0, 'the sealer still works after a put finished')
+    assert.is(sha256hex(await collect(getStream(second.uri, vault.store))), sha256hex(pseudoRandom(3 * MiB, 22)))
+  } finally {
+    await sealer.close()
+    await vault.cleanup()
+  }
 })
 
 test('sealing with noble gives the same chunk as node:crypto', () => {
