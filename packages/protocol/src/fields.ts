@@ -1,0 +1,118 @@
+// Reading a decoded message record, field by field, strictly. Every failure is a
+// ProtocolError carrying the request id once it is known, so the answer can name it.
+import { chunkCid } from '@shoal/manifest'
+import type { CID } from 'multiformats/cid'
+import { decodeCbor } from './cbor.js'
+import { ProtocolError } from './errors.js'
+import { MAX_FRAME_BYTES, MAX_MESSAGE_FIELDS, MAX_REQUEST_ID, PROTOCOL_VERSION } from './limits.js'
+
+const CID_PREFIX = Uint8Array.of(0x01, 0x55, 0x12, 0x20) // CIDv1, raw, sha2-256, 32 bytes
+const CID_BYTES = CID_PREFIX.length + 32
+
+type Record_ = Record<string, unknown>
+
+export class FieldReader {
+  constructor (private readonly record: Record_, readonly id: number | undefined) {}
+
+  fail (reason: string, wireCode: 'BAD_REQUEST' | 'TOO_LARGE' = 'BAD_REQUEST'): never {
+    throw new ProtocolError(wireCode, reason, this.id)
+  }
+
+  has (name: string): boolean {
+    return Object.hasOwn(this.record, name)
+  }
+
+  private get (name: string): unknown {
+    if (!this.has(name)) this.fail(`missing field ${name}`)
+    return this.record[name]
+  }
+
+  bytes (name: string, min: number, max: number): Uint8Array {
+    const value = this.get(name)
+    if (!(value instanceof Uint8Array)) this.fail(`${name} must be a byte string`)
+    if (value.length > max) this.fail(`${name} is ${value.length} bytes, more than ${max}`, max === min ? 'BAD_REQUEST' : 'TOO_LARGE')
+    if (value.length < min) this.fail(`${name} is ${value.length} bytes, ${min === max ? 'expected' : 'at least'} ${min}`)
+    return value
+  }
+
+  cid (name: string): CID {
+    return this.toCid(name, this.get(name))
+  }
+
+  cids (name: string, max: number): CID[] {
+    const value = this.get(name)
+    if (!Array.isArray(value)) this.fail(`${name} must be an array of CIDs`)
+    if (value.length > max) this.fail(`${name} holds ${value.length} CIDs, more than ${max}`, 'TOO_LARGE')
+    return value.map((item, i) => this.toCid(`${name}[${i}]`, item))
+  }
+
+  boolean (name: string): boolean | undefined {
+    if (!this.has(name)) return undefined
+    const value = this.record[name]
+    if (typeof value !== 'boolean') this.fail(`${name} must be a boolean`)
+    return value
+  }
+
+  text (name: string, maxBytes: number): string {
+    const value = this.get(name)
+    if (typeof value !== 'string') this.fail(`${name} must be text`)
+    const size = Buffer.byteLength(value, 'utf8')
+    if (size > maxBytes) this.fail(`${name} is ${size} bytes, more than ${maxBytes}`)
+    return value
+  }
+
+  /** Strict chunk CID bytes, as @shoal/manifest's decodeChunkCid (which it does not export). */
+  private toCid (name: string, value: unknown): CID {
+    if (!(value instanceof Uint8Array)) this.fail(`${name} must be CID bytes`)
+    if (value.length !== CID_BYTES || !CID_PREFIX.every((b, i) => value[i] === b)) {
+      this.fail(`${name} is not a chunk CID (${CID_BYTES} bytes: CIDv1, codec raw, sha2-256)`)
+    }
+    return chunkCid(value.subarray(CID_PREFIX.length))
+  }
+}
+
+export function isUint32 (value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_REQUEST_ID
+}
+
+/** Bytes -> the envelope every message shares: a map with `v`, `id` and `t`. */
+export function readEnvelope (bytes: unknown): { reader: FieldReader, type: string, id: number } {
+  if (!(bytes instanceof Uint8Array)) throw new ProtocolError('BAD_REQUEST', 'message must be bytes')
+  if (bytes.length === 0) throw new ProtocolError('BAD_REQUEST', 'empty message')
+  if (bytes.length > MAX_FRAME_BYTES) throw new ProtocolError('TOO_LARGE', `message of ${bytes.length} bytes exceeds the ${MAX_FRAME_BYTES} byte maximum`)
+  let value: unknown
+  try {
+    value = decodeCbor(bytes)
+  } catch (err) {
+    const reason = String((err as Error)?.message ?? err).replace(/^CBOR decode error: /, '')
+    throw new ProtocolError('BAD_REQUEST', `not a valid CBOR message: ${reason}`)
+  }
+  return envelopeOf(value)
+}
+
+export function envelopeOf (value: unknown): { reader: FieldReader, type: string, id: number } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new ProtocolError('BAD_REQUEST', 'message must be a CBOR map')
+  }
+  const record = value as Record_
+  const fields = Object.keys(record).length
+  const rawId = Object.hasOwn(record, 'id') ? record.id : undefined
+  const reader = new FieldReader(record, isUint32(rawId) ? rawId : undefined)
+  if (fields > MAX_MESSAGE_FIELDS) reader.fail(`message has ${fields} fields, more than ${MAX_MESSAGE_FIELDS}`)
+  if (!reader.has('v')) reader.fail('missing field v (message version)')
+  if (record.v !== PROTOCOL_VERSION) {
+    const shown = typeof record.v === 'number' ? String(record.v) : typeof record.v
+    reader.fail(`unsupported message version ${shown} (this peer speaks ${PROTOCOL_VERSION})`)
+  }
+  const id = reader.id
+  if (id === undefined) return reader.fail(rawId === undefined ? 'missing field id' : `id must be an integer from 0 to ${MAX_REQUEST_ID}`)
+  if (!reader.has('t')) reader.fail('missing field t (message type)')
+  const type = record.t
+  if (typeof type !== 'string') return reader.fail('t (message type) must be text')
+  return { reader, type, id }
+}
+
+/** A peer's type string, safe to quote in an error. */
+export function quote (text: string): string {
+  return JSON.stringify(text.length > 32 ? text.slice(0, 32) + '…' : text)
+}

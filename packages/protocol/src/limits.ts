@@ -1,0 +1,36 @@
+// Wire limits. Every reader enforces them, so they bound the memory and work a hostile
+// peer can cause; every writer stays inside them.
+import { TAG_BYTES } from '@shoal/crypto'
+
+export const PROTOCOL_ID = '/shoal/chunk/1.0.0'
+
+/** The message schema version every message carries as `v`. */
+export const PROTOCOL_VERSION = 1
+
+/** Largest chunk the network produces: a 4 MiB chunk plus its AEAD tag (as the store's MAX_CHUNK_SIZE). */
+export const MAX_CHUNK_BYTES = 4 * 1024 * 1024 + TAG_BYTES
+
+/** Largest frame body: a chunk plus room for the message around it (a PUT adds ~70 bytes). */
+export const MAX_FRAME_BYTES = MAX_CHUNK_BYTES + 1024
+
+/** A length prefix is at most 5 varint bytes (35 bits): enough to state, and refuse, any u32 length. */
+export const MAX_VARINT_BYTES = 5
+
+/** CIDs in one HAS request; the HAVE bitmap is then at most 512 bytes. */
+export const MAX_HAS_CIDS = 4096
+
+/** Request ids are u32: unique among a stream's requests in flight, cheap in any language. */
+export const MAX_REQUEST_ID = 0xffff_ffff
+
+/** Bytes of an AUDIT nonce and of a PROOF digest (sha256). */
+export const NONCE_BYTES = 32
+export const PROOF_BYTES = 32
+
+/** Longest ERR message, in UTF-8 bytes. */
+export const MAX_ERROR_MESSAGE_BYTES = 1024
+
+/** CBOR nesting: messages nest 2 deep; this leaves room for tolerated unknown fields. */
+export const MAX_CBOR_DEPTH = 8
+
+/** Fields in one message map, known and unknown. */
+export const MAX_MESSAGE_FIELDS = 32
