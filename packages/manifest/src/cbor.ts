@@ -15,8 +15,11 @@ export function encodeCbor (value: unknown): Uint8Array {
   return encode(value, rfc8949EncodeOptions)
 }
 
-/** Throws plain Errors (from cborg or the depth bound); the caller maps them. */
-export function decodeCbor (bytes: Uint8Array): unknown {
+/**
+ * Throws plain Errors (from cborg or the guards); the caller maps them. Also the
+ * profile the chunk protocol's messages are read with (a shallower `maxDepth`).
+ */
+export function decodeCbor (bytes: Uint8Array, maxDepth: number = MAX_CBOR_DEPTH): unknown {
   const options: DecodeOptions = {
     strict: true,
     rejectDuplicateMapKeys: true,
@@ -28,7 +31,7 @@ export function decodeCbor (bytes: Uint8Array): unknown {
     useMaps: false,
     retainStringBytes: true // so text can be checked for valid UTF-8
   }
-  options.tokenizer = new DepthBoundTokenizer(bytes, options, MAX_CBOR_DEPTH)
+  options.tokenizer = new DepthBoundTokenizer(bytes, options, maxDepth)
   return decode(bytes, options)
 }
 

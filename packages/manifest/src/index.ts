@@ -2,7 +2,9 @@
  * @shoal/manifest — chunk addresses, data maps (manifests) and capability URIs.
  * See README.md for the record formats.
  */
-export { chunkCid, parseChunkCid } from './cid.js'
+export { chunkCid, decodeChunkCid, parseChunkCid } from './cid.js'
+/** The strict, deterministic CBOR profile manifests use; the chunk protocol reads its messages with it too. */
+export { encodeCbor, decodeCbor } from './cbor.js'
 export { encodeManifest, decodeManifest } from './codec.js'
 export { sealManifest, openManifest } from './seal.js'
 export type { SealOptions } from './seal.js'

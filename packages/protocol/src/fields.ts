@@ -1,13 +1,11 @@
 // Reading a decoded message record, field by field, strictly. Every failure is a
 // ProtocolError carrying the request id once it is known, so the answer can name it.
-import { chunkCid } from '@shoal/manifest'
+import { decodeCbor, decodeChunkCid } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
-import { decodeCbor } from './cbor.js'
-import { ProtocolError } from './errors.js'
-import { MAX_FRAME_BYTES, MAX_MESSAGE_FIELDS, MAX_REQUEST_ID, PROTOCOL_VERSION } from './limits.js'
 
-const CID_PREFIX = Uint8Array.of(0x01, 0x55, 0x12, 0x20) // CIDv1, raw, sha2-256, 32 bytes
-const CID_BYTES = CID_PREFIX.length + 32
+import { ProtocolError } from './errors.js'
+import { MAX_CBOR_DEPTH, MAX_FRAME_BYTES, MAX_MESSAGE_FIELDS, MAX_REQUEST_ID, PROTOCOL_VERSION } from './limits.js'
+
 
 type Record_ = Record<string, unknown>
 
@@ -61,13 +59,13 @@ export class FieldReader {
     return value
   }
 
-  /** Strict chunk CID bytes, as @shoal/manifest's decodeChunkCid (which it does not export). */
   private toCid (name: string, value: unknown): CID {
     if (!(value instanceof Uint8Array)) this.fail(`${name} must be CID bytes`)
-    if (value.length !== CID_BYTES || !CID_PREFIX.every((b, i) => value[i] === b)) {
-      this.fail(`${name} is not a chunk CID (${CID_BYTES} bytes: CIDv1, codec raw, sha2-256)`)
+    try {
+      return decodeChunkCid(value)
+    } catch (err) {
+      this.fail(`${name} is not a chunk CID: ${(err as Error).message}`)
     }
-    return chunkCid(value.subarray(CID_PREFIX.length))
   }
 }
 
@@ -82,7 +80,7 @@ export function readEnvelope (bytes: unknown): { reader: FieldReader, type: stri
   if (bytes.length > MAX_FRAME_BYTES) throw new ProtocolError('TOO_LARGE', `message of ${bytes.length} bytes exceeds the ${MAX_FRAME_BYTES} byte maximum`)
   let value: unknown
   try {
-    value = decodeCbor(bytes)
+    value = decodeCbor(bytes, MAX_CBOR_DEPTH)
   } catch (err) {
     const reason = String((err as Error)?.message ?? err).replace(/^CBOR decode error: /, '')
     throw new ProtocolError('BAD_REQUEST', `not a valid CBOR message: ${reason}`)

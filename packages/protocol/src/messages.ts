@@ -6,7 +6,7 @@
 // a change old peers must not misread bumps `v`. Encoders check what they write with
 // the same rules the decoders apply, so we never send what a peer would refuse.
 import { CID } from 'multiformats/cid'
-import { encodeCbor } from './cbor.js'
+import { encodeCbor } from '@shoal/manifest'
 import { isKnownWireErrorCode } from './errors.js'
 import type { WireErrorCode } from './errors.js'
 import { envelopeOf, quote, readEnvelope } from './fields.js'
