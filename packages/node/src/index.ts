@@ -1,1 +1,188 @@
-export {}
+/**
+ * @shoal/node — a Shoal node on libp2p (DESIGN.md §3): TCP + Noise + Yamux, identify,
+ * ping, kad-dht under /shoal/kad/1.0.0, and the /shoal/chunk/1.0.0 protocol served
+ * from the vault store. See README.md.
+ */
+import './polyfill.js'
+import { join } from 'node:path'
+import debug from 'debug'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { PeerId } from '@libp2p/interface'
+import { createStore, type Store } from '@shoal/store'
+import { PROTOCOL_ID, MAX_FRAME_BYTES } from '@shoal/protocol'
+import { loadOrCreatePeerKey } from './peer-key.js'
+import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkService, type ChunkServiceLimits } from './chunk-service.js'
+import { createChunkClient, type ChunkClient } from './chunk-client.js'
+import { BootstrapError, NodeNotStartedError } from './errors.js'
+
+export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
+export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
+export type { ChunkServiceLimits } from './chunk-service.js'
+export type { ChunkClient, RequestOptions } from './chunk-client.js'
+export { RemoteError } from '@shoal/protocol'
+
+const log = debug('shoal:node')
+
+/** The kad-dht protocol prefix: our own DHT, not the public IPFS one. */
+export const DHT_PROTOCOL = '/shoal/kad/1.0.0'
+/** Yamux stream window: one max-size chunk frame in flight per stream. */
+const MAX_STREAM_WINDOW = 4 * 1024 * 1024
+
+export interface NodeInit {
+  /** the node's directory: `peer-key`, and `vault/` (the store) unless a client */
+  dataDir: string
+  /** multiaddrs to listen on, e.g. /ip4/127.0.0.2/tcp/0 */
+  listen: string[]
+  /** bytes of vault space offered (ignored in client mode) */
+  space: number
+  /** full multiaddrs (with /p2p/) dialled on start */
+  bootstrap?: string[]
+  /** a DHT client that offers no space and serves no chunks */
+  clientMode?: boolean
+  /** how long start() tries the bootstrap peers (default 10 s) */
+  bootstrapTimeoutMs?: number
+  /** per-peer limits of the chunk protocol server */
+  limits?: Partial<ChunkServiceLimits>
+  /** networks peers may connect from/to without limits (default: loopback only, 127.0.0.0/8) */
+  allow?: string[]
+}
+
+type Services = { identify: Identify, ping: Ping, dht: KadDHT }
+
+export interface ShoalNode {
+  /** Opens the store, starts libp2p, dials the bootstrap peers. @throws BootstrapError when none answers */
+  start: () => Promise<void>
+  /** Stops libp2p, then the store. Idempotent. */
+  stop: () => Promise<void>
+  readonly peerId: PeerId
+  /** where peers reach us: /ip4/…/tcp/…/p2p/<peerId> (empty until started) */
+  readonly multiaddrs: Multiaddr[]
+  /** the chunk protocol towards other peers */
+  readonly chunks: ChunkClient
+  /** the vault store (null in client mode) */
+  readonly store: Store | null
+  /** the libp2p node underneath (DHT, peer store, …); throws before start() */
+  readonly libp2p: Libp2p<Services>
+}
+
+export function createNode (init: NodeInit): ShoalNode {
+  return new Node(init)
+}
+
+class Node implements ShoalNode {
+  readonly store: Store | null
+  private readonly limits: ChunkServiceLimits
+  private node: Libp2p<Services> | null = null
+  private service: ChunkService | null = null
+  private client: ChunkClient | null = null
+  private peer: PeerId | null = null
+
+  constructor (private readonly init: NodeInit) {
+    const clientMode = init.clientMode === true
+    this.store = clientMode ? null : createStore({ dir: join(init.dataDir, 'vault'), space: init.space })
+    this.limits = { ...DEFAULT_CHUNK_LIMITS, ...init.limits }
+  }
+
+  get libp2p (): Libp2p<Services> {
+    if (this.node === null) throw new NodeNotStartedError()
+    return this.node
+  }
+
+  get peerId (): PeerId {
+    if (this.peer === null) throw new NodeNotStartedError()
+    return this.peer
+  }
+
+  get multiaddrs (): Multiaddr[] {
+    return this.node?.getMultiaddrs() ?? []
+  }
+
+  get chunks (): ChunkClient {
+    if (this.client === null) throw new NodeNotStartedError()
+    return this.client
+  }
+
+  async start (): Promise<void> {
+    if (this.node !== null) return
+    const privateKey = await loadOrCreatePeerKey(this.init.dataDir)
+    const clientMode = this.init.clientMode === true
+    if (this.store !== null) await this.store.start()
+    let node: Libp2p<Services> | null = null
+    try {
+      node = await createLibp2p({
+        privateKey,
+        start: false,
+        addresses: { listen: this.init.listen },
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux({
+          streamOptions: {
+            maxStreamWindowSize: MAX_STREAM_WINDOW,
+            // bounds every stream (DHT too); chunk streams tighten it in the handler
+            maxReadBufferLength: 2 * MAX_FRAME_BYTES,
+            maxWriteBufferLength: 4 * MAX_FRAME_BYTES
+          }
+        })],
+        connectionManager: { allow: this.init.allow ?? ['/ip4/127.0.0.0/ipcidr/8'] },
+        services: {
+          identify: identify(),
+          ping: ping(),
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper })
+        }
+      })
+      if (this.store !== null) {
+        const service = createChunkService(this.store, this.limits)
+        this.service = service
+        await node.handle(PROTOCOL_ID, service.handle, {
+          // our own per-peer cap decides; libp2p's per-connection cap must not undercut it
+          maxInboundStreams: this.limits.maxStreamsPerPeer * 2
+        })
+        node.addEventListener('peer:disconnect', (evt) => { service.forget(evt.detail.toString()) })
+      }
+      await node.start()
+      this.node = node
+      this.peer = node.peerId
+      this.client = createChunkClient(node)
+      await this.bootstrap(node)
+      log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
+    } catch (err) {
+      this.node = null
+      this.client = null
+      this.service = null
+      await Promise.resolve(node?.stop()).catch(() => {})
+      await this.store?.stop().catch(() => {})
+      throw err
+    }
+  }
+
+  // Each bootstrap address is dialled at once with one deadline. Unreachable ones are
+  // logged and skipped; start() fails with BootstrapError only if none answers, so a
+  // node never runs believing it joined a network it cannot reach.
+  private async bootstrap (node: Libp2p<Services>): Promise<void> {
+    const addresses = this.init.bootstrap ?? []
+    if (addresses.length === 0) return
+    const signal = AbortSignal.timeout(this.init.bootstrapTimeoutMs ?? 10_000)
+    const results = await Promise.allSettled(addresses.map(async address => await node.dial(multiaddr(address), { signal })))
+    const failures = results.flatMap((r, i) => r.status === 'rejected' ? [{ address: addresses[i], reason: r.reason as unknown }] : [])
+    for (const f of failures) log('bootstrap %s unreachable: %s', f.address, (f.reason as Error)?.message)
+    if (failures.length === addresses.length) {
+      throw new BootstrapError(addresses, failures.map(f => f.reason))
+    }
+  }
+
+  async stop (): Promise<void> {
+    const node = this.node
+    this.node = null
+    this.client = null
+    this.service = null
+    if (node !== null) await node.stop()
+    if (this.store !== null) await this.store.stop()
+  }
+}

@@ -1,0 +1,52 @@
+import { IntegrityError } from '@shoal/crypto'
+
+/** None of the bootstrap addresses could be dialled within the bootstrap timeout. */
+export class BootstrapError extends Error {
+  static readonly code = 'ERR_BOOTSTRAP'
+  readonly code = BootstrapError.code
+  override name = 'BootstrapError'
+  constructor (readonly addresses: string[], readonly causes: unknown[]) {
+    super(`could not reach any bootstrap peer (${addresses.join(', ')})`)
+  }
+}
+
+/**
+ * A peer sent bytes that do not hash to the CID it was asked for. It is an
+ * IntegrityError (same `code`), and says which peer to blame.
+ */
+export class PeerIntegrityError extends IntegrityError {
+  override name = 'PeerIntegrityError'
+  constructor (readonly peer: string, readonly cid: string) {
+    super(`peer ${peer} sent bytes that do not hash to ${cid}`)
+  }
+}
+
+/** A peer broke the protocol in its answer (unreadable, wrong id, wrong type, no answer). */
+export class BadResponseError extends Error {
+  static readonly code = 'ERR_BAD_RESPONSE'
+  readonly code = BadResponseError.code
+  override name = 'BadResponseError'
+  constructor (readonly peer: string, reason: string) {
+    super(`bad answer from ${peer}: ${reason}`)
+  }
+}
+
+/** The node is not started (or is a client, for vault-only operations). */
+export class NodeNotStartedError extends Error {
+  static readonly code = 'ERR_NODE_NOT_STARTED'
+  readonly code = NodeNotStartedError.code
+  override name = 'NodeNotStartedError'
+  constructor () {
+    super('node is not started')
+  }
+}
+
+/** The peer-key file exists but does not hold a private key; it is never replaced automatically. */
+export class InvalidPeerKeyError extends Error {
+  static readonly code = 'ERR_INVALID_PEER_KEY'
+  readonly code = InvalidPeerKeyError.code
+  override name = 'InvalidPeerKeyError'
+  constructor (readonly path: string) {
+    super(`${path} does not hold a libp2p private key; move it away to make a new identity`)
+  }
+}
