@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import type { Stream } from '@libp2p/interface'
-import { PROTOCOL_ID } from '@shoal/protocol'
+import { PROTOCOL_ID, decodeFrames, decodeResponse, type Response } from '@shoal/protocol'
 import { createNode, type NodeInit, type ShoalNode } from '../src/index.js'
 
 export const KiB = 1024
@@ -105,5 +105,14 @@ export function concat (pieces: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
   let offset = 0
   for (const p of pieces) { out.set(p, offset); offset += p.length }
+  return out
+}
+
+/** Responses framed in bytes read off a stream (stops at the first unreadable frame). */
+export async function parseResponses (bytes: Uint8Array): Promise<Response[]> {
+  const out: Response[] = []
+  try {
+    for await (const body of decodeFrames((async function * () { yield bytes })())) out.push(decodeResponse(body))
+  } catch {}
   return out
 }
