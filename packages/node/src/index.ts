@@ -18,7 +18,7 @@ import type { PeerId } from '@libp2p/interface'
 import { createStore, type Store } from '@shoal/store'
 import { PROTOCOL_ID, MAX_FRAME_BYTES } from '@shoal/protocol'
 import { loadOrCreatePeerKey } from './peer-key.js'
-import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkService, type ChunkServiceLimits } from './chunk-service.js'
+import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } from './chunk-service.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { BootstrapError, NodeNotStartedError } from './errors.js'
 
@@ -80,7 +80,6 @@ class Node implements ShoalNode {
   readonly store: Store | null
   private readonly limits: ChunkServiceLimits
   private node: Libp2p<Services> | null = null
-  private service: ChunkService | null = null
   private client: ChunkClient | null = null
   private peer: PeerId | null = null
 
@@ -139,7 +138,6 @@ class Node implements ShoalNode {
       })
       if (this.store !== null) {
         const service = createChunkService(this.store, this.limits)
-        this.service = service
         await node.handle(PROTOCOL_ID, service.handle, {
           // our own per-peer cap decides; libp2p's per-connection cap must not undercut it
           maxInboundStreams: this.limits.maxStreamsPerPeer * 2
@@ -155,7 +153,6 @@ class Node implements ShoalNode {
     } catch (err) {
       this.node = null
       this.client = null
-      this.service = null
       await Promise.resolve(node?.stop()).catch(() => {})
       await this.store?.stop().catch(() => {})
       throw err
@@ -181,7 +178,6 @@ class Node implements ShoalNode {
     const node = this.node
     this.node = null
     this.client = null
-    this.service = null
     if (node !== null) await node.stop()
     if (this.store !== null) await this.store.stop()
   }

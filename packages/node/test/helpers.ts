@@ -7,6 +7,7 @@ import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import type { Stream } from '@libp2p/interface'
 import { PROTOCOL_ID, decodeFrames, decodeResponse, type Response } from '@shoal/protocol'
+import { sendBytes } from '../src/stream-io.js'
 import { createNode, type NodeInit, type ShoalNode } from '../src/index.js'
 
 export const KiB = 1024
@@ -115,4 +116,9 @@ export async function parseResponses (bytes: Uint8Array): Promise<Response[]> {
     for await (const body of decodeFrames((async function * () { yield bytes })())) out.push(decodeResponse(body))
   } catch {}
   return out
+}
+
+/** Sends frames one after another, each once the previous one has left the write buffer. */
+export async function sendAll (stream: Stream, frames: Uint8Array[]): Promise<void> {
+  for (const frame of frames) await sendBytes(stream, frame, { signal: AbortSignal.timeout(30_000) })
 }
