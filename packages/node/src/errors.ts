@@ -50,3 +50,16 @@ export class InvalidPeerKeyError extends Error {
     super(`${path} does not hold a libp2p private key; move it away to make a new identity`)
   }
 }
+
+/**
+ * Fewer peers than wanted took a chunk: every candidate the DHT offered refused it
+ * (full, broken or gone). `stored` peers hold it; the caller decides whether that is enough.
+ */
+export class InsufficientHoldersError extends Error {
+  static readonly code = 'ERR_INSUFFICIENT_HOLDERS'
+  readonly code = InsufficientHoldersError.code
+  override name = 'InsufficientHoldersError'
+  constructor (readonly cid: string, readonly stored: number, readonly wanted: number, readonly causes: unknown[] = []) {
+    super(`chunk ${cid} is held by ${stored} of ${wanted} wanted peers: no other peer could take it`)
+  }
+}

@@ -21,12 +21,17 @@ import { loadOrCreatePeerKey } from './peer-key.js'
 import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } from './chunk-service.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { BootstrapError, NodeNotStartedError } from './errors.js'
+import { findClosestPeers, type ClosestPeersOptions } from './closest-peers.js'
 
 export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
 export type { ChunkServiceLimits } from './chunk-service.js'
 export type { ChunkClient, RequestOptions } from './chunk-client.js'
 export { RemoteError } from '@shoal/protocol'
+export { InsufficientHoldersError } from './errors.js'
+export { createNetworkSink, type NetworkSink, type NetworkSinkInit, type PlacementNode } from './placement.js'
+export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
+export { sortByDistance, chunkKey, type ClosestPeersOptions } from './closest-peers.js'
 
 const log = debug('shoal:node')
 
@@ -70,6 +75,11 @@ export interface ShoalNode {
   readonly store: Store | null
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
+  /**
+   * Up to `count` peers XOR-closest to `key` in the DHT's keyspace (sha256 of the key,
+   * as kad-dht does), closest first; this node is among them when it is a vault.
+   */
+  closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>
 }
 
 export function createNode (init: NodeInit): ShoalNode {
@@ -106,6 +116,10 @@ class Node implements ShoalNode {
   get chunks (): ChunkClient {
     if (this.client === null) throw new NodeNotStartedError()
     return this.client
+  }
+
+  async closestPeers (key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
+    return await findClosestPeers(this.libp2p, this.store !== null, key, count, options)
   }
 
   async start (): Promise<void> {

@@ -122,3 +122,23 @@ export async function parseResponses (bytes: Uint8Array): Promise<Response[]> {
 export async function sendAll (stream: Stream, frames: Uint8Array[]): Promise<void> {
   for (const frame of frames) await sendBytes(stream, frame, { signal: AbortSignal.timeout(30_000) })
 }
+
+/** Waits until every node's DHT lookup finds every node (itself included), or throws. */
+export async function waitForMesh (net: Testnet, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const key = createHash('sha256').update('mesh').digest()
+  const want = net.nodes.length
+  while (true) {
+    const counts = await Promise.all(net.nodes.map(async node =>
+      (await node.closestPeers(key, want, { signal: AbortSignal.timeout(5_000) }).catch(() => [])).length))
+    if (counts.every(n => n === want)) return
+    if (Date.now() > deadline) throw new Error(`DHT did not mesh: lookups found ${counts.join(', ')} of ${want}`)
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+}
+
+/** Where a node's vault keeps a chunk's blob on disk. */
+export function blobPath (dataDir: string, cid: CID): string {
+  const hex = Buffer.from(cid.multihash.digest).toString('hex')
+  return join(dataDir, 'vault', 'blobs', hex.slice(0, 2), hex.slice(2, 4), cid.toString())
+}

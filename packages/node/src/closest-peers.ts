@@ -1,0 +1,115 @@
+// Which peers are closest to a chunk, in kad-dht's own keyspace, so the order we place
+// in is the order the DHT (and every other node) would find: the Kademlia id of a key is
+// sha256(key bytes) and of a peer sha256(peer id multihash bytes) — kad-dht's
+// convertBuffer/convertPeerId, which the package does not export.
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { sha256 } from '@shoal/crypto'
+import type { CID } from 'multiformats/cid'
+
+export interface ClosestPeersOptions { signal?: AbortSignal }
+
+/** The Kademlia id kad-dht uses for a key (or a peer's multihash bytes). */
+export function kadId (bytes: Uint8Array): Uint8Array {
+  return sha256(bytes)
+}
+
+/** The Kademlia key of a chunk: the DHT is asked with the CID's multihash bytes. */
+export function chunkKey (cid: CID): Uint8Array {
+  return cid.multihash.bytes
+}
+
+/** Negative when `a` is XOR-closer to `target` than `b`. */
+export function compareDistance (target: Uint8Array, a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < target.length; i++) {
+    const da = a[i] ^ target[i]
+    const db = b[i] ^ target[i]
+    if (da !== db) return da - db
+  }
+  return 0
+}
+
+/** Peers sorted XOR-closest first to the Kademlia id of `key`. */
+export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
+  const target = kadId(key)
+  return peers
+    .map(peer => ({ peer, id: kadId(peer.toMultihash().bytes) }))
+    .sort((a, b) => compareDistance(target, a.id, b.id))
+    .map(({ peer }) => peer)
+}
+
+/**
+ * Up to `count` peers closest to `key`, XOR-closest first: the DHT's FINAL_PEER answers,
+ * plus this node when it is a vault (kad-dht never lists itself).
+ */
+export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, includeSelf: boolean, key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
+  const found = new Map<string, PeerId>()
+  if (includeSelf) found.set(libp2p.peerId.toString(), libp2p.peerId)
+  for await (const event of libp2p.services.dht.getClosestPeers(key, { signal: options.signal })) {
+    if (event.name === 'FINAL_PEER') found.set(event.peer.id.toString(), event.peer.id)
+  }
+  options.signal?.throwIfAborted()
+  return sortByDistance(key, [...found.values()]).slice(0, count)
+}
+
+export interface PeerLookup {
+  closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>
+}
+
+/**
+ * One DHT lookup per chunk for the life of one operation (an upload or a download):
+ * concurrent and repeated asks share it; a failed lookup is forgotten so it can be retried.
+ */
+export function cachedLookup (node: PeerLookup, count: number): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
+  const cache = new Map<string, Promise<PeerId[]>>()
+  return async (cid, options) => {
+    const name = cid.toString()
+    let lookup = cache.get(name)
+    if (lookup === undefined) {
+      lookup = node.closestPeers(chunkKey(cid), count, options)
+      cache.set(name, lookup)
+      lookup.catch(() => { if (cache.get(name) === lookup) cache.delete(name) })
+    }
+    return await lookup
+  }
+}
+
+/** Counts slots so at most `limit` requests are in flight at once. */
+export class Slots {
+  private free: number
+  private readonly waiting: Array<() => void> = []
+  constructor (limit: number) { this.free = Math.max(1, limit) }
+
+  async run<T> (fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal)
+    try {
+      return await fn()
+    } finally {
+      const next = this.waiting.shift()
+      if (next !== undefined) next()
+      else this.free++
+    }
+  }
+
+  private async acquire (signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted()
+    if (this.free > 0) { this.free--; return }
+    await new Promise<void>((resolve, reject) => {
+      const grant = (): void => { signal?.removeEventListener('abort', onAbort); resolve() }
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(grant)
+        if (i >= 0) this.waiting.splice(i, 1)
+        reject(signal?.reason)
+      }
+      this.waiting.push(grant)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+}
+
+/** The caller's signals and a deadline as one signal. */
+export function anySignal (signals: Array<AbortSignal | undefined>, timeoutMs?: number): AbortSignal {
+  const all = signals.filter((s): s is AbortSignal => s !== undefined)
+  if (timeoutMs !== undefined) all.push(AbortSignal.timeout(timeoutMs))
+  return AbortSignal.any(all)
+}

@@ -1,0 +1,70 @@
+// Fetching chunks from the network (DESIGN.md §2, Download): the closest peers to a
+// chunk are its holders; ask them XOR-closest first. A peer that sends bad bytes, errs
+// or cannot be reached is blamed and not asked again for the life of this source.
+import type { PeerId } from '@libp2p/interface'
+import type { Store } from '@shoal/store'
+import debug from 'debug'
+import type { CID } from 'multiformats/cid'
+import type { ChunkClient } from './chunk-client.js'
+import { anySignal, cachedLookup, type PeerLookup } from './closest-peers.js'
+
+const log = debug('shoal:source')
+
+export type SourceNode = PeerLookup & { readonly peerId: PeerId, readonly chunks: ChunkClient, readonly store: Store | null }
+
+export interface NetworkSourceInit {
+  /** ends every get of this source (the whole download) */
+  signal?: AbortSignal
+  /** peers asked of the DHT per chunk (default 11: replicas 3 * 3 + 2, as placement does) */
+  candidates?: number
+  /** deadline of one GET to one peer (default 30 s) */
+  requestTimeoutMs?: number
+  /** deadline of one closest-peers lookup (default 30 s) */
+  lookupTimeoutMs?: number
+}
+
+/** A ChunkSource (@shoal/client) backed by the network. */
+export interface NetworkSource {
+  /** The chunk, verified against its CID, or null when no reachable holder has it. */
+  get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
+  /** Peers this source stopped asking, with why. */
+  blamed: () => Map<string, Error>
+}
+
+export function createNetworkSource (node: SourceNode, init: NetworkSourceInit = {}): NetworkSource {
+  const lookup = cachedLookup(node, init.candidates ?? 11)
+  const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
+  const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
+  const blame = new Map<string, Error>()
+  const self = node.peerId
+
+  async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal): Promise<Uint8Array | null> {
+    // our own vault verifies on read (and quarantines a bad blob)
+    if (peer.equals(self)) return await (node.store?.get(cid, { signal }) ?? null)
+    return await node.chunks.get(peer, cid, { signal })
+  }
+
+  return {
+    async get (cid, options = {}) {
+      const signal = anySignal([init.signal, options.signal])
+      const holders = await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) })
+      for (const peer of holders) {
+        const name = peer.toString()
+        if (blame.has(name)) continue
+        try {
+          const bytes = await getFrom(peer, cid, anySignal([signal], requestTimeoutMs))
+          if (bytes !== null) return bytes
+        } catch (err) {
+          if (signal.aborted) throw signal.reason
+          log('blaming %p for %s: %s', peer, cid, (err as Error).message)
+          blame.set(name, err as Error)
+        }
+      }
+      return null
+    },
+
+    blamed () {
+      return new Map(blame)
+    }
+  }
+}

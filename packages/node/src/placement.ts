@@ -1,0 +1,100 @@
+// Placement (DESIGN.md §2.5): each chunk goes to the `replicas` XOR-closest peers that
+// accept it. Refusals (full, integrity, rate limit), dead peers and broken answers move
+// on to the next-closest candidate; only running out of candidates fails the chunk.
+import type { PeerId } from '@libp2p/interface'
+import type { Store } from '@shoal/store'
+import debug from 'debug'
+import type { CID } from 'multiformats/cid'
+import type { ChunkClient } from './chunk-client.js'
+import { anySignal, cachedLookup, Slots, type PeerLookup } from './closest-peers.js'
+import { InsufficientHoldersError } from './errors.js'
+
+const log = debug('shoal:placement')
+
+/** What placement needs of a node. */
+export type PlacementNode = PeerLookup & { readonly peerId: PeerId, readonly chunks: ChunkClient, readonly store: Store | null }
+
+export interface NetworkSinkInit {
+  /** holders wanted per chunk (default 3) */
+  replicas?: number
+  /** ends every put of this sink (the whole upload) */
+  signal?: AbortSignal
+  /** candidates asked of the DHT per chunk (default replicas * 3 + 2) */
+  candidates?: number
+  /** PUT requests in flight at once across all chunks (default 16) */
+  concurrency?: number
+  /** deadline of one PUT to one peer (default 30 s) */
+  requestTimeoutMs?: number
+  /** deadline of one closest-peers lookup (default 30 s) */
+  lookupTimeoutMs?: number
+}
+
+/** A ChunkSink (@shoal/client) that places chunks on the network. */
+export interface NetworkSink {
+  /**
+   * Stores the chunk on `replicas` peers. True if any of them stored it now, false if
+   * all already held it. `bytes` are not kept once this settles.
+   * @throws InsufficientHoldersError when fewer than `replicas` peers could take it
+   */
+  put: (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }) => Promise<boolean>
+  /** The peers known to hold the chunk after its put, XOR-closest first (empty if never put). */
+  holders: (cid: CID) => PeerId[]
+}
+
+export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = {}): NetworkSink {
+  const replicas = init.replicas ?? 3
+  if (!Number.isInteger(replicas) || replicas < 1) throw new RangeError(`replicas must be a positive integer, got ${replicas}`)
+  const lookup = cachedLookup(node, init.candidates ?? replicas * 3 + 2)
+  const slots = new Slots(init.concurrency ?? 16)
+  const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
+  const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
+  const held = new Map<string, PeerId[]>()
+  const self = node.peerId
+
+  async function putTo (peer: PeerId, cid: CID, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    if (peer.equals(self)) {
+      if (node.store === null) throw new Error('this node has no vault')
+      return await node.store.put(cid, bytes, { signal })
+    }
+    return await node.chunks.put(peer, cid, bytes, { signal })
+  }
+
+  return {
+    async put (cid, bytes, options = {}) {
+      const signal = anySignal([init.signal, options.signal])
+      const candidates = await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) })
+      signal.throwIfAborted()
+      let next = 0
+      let newly = false
+      const accepted = new Set<string>()
+      const causes: unknown[] = []
+      // `replicas` lanes, each walks down the candidate list until one peer accepts
+      const lane = async (): Promise<void> => {
+        while (next < candidates.length) {
+          const peer = candidates[next++]
+          try {
+            const stored = await slots.run(async () => await putTo(peer, cid, bytes, anySignal([signal], requestTimeoutMs)), signal)
+            accepted.add(peer.toString())
+            if (stored) newly = true
+            return
+          } catch (err) {
+            if (signal.aborted) throw signal.reason
+            log('%p refused %s: %s', peer, cid, (err as Error).message)
+            causes.push(err)
+          }
+        }
+      }
+      const results = await Promise.allSettled(Array.from({ length: replicas }, lane))
+      const holders = candidates.filter(peer => accepted.has(peer.toString()))
+      if (holders.length > 0) held.set(cid.toString(), holders)
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failed !== undefined) throw failed.reason
+      if (holders.length < replicas) throw new InsufficientHoldersError(cid.toString(), holders.length, replicas, causes)
+      return newly
+    },
+
+    holders (cid) {
+      return [...(held.get(cid.toString()) ?? [])]
+    }
+  }
+}

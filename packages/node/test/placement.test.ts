@@ -1,0 +1,105 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { PeerId } from '@libp2p/interface'
+import { RemoteError, chunkKey, createNetworkSink, createNetworkSource, sortByDistance, type NetworkSink } from '../src/index.js'
+import { blobPath, randomChunk, startNodes, waitForMesh, KiB, type Chunk, type Testnet } from './helpers.js'
+
+let net: Testnet
+let sink: NetworkSink
+const chunks: Chunk[] = []
+// node 2 offers 4 KiB: every chunk is bigger, so placement must pass it by
+const TINY = 2
+
+test.before(async () => {
+  net = await startNodes(6, { init: i => i === TINY ? { space: 4 * KiB } : {} })
+  await waitForMesh(net)
+})
+test.after(async () => { await net.stop() })
+
+function assertBytes (actual: Uint8Array | null, expected: Uint8Array): void {
+  assert.ok(actual !== null, 'got the chunk')
+  assert.ok(Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected), 'byte-exact')
+}
+const ids = (peers: PeerId[]): string[] => peers.map(String)
+const nodeIndex = (peer: PeerId | string): number => net.nodes.findIndex(n => n.peerId.toString() === peer.toString())
+
+async function holdersOnDisk (chunk: Chunk): Promise<string[]> {
+  const a = net.nodes[0]
+  // a node cannot dial itself: ask node 0's own store
+  const held = await Promise.all(net.nodes.map(async n => n === a
+    ? await a.store?.has(chunk.cid) === true
+    : (await a.chunks.has(n.peerId, [chunk.cid], { signal: AbortSignal.timeout(5_000) }))[0]))
+  return net.nodes.filter((_, i) => held[i]).map(n => n.peerId.toString())
+}
+
+test('closestPeers lists every node, itself included, XOR-closest first', async () => {
+  const key = chunkKey(randomChunk(16).cid)
+  const found = await net.nodes[0].closestPeers(key, 10, { signal: AbortSignal.timeout(5_000) })
+  assert.equal(ids(found), ids(sortByDistance(key, net.nodes.map(n => n.peerId))))
+})
+
+test('20 chunks with replicas 3 land on exactly the 3 closest nodes with space', async () => {
+  const a = net.nodes[0]
+  sink = createNetworkSink(a, { replicas: 3, signal: AbortSignal.timeout(60_000) })
+  for (let i = 0; i < 20; i++) chunks.push(randomChunk(8 * KiB + i * 1024))
+  const results = await Promise.all(chunks.map(async c => await sink.put(c.cid, c.bytes)))
+  assert.equal(results, chunks.map(() => true))
+  let skippedTiny = 0
+  for (const chunk of chunks) {
+    const ordered = sortByDistance(chunkKey(chunk.cid), net.nodes.map(n => n.peerId))
+    if (ordered.slice(0, 3).some(p => nodeIndex(p) === TINY)) skippedTiny++
+    const expected = ids(ordered.filter(p => nodeIndex(p) !== TINY).slice(0, 3))
+    assert.equal(ids(sink.holders(chunk.cid)), expected, 'holders() are the 3 closest with space')
+    assert.equal((await holdersOnDisk(chunk)).sort(), [...expected].sort(), 'exactly those hold it')
+  }
+  assert.ok(skippedTiny > 0, 'the tiny vault was among the closest for some chunk and was passed by')
+  assert.is((await net.nodes[TINY].store?.stats())?.chunks, 0)
+  // putting again: all holders already have it
+  assert.is(await sink.put(chunks[0].cid, chunks[0].bytes), false)
+})
+
+test('a source on another node gets every chunk back byte-exact', async () => {
+  const source = createNetworkSource(net.nodes[5], { signal: AbortSignal.timeout(60_000) })
+  for (const chunk of chunks) assertBytes(await source.get(chunk.cid), chunk.bytes)
+  assert.is(source.blamed().size, 0)
+  assert.is(await source.get(randomChunk(100).cid), null, 'a chunk nobody holds is null')
+})
+
+test('a holder with a corrupt blob is blamed and the next holder answers', async () => {
+  const f = net.nodes[5]
+  // a chunk whose closest holder is neither the reader nor node 0
+  const chunk = chunks.find(c => ![0, 5].includes(nodeIndex(sink.holders(c.cid)[0])))
+  assert.ok(chunk !== undefined)
+  const bad = nodeIndex(sink.holders(chunk.cid)[0])
+  const file = blobPath(net.dirs[bad], chunk.cid)
+  const blob = await readFile(file)
+  blob[blob.length >> 1] ^= 0xff
+  await writeFile(file, blob)
+  const source = createNetworkSource(f, { signal: AbortSignal.timeout(30_000) })
+  assertBytes(await source.get(chunk.cid), chunk.bytes)
+  const blamed = source.blamed()
+  assert.equal([...blamed.keys()], [net.nodes[bad].peerId.toString()])
+  // the vault verifies on read, so the holder reports its own corruption instead of sending it
+  assert.instance(blamed.get(net.nodes[bad].peerId.toString()), RemoteError)
+})
+
+test('with 2 of a chunk\'s 3 holders stopped, the source still gets it', async () => {
+  const f = net.nodes[5]
+  const source = createNetworkSource(f, { signal: AbortSignal.timeout(30_000) })
+  // a chunk the reader does not hold itself; look it up while all holders are up
+  const chunk = chunks.find(c => sink.holders(c.cid).every(p => nodeIndex(p) !== 5))
+  assert.ok(chunk !== undefined, 'some chunk is not held by the reader')
+  const holders = sink.holders(chunk.cid).map(nodeIndex)
+  assertBytes(await source.get(chunk.cid), chunk.bytes)
+  await Promise.all(holders.slice(0, 2).map(async i => { await net.nodes[i].stop() }))
+  // the same source still has the stopped holders first in its cached list
+  const other = chunks.find(c => c !== chunk && sink.holders(c.cid).map(nodeIndex).includes(holders[0]) && sink.holders(c.cid).some(p => !holders.slice(0, 2).includes(nodeIndex(p))))
+  assertBytes(await source.get(chunk.cid), chunk.bytes)
+  if (other !== undefined) assertBytes(await source.get(other.cid), other.bytes)
+  // a fresh source looks up again
+  const fresh = createNetworkSource(f, { signal: AbortSignal.timeout(30_000) })
+  assertBytes(await fresh.get(chunk.cid), chunk.bytes)
+})
+
+test.run()
