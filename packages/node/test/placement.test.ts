@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { PeerId } from '@libp2p/interface'
-import { RemoteError, chunkKey, createNetworkSink, createNetworkSource, sortByDistance, type NetworkSink } from '../src/index.js'
+import { PeerIntegrityError, RemoteError, chunkKey, createNetworkSink, createNetworkSource, sortByDistance, type NetworkSink } from '../src/index.js'
 import { blobPath, randomChunk, startNodes, waitForMesh, KiB, type Chunk, type Testnet } from './helpers.js'
 
 let net: Testnet
@@ -82,6 +82,31 @@ test('a holder with a corrupt blob is blamed and the next holder answers', async
   assert.equal([...blamed.keys()], [net.nodes[bad].peerId.toString()])
   // the vault verifies on read, so the holder reports its own corruption instead of sending it
   assert.instance(blamed.get(net.nodes[bad].peerId.toString()), RemoteError)
+})
+
+test('a holder that sends bytes not matching the CID is blamed and the next holder answers', async () => {
+  const chunk = chunks.find(c => nodeIndex(sink.holders(c.cid)[0]) !== 5)
+  assert.ok(chunk !== undefined)
+  const liar = net.nodes[nodeIndex(sink.holders(chunk.cid)[0])]
+  const store = liar.store
+  assert.ok(store !== null)
+  // the vault verifies what it reads from disk, so swap its answer in memory
+  const realGet = store.get.bind(store)
+  store.get = async () => randomChunk(chunk.bytes.length).bytes
+  try {
+    const source = createNetworkSource(net.nodes[5], { signal: AbortSignal.timeout(30_000) })
+    assertBytes(await source.get(chunk.cid), chunk.bytes)
+    assert.equal([...source.blamed().keys()], [liar.peerId.toString()])
+    assert.instance(source.blamed().get(liar.peerId.toString()), PeerIntegrityError)
+    // blamed for the life of the source: not asked again, even for another chunk it holds
+    let asked = 0
+    store.get = async (...args) => { asked++; return await realGet(...args) }
+    const other = chunks.find(c => c !== chunk && sink.holders(c.cid)[0].equals(liar.peerId))
+    if (other !== undefined) assertBytes(await source.get(other.cid), other.bytes)
+    assert.is(asked, 0, 'the liar is not asked again')
+  } finally {
+    store.get = realGet
+  }
 })
 
 test('with 2 of a chunk\'s 3 holders stopped, the source still gets it', async () => {
