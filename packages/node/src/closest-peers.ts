@@ -45,6 +45,11 @@ export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
 export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, includeSelf: boolean, key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
   const found = new Map<string, PeerId>()
   if (includeSelf) found.set(libp2p.peerId.toString(), libp2p.peerId)
+  // With an empty routing table kad-dht's query has nobody to ask and waits for its
+  // signal instead of ending, so a lone node would sit out the whole deadline. The
+  // table is public on kad-dht's class though not on its KadDHT interface.
+  const table = (libp2p.services.dht as { routingTable?: { size: number } }).routingTable
+  if (table?.size === 0) return [...found.values()].slice(0, count)
   for await (const event of libp2p.services.dht.getClosestPeers(key, { signal: options.signal })) {
     if (event.name === 'FINAL_PEER') found.set(event.peer.id.toString(), event.peer.id)
   }

@@ -48,4 +48,27 @@ test('an aborted sink rejects with the abort reason, not InsufficientHoldersErro
   }
 })
 
+test('a lone vault places on itself at once instead of waiting out the DHT lookup', async () => {
+  const lone = await startNodes(1, { bootstrap: false })
+  try {
+    const started = Date.now()
+    const sink = createNetworkSink(lone.nodes[0], { replicas: 1, lookupTimeoutMs: 10_000 })
+    const chunk = randomChunk(1 * KiB)
+    assert.is(await sink.put(chunk.cid, chunk.bytes), true)
+    assert.ok(sink.holders(chunk.cid)[0].equals(lone.nodes[0].peerId))
+    const twice = createNetworkSink(lone.nodes[0], { replicas: 2, lookupTimeoutMs: 10_000 })
+    const other = randomChunk(1 * KiB)
+    try {
+      await twice.put(other.cid, other.bytes)
+      assert.unreachable('one node cannot be two holders')
+    } catch (err) {
+      assert.instance(err, InsufficientHoldersError)
+      assert.is((err as InsufficientHoldersError).stored, 1)
+    }
+    assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`)
+  } finally {
+    await lone.stop()
+  }
+})
+
 test.run()
