@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { getCommand } from './commands/get/index.js'
 import { lsCommand } from './commands/ls/index.js'
+import { nodeCommand } from './commands/node/index.js'
 import { putCommand } from './commands/put/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
 
@@ -12,6 +13,7 @@ export function createProgram (): Command {
     .addCommand(putCommand())
     .addCommand(getCommand())
     .addCommand(lsCommand())
+    .addCommand(nodeCommand())
   const configure = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(configure)

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path'
 import { mkdir, stat } from 'node:fs/promises'
 import { loadOrCreateConvergenceSecret, SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createStore, type Store } from '@shoal/store'
+import type { ChunkSink, ChunkSource } from '@shoal/client'
 import { UsageError } from './errors.js'
+import { BOOTSTRAP_TIMEOUT_MS, checkBootstrap, checkListen, waitForDhtPeer } from './network.js'
 import { parseSize } from './size.js'
 
 export interface CommonOptions {
@@ -13,6 +15,8 @@ export interface CommonOptions {
   convergence?: string
   json?: boolean
   quiet?: boolean
+  bootstrap?: string[]
+  listen?: string
 }
 
 /** The user's data dir: --data, then $SHOAL_DATA, then ~/.shoal. */
@@ -32,7 +36,7 @@ export async function convergenceSecret (options: CommonOptions): Promise<Uint8A
 /** Local mode: a vault directory on this machine stands in for the network. */
 export async function openVault (options: CommonOptions): Promise<Store> {
   if (options.vault === undefined) {
-    throw new UsageError('no vault given: pass --vault DIR (network mode arrives with `shoal node`)')
+    throw new UsageError(NO_BACKEND)
   }
   const space = options.space !== undefined ? parseSize(options.space, '--space') : Number.MAX_SAFE_INTEGER
   const dir = resolve(options.vault)
@@ -56,6 +60,59 @@ export async function withVault<T> (options: CommonOptions, fn: (store: Store, s
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     await store.stop()
+  }
+}
+
+const NO_BACKEND = 'nowhere to keep chunks: pass --vault DIR (local mode) or --bootstrap MULTIADDR (network mode)'
+
+/** Where a command's chunks go and come from: a local vault, or the network. */
+export interface Chunks {
+  /** a sink that keeps `replicas` copies of each chunk (a vault keeps one) */
+  sink: (replicas: number) => ChunkSink
+  source: () => ChunkSource
+}
+
+/**
+ * Local mode with --vault; network mode with --bootstrap (a short-lived DHT client node
+ * that joins, does the job and stops). Everything opened is closed, also on Ctrl-C.
+ */
+export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks, signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (options.vault !== undefined) {
+    return await withVault(options, async (store, signal) => await fn({ sink: () => store, source: () => store }, signal))
+  }
+  const bootstrap = checkBootstrap(options.bootstrap)
+  if (bootstrap.length === 0) throw new UsageError(NO_BACKEND)
+  const listen = checkListen(options.listen ?? '/ip4/127.0.0.1/tcp/0')
+  const dir = dataDir(options)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  // loaded on use: local mode and --help should not pay for libp2p
+  const { createNode, createNetworkSink, createNetworkSource } = await import('@shoal/node')
+  const node = createNode({ dataDir: dir, listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS })
+  return await withInterrupt(async signal => {
+    try {
+      await node.start()
+      await waitForDhtPeer(node, { signal })
+      return await fn({
+        sink: replicas => createNetworkSink(node, { replicas, signal }),
+        source: () => createNetworkSource(node, { signal })
+      }, signal)
+    } finally {
+      await node.stop()
+    }
+  })
+}
+
+/** Runs `fn` with a signal that Ctrl-C (or SIGTERM) aborts. */
+async function withInterrupt<T> (fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort(new InterruptedError())
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    return await fn(controller.signal)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }
 

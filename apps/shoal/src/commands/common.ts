@@ -4,6 +4,8 @@ import { Option, type Command } from 'commander'
 export function withCommonOptions (command: Command): Command {
   return command
     .option('--vault <dir>', 'local mode: use this vault directory instead of the network')
+    .option('--bootstrap <multiaddr...>', 'network mode: join the network through these peers (/ip4/…/tcp/…/p2p/…)')
+    .option('--listen <multiaddr>', 'network mode: where the short-lived client node listens (default /ip4/127.0.0.1/tcp/0)')
     .option('--space <size>', 'space the local vault may use, e.g. 50GiB (default: unlimited)')
     .option('--data <dir>', 'your data dir: convergence secret, settings (default: $SHOAL_DATA or ~/.shoal)')
     .option('--json', 'print one JSON object instead of text')

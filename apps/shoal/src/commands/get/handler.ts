@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { getFile, getStream } from '@shoal/client'
 import { parseCapability } from '@shoal/manifest'
-import { withVault, type CommonOptions } from '../../context.js'
+import { withChunks, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
@@ -15,18 +15,18 @@ export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
   const capability = parseCapability(uri) // a malformed URI fails before any I/O
   const started = performance.now()
   if (flags.output === '-') {
-    await withVault(flags, async (store, signal) => {
-      await pipeline(Readable.from(getStream(capability, store, { signal })), process.stdout)
+    await withChunks(flags, async (chunks, signal) => {
+      await pipeline(Readable.from(getStream(capability, chunks.source(), { signal })), process.stdout)
     })
     return
   }
   const target = resolve(flags.output)
   const parent = await stat(dirname(target)).catch(() => null)
   if (parent == null || !parent.isDirectory()) throw new UsageError(`-o: ${dirname(target)} is not a directory`)
-  const result = await withVault(flags, async (store, signal) => {
+  const result = await withChunks(flags, async (chunks, signal) => {
     const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true })
     try {
-      return await getFile(capability, store, target, { signal, onProgress: p => progress.update(p) })
+      return await getFile(capability, chunks.source(), target, { signal, onProgress: p => progress.update(p) })
     } finally {
       progress.stop()
     }

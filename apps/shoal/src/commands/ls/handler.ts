@@ -1,11 +1,11 @@
 import { readManifest } from '@shoal/client'
 import { formatCapability, parseCapability } from '@shoal/manifest'
-import { withVault, type CommonOptions } from '../../context.js'
+import { withChunks, type CommonOptions } from '../../context.js'
 import { formatBytes } from '../../size.js'
 
 export async function lsHandler (uri: string, flags: CommonOptions): Promise<void> {
   const capability = parseCapability(uri)
-  const manifest = await withVault(flags, async (store, signal) => await readManifest(capability, store, { signal }))
+  const manifest = await withChunks(flags, async (chunks, signal) => await readManifest(capability, chunks.source(), { signal }))
   const rows = manifest.type === 'directory'
     ? manifest.entries.map(e => ({ name: e.name, type: e.type, size: e.size, uri: formatCapability(e.capability) }))
     : [{ name: manifest.name ?? '', type: 'file' as const, size: manifest.size, uri }]

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { put } from '@shoal/client'
-import { convergenceSecret, withVault, type CommonOptions } from '../../context.js'
+import { convergenceSecret, withChunks, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
@@ -13,10 +13,10 @@ export async function putHandler (path: string, flags: PutFlags): Promise<void> 
   const info = await stat(path).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
   const secret = await convergenceSecret(flags)
   const started = performance.now()
-  const result = await withVault(flags, async (store, signal) => {
+  const result = await withChunks(flags, async (chunks, signal) => {
     const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true })
     try {
-      return await put(path, store, {
+      return await put(path, chunks.sink(replicas), {
         convergenceSecret: secret,
         compress: flags.compress,
         replicas,

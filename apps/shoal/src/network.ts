@@ -1,0 +1,49 @@
+import type { ShoalNode } from '@shoal/node'
+import { UsageError } from './errors.js'
+
+/** How long a node tries its bootstrap peers before giving up (`BootstrapError`). */
+export const BOOTSTRAP_TIMEOUT_MS = 5_000
+/** How long a short-lived client waits for its first DHT peer after the dial succeeded. */
+const JOIN_TIMEOUT_MS = 10_000
+
+// Multiaddrs are checked here, at the boundary, so a typo is a usage error (exit 2)
+// rather than an "unexpected error" from deep inside libp2p.
+const LISTEN = /^\/ip[46]\/[^/]+\/tcp\/\d{1,5}$/
+const DIALABLE = /^\/ip[46]\/[^/]+\/tcp\/\d{1,5}\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/
+
+export function checkListen (address: string, flag = '--listen'): string {
+  if (!LISTEN.test(address)) throw new UsageError(`${flag}: '${address}' is not a listen address like /ip4/127.0.0.2/tcp/4001`)
+  return address
+}
+
+export function checkBootstrap (addresses: string[] | undefined): string[] {
+  for (const address of addresses ?? []) {
+    if (!DIALABLE.test(address)) throw new UsageError(`--bootstrap: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
+  }
+  return addresses ?? []
+}
+
+/** The client joined the network (a bootstrap peer answered) but never learned of a DHT peer. */
+export class NoPeersError extends Error {
+  static readonly code = 'ERR_NO_PEERS'
+  readonly code = NoPeersError.code
+  override name = 'NoPeersError'
+  constructor (seconds: number) { super(`no DHT peer found within ${seconds} s of joining the network`) }
+}
+
+/**
+ * Resolves once the node's DHT routing table holds a peer. kad-dht adds a peer after
+ * identify says it speaks our DHT protocol, which is a moment after the bootstrap dial,
+ * so a lookup made at once would find nobody.
+ */
+export async function waitForDhtPeer (node: ShoalNode, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
+  const deadline = Date.now() + timeoutMs
+  // kad-dht's public interface does not expose the table; closest-peers.ts reads it the same way
+  const table = (): number => (node.libp2p.services.dht as { routingTable?: { size: number } }).routingTable?.size ?? 0
+  while (table() === 0) {
+    options.signal?.throwIfAborted()
+    if (Date.now() > deadline) throw new NoPeersError(timeoutMs / 1000)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
