@@ -1,0 +1,101 @@
+// createTestnet: N real `shoal node` processes on 127.0.0.x, one temp data dir each,
+// the first the bootstrap of the rest. stop() kills them all and removes the dirs.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { shoalBin } from './cli.js'
+
+export interface TestnetNode {
+  peerId: string
+  /** full address: /ip4/127.0.0.x/tcp/…/p2p/… */
+  address: string
+  dataDir: string
+  process: ChildProcess
+}
+
+export interface Testnet {
+  /** the first node's address, for --bootstrap */
+  bootstrap: string
+  nodes: TestnetNode[]
+  /** kills every node still running and removes every data dir; safe to call twice */
+  stop: () => Promise<void>
+}
+
+export interface TestnetInit {
+  nodes: number
+  /** vault space per node (default 256MiB) */
+  space?: string
+  /** first host octet: nodes get 127.0.0.<firstHost + i> (default 2) */
+  firstHost?: number
+  /** how long one node may take to print its addresses (default 20 s) */
+  startTimeoutMs?: number
+}
+
+interface Started { peerId: string, addresses: string[] }
+
+export async function createTestnet (init: TestnetInit): Promise<Testnet> {
+  const nodes: TestnetNode[] = []
+  const children: ChildProcess[] = []
+  const dirs: string[] = []
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map(async child => { await kill(child) }))
+    await Promise.all(dirs.map(async dir => { await rm(dir, { recursive: true, force: true, maxRetries: 3 }) }))
+    children.length = 0
+    dirs.length = 0
+  }
+  try {
+    for (let i = 0; i < init.nodes; i++) {
+      const dataDir = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
+      dirs.push(dataDir)
+      const args = ['node', '--json', '--data', dataDir, '--space', init.space ?? '256MiB',
+        '--listen', `/ip4/127.0.0.${(init.firstHost ?? 2) + i}/tcp/0`]
+      if (i > 0) args.push('--bootstrap', nodes[0].address)
+      const child = spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      children.push(child)
+      const started = await readStarted(child, init.startTimeoutMs ?? 20_000)
+      nodes.push({ peerId: started.peerId, address: started.addresses[0], dataDir, process: child })
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { bootstrap: nodes[0].address, nodes, stop }
+}
+
+/** The `{ peerId, addresses }` line a node prints once it is up. */
+async function readStarted (child: ChildProcess, timeoutMs: number): Promise<Started> {
+  return await new Promise((resolve, reject) => {
+    let stdout = ''
+    let stderr = ''
+    const fail = (why: string): void => { cleanup(); reject(new Error(`shoal node ${why}: ${stderr.trim()}`)) }
+    const timer = setTimeout(() => fail(`printed no address within ${timeoutMs} ms`), timeoutMs)
+    const onOut = (d: Buffer): void => {
+      stdout += d.toString()
+      const line = stdout.split('\n').find((l, i, all) => i < all.length - 1 && l.trim() !== '')
+      if (line === undefined) return
+      cleanup()
+      try { resolve(JSON.parse(line) as Started) } catch (err) { reject(err) }
+    }
+    const onErr = (d: Buffer): void => { stderr += d.toString() }
+    const onExit = (code: number | null): void => fail(`exited with ${code}`)
+    function cleanup (): void {
+      clearTimeout(timer)
+      child.stdout?.off('data', onOut)
+      child.off('exit', onExit)
+    }
+    child.stdout?.on('data', onOut)
+    child.stderr?.on('data', onErr)
+    child.on('exit', onExit)
+  })
+}
+
+/** SIGTERM (a clean stop), then SIGKILL if it has not gone within 5 s. */
+export async function kill (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
+  return await new Promise(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', code => { clearTimeout(timer); resolve(code) })
+    child.kill(signal)
+  })
+}
