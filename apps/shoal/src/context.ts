@@ -5,7 +5,7 @@ import { loadOrCreateConvergenceSecret, SHARED_CONVERGENCE_SECRET } from '@shoal
 import { createStore, type Store } from '@shoal/store'
 import type { ChunkSink, ChunkSource } from '@shoal/client'
 import { UsageError } from './errors.js'
-import { BOOTSTRAP_TIMEOUT_MS, checkBootstrap, checkListen, waitForDhtPeer } from './network.js'
+import { BOOTSTRAP_TIMEOUT_MS, checkBootstrap, checkListen, waitForDhtPeers } from './network.js'
 import { parseSize } from './size.js'
 
 export interface CommonOptions {
@@ -63,7 +63,7 @@ export async function withVault<T> (options: CommonOptions, fn: (store: Store, s
   }
 }
 
-const NO_BACKEND = 'nowhere to keep chunks: pass --vault DIR (local mode) or --bootstrap MULTIADDR (network mode)'
+const NO_BACKEND = 'no vault given: pass --vault DIR (local mode) or --bootstrap MULTIADDR (network mode)'
 
 /** Where a command's chunks go and come from: a local vault, or the network. */
 export interface Chunks {
@@ -74,9 +74,9 @@ export interface Chunks {
 
 /**
  * Local mode with --vault; network mode with --bootstrap (a short-lived DHT client node
- * that joins, does the job and stops). Everything opened is closed, also on Ctrl-C.
+ * that joins, waits until the DHT shows `need.peers` peers, does the job and stops). Everything opened is closed, also on Ctrl-C.
  */
-export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks, signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks, signal: AbortSignal) => Promise<T>, need: { peers?: number } = {}): Promise<T> {
   if (options.vault !== undefined) {
     return await withVault(options, async (store, signal) => await fn({ sink: () => store, source: () => store }, signal))
   }
@@ -91,7 +91,7 @@ export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks
   return await withInterrupt(async signal => {
     try {
       await node.start()
-      await waitForDhtPeer(node, { signal })
+      await waitForDhtPeers(node, { want: need.peers ?? 1, signal })
       return await fn({
         sink: replicas => createNetworkSink(node, { replicas, signal }),
         source: () => createNetworkSource(node, { signal })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { ShoalNode } from '@shoal/node'
 import { UsageError } from './errors.js'
 
@@ -32,18 +33,26 @@ export class NoPeersError extends Error {
 }
 
 /**
- * Resolves once the node's DHT routing table holds a peer. kad-dht adds a peer after
- * identify says it speaks our DHT protocol, which is a moment after the bootstrap dial,
- * so a lookup made at once would find nobody.
+ * Resolves once a DHT lookup finds `want` peers (a put wants as many as its replicas),
+ * or, after `timeoutMs`, once it finds any. A fresh network needs a moment: kad-dht adds a
+ * peer to the routing table only after identify says it speaks our DHT protocol, and the
+ * bootstrap peer learns of the others the same way, so a lookup made at once after the
+ * dial finds too few and the sink would fail with InsufficientHoldersError.
  */
-export async function waitForDhtPeer (node: ShoalNode, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
+export async function waitForDhtPeers (node: ShoalNode, options: { want: number, signal?: AbortSignal, timeoutMs?: number }): Promise<void> {
   const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   // kad-dht's public interface does not expose the table; closest-peers.ts reads it the same way
   const table = (): number => (node.libp2p.services.dht as { routingTable?: { size: number } }).routingTable?.size ?? 0
-  while (table() === 0) {
+  while (true) {
     options.signal?.throwIfAborted()
-    if (Date.now() > deadline) throw new NoPeersError(timeoutMs / 1000)
-    await new Promise(resolve => setTimeout(resolve, 50))
+    if (table() > 0) {
+      const key = randomBytes(32)
+      const signal = AbortSignal.any([AbortSignal.timeout(2_000), ...(options.signal !== undefined ? [options.signal] : [])])
+      const found = (await node.closestPeers(key, options.want, { signal }).catch(() => [])).length
+      if (found >= options.want || (found > 0 && Date.now() > deadline)) return
+    }
+    if (Date.now() > deadline + 2_000) throw new NoPeersError(timeoutMs / 1000)
+    await new Promise(resolve => setTimeout(resolve, 100))
   }
 }

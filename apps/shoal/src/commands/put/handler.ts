@@ -27,7 +27,7 @@ export async function putHandler (path: string, flags: PutFlags): Promise<void> 
     } finally {
       progress.stop()
     }
-  })
+  }, { peers: replicas })
   const seconds = (performance.now() - started) / 1000
   if (flags.json === true) {
     console.log(JSON.stringify({ uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes, seconds }))
