@@ -3,6 +3,7 @@ import { getCommand } from './commands/get/index.js'
 import { lsCommand } from './commands/ls/index.js'
 import { nodeCommand } from './commands/node/index.js'
 import { putCommand } from './commands/put/index.js'
+import { testnetCommand } from './commands/testnet/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
 
 export function createProgram (): Command {
@@ -14,6 +15,7 @@ export function createProgram (): Command {
     .addCommand(getCommand())
     .addCommand(lsCommand())
     .addCommand(nodeCommand())
+    .addCommand(testnetCommand())
   const configure = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(configure)

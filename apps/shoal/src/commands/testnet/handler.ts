@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { InterruptedError } from '../../context.js'
+import { UsageError } from '../../errors.js'
+import { parseSize } from '../../size.js'
+
+interface TestnetFlags { nodes: string, space: string, firstHost: string, json?: boolean }
+
+interface Started { peerId: string, addresses: string[] }
+
+/** How long one node may take to come up before the testnet gives up. */
+const START_TIMEOUT_MS = 20_000
+
+/**
+ * Starts N `shoal node` processes (node 0 the bootstrap of the rest), each with its own
+ * temp data dir, prints the bootstrap address, and on SIGINT/SIGTERM stops them all and
+ * removes the dirs. Separate processes rather than N nodes in this one: that is what a
+ * real network looks like, and `kill -9` of one is a real crash.
+ */
+export async function testnetHandler (flags: TestnetFlags): Promise<void> {
+  const count = Number(flags.nodes)
+  if (!Number.isInteger(count) || count < 1 || count > 200) throw new UsageError(`--nodes: '${flags.nodes}' is not a whole number from 1 to 200`)
+  const firstHost = Number(flags.firstHost)
+  if (!Number.isInteger(firstHost) || firstHost < 1 || firstHost + count - 1 > 254) throw new UsageError(`--first-host: '${flags.firstHost}' leaves no room for ${count} nodes on 127.0.0.x`)
+  parseSize(flags.space, '--space') // the nodes check it too; fail here, once, before starting any
+
+  let interrupted: () => void = () => {}
+  const stopRequested = new Promise<void>(resolve => { interrupted = resolve })
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
+  const work = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
+  const children: ChildProcess[] = []
+  try {
+    const nodes: Array<{ peerId: string, address: string, dataDir: string }> = []
+    for (let i = 0; i < count; i++) {
+      const dataDir = join(work, `node-${i}`)
+      const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/127.0.0.${firstHost + i}/tcp/0`]
+      if (i > 0) args.push('--bootstrap', nodes[0].address)
+      const child = spawn(process.execPath, [process.argv[1], ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+      children.push(child)
+      // resolve, never reject, on the losing side: a late rejection would be unhandled
+      const started = await Promise.race([readStarted(child), stopRequested.then(() => null)])
+      if (started === null) throw new InterruptedError()
+      nodes.push({ peerId: started.peerId, address: started.addresses[0], dataDir })
+    }
+    if (flags.json === true) {
+      console.log(JSON.stringify({ bootstrap: nodes[0].address, nodes }))
+    } else {
+      console.log(nodes[0].address)
+      console.error(`${count} node${count === 1 ? '' : 's'} up (data in ${work}); try: shoal put FILE --bootstrap ${nodes[0].address}`)
+      console.error('Ctrl-C stops them all and removes their data')
+    }
+    const died = new Promise<NodeExitedError>(resolve => {
+      children.forEach((child, i) => child.once('exit', code => { resolve(new NodeExitedError(i, code)) }))
+    })
+    const death = await Promise.race([stopRequested.then(() => null), died])
+    if (death !== null) throw death
+  } finally {
+    process.off('SIGINT', interrupted)
+    process.off('SIGTERM', interrupted)
+    await Promise.all(children.map(stopChild))
+    await rm(work, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
+
+/** One of the testnet's nodes died on its own. */
+export class NodeExitedError extends Error {
+  static readonly code = 'ERR_NODE_EXITED'
+  readonly code = NodeExitedError.code
+  override name = 'NodeExitedError'
+  constructor (index: number, exitCode: number | null) { super(`node ${index} exited (code ${exitCode})`) }
+}
+
+async function readStarted (child: ChildProcess): Promise<Started> {
+  return await new Promise((resolve, reject) => {
+    let stdout = ''
+    const timer = setTimeout(() => { done(); reject(new Error(`a node printed no address within ${START_TIMEOUT_MS / 1000} s`)) }, START_TIMEOUT_MS)
+    const onData = (d: Buffer): void => {
+      stdout += d.toString()
+      const end = stdout.indexOf('\n')
+      if (end < 0) return
+      done()
+      try { resolve(JSON.parse(stdout.slice(0, end)) as Started) } catch (err) { reject(err) }
+    }
+    const onExit = (code: number | null): void => { done(); reject(new NodeExitedError(-1, code)) }
+    function done (): void { clearTimeout(timer); child.stdout?.off('data', onData); child.off('exit', onExit) }
+    child.stdout?.on('data', onData)
+    child.once('exit', onExit)
+  })
+}
+
+/** SIGTERM (a clean stop), SIGKILL after 5 s. */
+async function stopChild (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  await new Promise<void>(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', () => { clearTimeout(timer); resolve() })
+    child.kill('SIGTERM')
+  })
+}

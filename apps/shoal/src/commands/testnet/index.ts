@@ -1,0 +1,11 @@
+import { Command } from 'commander'
+
+export function testnetCommand (): Command {
+  return new Command('testnet')
+    .description('run a local N-node network on 127.0.0.2.. (one `shoal node` process each) until Ctrl-C')
+    .option('--nodes <n>', 'how many vault nodes', '5')
+    .option('--space <size>', 'vault space per node', '1GiB')
+    .option('--first-host <n>', 'first node listens on 127.0.0.<n>', '2')
+    .option('--json', 'print one JSON object { bootstrap, nodes } instead of text')
+    .action(async (...args) => { await (await import('./handler.js')).testnetHandler(...(args as Parameters<typeof import('./handler.js').testnetHandler>)) })
+}
