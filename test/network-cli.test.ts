@@ -78,6 +78,17 @@ test('shoal node stops cleanly on SIGTERM with exit 0', async () => {
   assert.is(code, 0)
 })
 
+test('get of a URI the network never stored: ChunkNotFoundError, one line, exit 1', async () => {
+  const testnet = net as Testnet
+  await writeFile(join(work, 'local.txt'), 'only in a local vault\n')
+  const put = await shoal(['put', join(work, 'local.txt'), '--vault', join(work, 'vault'), '--data', join(work, 'data')])
+  assert.is(put.code, 0, put.stderr)
+  const r = await shoal(['get', lastLine(put.stdout), '--bootstrap', testnet.nodes[1].address, '--data', join(work, 'reader'), '-o', join(work, 'nowhere.txt')])
+  assert.is(r.code, 1, r.stderr)
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr)
+  assert.match(r.stderr, /ERR_CHUNK_NOT_FOUND/)
+})
+
 test('shoal node with only a down bootstrap address: one line, exit 1, in bounded time', async () => {
   const started = Date.now()
   const r = await shoal(['node', '--data', join(work, 'lonely'), '--listen', '/ip4/127.0.0.20/tcp/0', '--space', '1MiB', '--bootstrap', DOWN], { timeoutMs: 30_000 })
