@@ -87,7 +87,9 @@ export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks
   await mkdir(dir, { recursive: true, mode: 0o700 })
   // loaded on use: local mode and --help should not pay for libp2p
   const { createNode, createNetworkSink, createNetworkSource } = await import('@shoal/node')
-  const node = createNode({ dataDir: dir, listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS })
+  // its own key under client/: a `shoal node` run on the same data dir keeps <dir>/peer-key,
+  // and two nodes with one peer ID would confuse every peer that meets both
+  const node = createNode({ dataDir: join(dir, 'client'), listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS })
   return await withInterrupt(async signal => {
     try {
       await node.start()
