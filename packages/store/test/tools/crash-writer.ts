@@ -2,6 +2,7 @@
 // few in flight at once, and now and then deletes one it stored. A line goes to stdout
 // only after the operation resolved, so every printed line is an acknowledgement:
 //   +<cid>   put resolved (the chunk must survive any crash from here on)
+//   ~<cid>   put started (from here the chunk may or may not exist after a crash)
 //   ?<cid>   delete started (from here the chunk may or may not survive a crash)
 //   -<cid>   delete resolved (the chunk must stay gone)
 // It never stops by itself; the parent kills it with SIGKILL.
@@ -32,6 +33,9 @@ async function worker (): Promise<void> {
     }
     const bytes = new Uint8Array(randomBytes(randomSize()))
     const cid = cidOf(bytes)
+    // Tiny chunks repeat (a 1-byte chunk has 256 values), so a put can bring back a chunk
+    // deleted earlier: say when a put starts, so the parent knows the outcome is open.
+    process.stdout.write(`~${cid.toString()}\n`)
     await store.put(cid, bytes)
     acked.push(cid)
     process.stdout.write(`+${cid.toString()}\n`)
