@@ -5,7 +5,9 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { sha256 } from '@shoal/crypto'
+import type { Store } from '@shoal/store'
 import type { CID } from 'multiformats/cid'
+import type { ChunkClient } from './chunk-client.js'
 
 export interface ClosestPeersOptions { signal?: AbortSignal }
 
@@ -118,3 +120,6 @@ export function anySignal (signals: Array<AbortSignal | undefined>, timeoutMs?: 
   if (timeoutMs !== undefined) all.push(AbortSignal.timeout(timeoutMs))
   return AbortSignal.any(all)
 }
+
+/** What the network sink and source need of a node: lookups, a chunk client, its own vault. */
+export type ChunkNetworkNode = PeerLookup & { readonly peerId: PeerId, readonly chunks: ChunkClient, readonly store: Store | null }

@@ -2,15 +2,13 @@
 // chunk are its holders; ask them XOR-closest first. A peer that sends bad bytes, errs
 // or cannot be reached is blamed and not asked again for the life of this source.
 import type { PeerId } from '@libp2p/interface'
-import type { Store } from '@shoal/store'
 import debug from 'debug'
 import type { CID } from 'multiformats/cid'
-import type { ChunkClient } from './chunk-client.js'
-import { anySignal, cachedLookup, type PeerLookup } from './closest-peers.js'
+import { anySignal, cachedLookup, type ChunkNetworkNode } from './closest-peers.js'
 
 const log = debug('shoal:source')
 
-export type SourceNode = PeerLookup & { readonly peerId: PeerId, readonly chunks: ChunkClient, readonly store: Store | null }
+export type SourceNode = ChunkNetworkNode
 
 export interface NetworkSourceInit {
   /** ends every get of this source (the whole download) */

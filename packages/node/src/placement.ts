@@ -2,17 +2,14 @@
 // accept it. Refusals (full, integrity, rate limit), dead peers and broken answers move
 // on to the next-closest candidate; only running out of candidates fails the chunk.
 import type { PeerId } from '@libp2p/interface'
-import type { Store } from '@shoal/store'
 import debug from 'debug'
 import type { CID } from 'multiformats/cid'
-import type { ChunkClient } from './chunk-client.js'
-import { anySignal, cachedLookup, Slots, type PeerLookup } from './closest-peers.js'
+import { anySignal, cachedLookup, Slots, type ChunkNetworkNode } from './closest-peers.js'
 import { InsufficientHoldersError } from './errors.js'
 
 const log = debug('shoal:placement')
 
-/** What placement needs of a node. */
-export type PlacementNode = PeerLookup & { readonly peerId: PeerId, readonly chunks: ChunkClient, readonly store: Store | null }
+export type PlacementNode = ChunkNetworkNode
 
 export interface NetworkSinkInit {
   /** holders wanted per chunk (default 3) */
