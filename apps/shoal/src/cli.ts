@@ -5,11 +5,12 @@ import { nodeCommand } from './commands/node/index.js'
 import { putCommand } from './commands/put/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
+import { VERSION } from './version.js'
 
 export function createProgram (): Command {
   const program = new Command('shoal')
     .description('Shoal: encrypted, content-defined chunk storage on a peer-to-peer network')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(putCommand())
     .addCommand(getCommand())

@@ -1,28 +1,40 @@
 import { mkdir } from 'node:fs/promises'
+import { loadOrCreateConvergenceSecret } from '@shoal/crypto'
 import { createNode } from '@shoal/node'
 import { dataDir } from '../../context.js'
+import { loadOrCreateApiToken, removeEndpoint, writeEndpoint } from '../../daemon/api-files.js'
+import { parseApiAddress } from '../../daemon/listen.js'
+import { createApiServer, type ApiServer } from '../../daemon/server.js'
 import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen } from '../../network.js'
 import { parseSize } from '../../size.js'
+import { VERSION } from '../../version.js'
 
 interface NodeFlags {
   listen: string[]
   space: string
   bootstrap?: string[]
   bootstrapTimeout: string
+  api: string
   data?: string
   json?: boolean
 }
 
-/** Runs a vault node until SIGINT/SIGTERM, then stops it (libp2p, then the store). */
+/**
+ * Runs a vault node and its HTTP API until SIGINT/SIGTERM, then stops the API (no new
+ * requests, those in flight aborted), then the node (libp2p, then the store).
+ */
 export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const listen = flags.listen.map(address => checkListen(address))
   const space = parseSize(flags.space, '--space')
   const bootstrap = checkBootstrap(flags.bootstrap)
+  const api = parseApiAddress(flags.api)
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
   const dir = dataDir({ data: flags.data })
   await mkdir(dir, { recursive: true, mode: 0o700 })
+  const token = await loadOrCreateApiToken(dir)
+  const convergenceSecret = await loadOrCreateConvergenceSecret(dir)
 
   // Listen for signals before starting, so one that arrives during start() (or the
   // bootstrap dials) still ends in a clean stop rather than the default abrupt exit.
@@ -31,20 +43,28 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   process.once('SIGINT', stopRequested)
   process.once('SIGTERM', stopRequested)
   const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000 })
+  let server: ApiServer | null = null
   try {
     await node.start()
+    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION })
+    await server.start()
+    // written only once the API answers, so a client that finds it can use it at once
+    await writeEndpoint(dir, { url: server.url, pid: process.pid })
     const peerId = node.peerId.toString()
     const addresses = node.multiaddrs.map(String)
     if (flags.json === true) {
-      console.log(JSON.stringify({ peerId, addresses }))
+      console.log(JSON.stringify({ peerId, addresses, api: server.url }))
     } else {
       console.log(`peer ${peerId}`)
       for (const address of addresses) console.log(address)
+      console.log(`api ${server.url}`)
     }
     await stopped
   } finally {
     process.off('SIGINT', stopRequested)
     process.off('SIGTERM', stopRequested)
+    await removeEndpoint(dir)
+    await server?.stop()
     await node.stop()
   }
 }

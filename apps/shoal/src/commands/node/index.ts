@@ -2,12 +2,13 @@ import { Command } from 'commander'
 
 export function nodeCommand (): Command {
   return new Command('node')
-    .description('run a vault node (daemon) until Ctrl-C; prints its peer ID and addresses')
+    .description('run a vault node (daemon) until Ctrl-C; prints its peer ID, addresses and API url')
     .requiredOption('--listen <multiaddr...>', 'where to listen, e.g. /ip4/0.0.0.0/tcp/4001')
     .requiredOption('--space <size>', 'space the vault offers, e.g. 50GiB')
     .option('--bootstrap <multiaddr...>', 'peers to join through (/ip4/…/tcp/…/p2p/…)')
     .option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time', '5')
+    .option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)', '127.0.0.1:0')
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')
-    .option('--json', 'print one JSON object { peerId, addresses } instead of text')
+    .option('--json', 'print one JSON object { peerId, addresses, api } instead of text')
     .action(async (...args) => { await (await import('./handler.js')).nodeHandler(...(args as Parameters<typeof import('./handler.js').nodeHandler>)) })
 }

@@ -1,0 +1,68 @@
+// Small pieces of node:http handling that every route needs.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { MAX_NAME_BYTES, MAX_REPLICAS, parseCapability, type Capability } from '@shoal/manifest'
+import { BadRequestError, BodyTooLargeError, UnsupportedMediaTypeError } from './errors.js'
+
+export function sendJson (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = Buffer.from(JSON.stringify(value) + '\n')
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': body.byteLength, 'cache-control': 'no-store' })
+  res.end(body)
+}
+
+/** Reads a JSON body of at most `limit` bytes; the length is checked before buffering more. */
+export async function readJsonBody (req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'] ?? 'application/json'
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw new UnsupportedMediaTypeError(type, 'application/json')
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw new BodyTooLargeError(limit)
+  const parts: Buffer[] = []
+  let length = 0
+  for await (const part of req as AsyncIterable<Buffer>) {
+    length += part.byteLength
+    if (length > limit) throw new BodyTooLargeError(limit)
+    parts.push(part)
+  }
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8'))
+  } catch (err) {
+    throw new BadRequestError(`body is not JSON: ${(err as Error).message}`)
+  }
+}
+
+/** The capability in a path segment: percent-encoded (as clients should send it) or raw. */
+export function capabilityFromPath (segment: string): Capability {
+  let uri: string
+  try {
+    uri = decodeURIComponent(segment)
+  } catch {
+    throw new BadRequestError('the URI in the path is not valid percent-encoding')
+  }
+  return parseCapability(uri) // InvalidCapabilityError → 400
+}
+
+/** An optional file or directory name, checked as the manifest will check it, before any upload. */
+export function checkName (value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw new BadRequestError(`${field} must be a string`)
+  if (value === '' || value === '.' || value === '..' || value.includes('/') || value.includes('\0')) {
+    throw new BadRequestError(`${field}: ${JSON.stringify(value)} is not a usable name (no '/', NUL, '.', '..' or empty)`)
+  }
+  if (Buffer.byteLength(value) > MAX_NAME_BYTES) throw new BadRequestError(`${field} is longer than ${MAX_NAME_BYTES} bytes`)
+  return value
+}
+
+/** `?replicas=` as a whole number from 1 to MAX_REPLICAS (default 3). */
+export function replicasParam (url: URL): number {
+  const text = url.searchParams.get('replicas')
+  if (text === null) return 3
+  const replicas = Number(text)
+  if (!/^\d+$/.test(text) || replicas < 1 || replicas > MAX_REPLICAS) throw new BadRequestError(`replicas: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
+  return replicas
+}
+
+/** `?convergence=` user (the daemon's own secret, default) or shared (network-wide dedup). */
+export function convergenceParam (url: URL): 'user' | 'shared' {
+  const mode = url.searchParams.get('convergence') ?? 'user'
+  if (mode !== 'user' && mode !== 'shared') throw new BadRequestError(`convergence: '${mode}' is not one of user, shared`)
+  return mode
+}

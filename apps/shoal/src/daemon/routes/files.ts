@@ -1,0 +1,138 @@
+// POST /v1/files (raw bytes in, capability out) and GET /v1/files/<uri> (plaintext out,
+// with Range). Both stream: neither side ever holds a whole file.
+import { once } from 'node:events'
+import type { IncomingMessage } from 'node:http'
+import parseRange from 'range-parser'
+import { putStream, readContent, readManifest, WrongTypeError } from '@shoal/client'
+import type { ChunkRef } from '@shoal/manifest'
+import { createNetworkSink, createNetworkSource } from '@shoal/node'
+import { RangeNotSatisfiableError, UnsupportedMediaTypeError } from '../errors.js'
+import { capabilityFromPath, checkName, convergenceParam, replicasParam, sendJson } from '../http.js'
+import type { ApiContext, ApiRequest, Route } from '../server.js'
+
+export const fileRoutes: Route[] = [
+  { method: 'POST', path: '/v1/files', handle: postFile },
+  { method: 'GET', path: '/v1/files/', head: true, handle: getFile }
+]
+
+async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
+  const type = req.headers['content-type']
+  // raw bytes only: a form upload would store the multipart framing as the file
+  if (type !== undefined && /^(multipart\/|application\/x-www-form-urlencoded)/i.test(type)) {
+    throw new UnsupportedMediaTypeError(type, 'the raw bytes as application/octet-stream')
+  }
+  const name = checkName(url.searchParams.get('name') ?? undefined, 'name')
+  const replicas = replicasParam(url)
+  const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
+  const declared = Number(req.headers['content-length'])
+  const sink = createNetworkSink(context.node, { replicas, signal })
+  const result = await putStream(counted(req, context), sink, {
+    sealer,
+    convergenceSecret,
+    replicas,
+    signal,
+    ...(name !== undefined ? { name } : {}),
+    ...(Number.isSafeInteger(declared) ? { size: declared } : {})
+  })
+  sendJson(res, 201, { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes })
+}
+
+async function * counted (req: IncomingMessage, context: ApiContext): AsyncGenerator<Uint8Array> {
+  for await (const part of req as AsyncIterable<Buffer>) {
+    context.metrics.bytes.inc({ direction: 'in' }, part.byteLength)
+    yield part
+  }
+}
+
+/**
+ * One `Range` (bytes=a-b, a-, -n) is answered with 206 and only the chunks that overlap
+ * it are fetched. Several ranges are answered with the whole file (200), as RFC 9110
+ * lets a server do: multipart/byteranges would cost more code than any client of ours
+ * needs. A malformed Range header is ignored (also RFC 9110); one that lies wholly past
+ * the end is 416.
+ */
+async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequest): Promise<void> {
+  const capability = capabilityFromPath(rest)
+  const source = createNetworkSource(context.node, { signal })
+  const manifest = await readManifest(capability, source, { signal })
+  if (manifest.type !== 'file') throw new WrongTypeError(`the URI names a ${manifest.type}, not a file (list it with GET /v1/manifests/<uri>)`)
+  const size = manifest.size
+  let start = 0
+  let end = size - 1 // inclusive, as in Content-Range
+  let status = 200
+  const header = req.headers.range
+  if (header !== undefined) {
+    const ranges = parseRange(size, header, { combine: true })
+    if (ranges === -1) throw new RangeNotSatisfiableError(size)
+    if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
+      start = ranges[0].start
+      end = ranges[0].end
+      status = 206
+    }
+  }
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/octet-stream',
+    'content-length': end - start + 1,
+    'accept-ranges': 'bytes',
+    // a capability names immutable content: its manifest CID is a perfect validator
+    etag: `"${capability.cid.toString()}"`,
+    'cache-control': 'private, immutable'
+  }
+  if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`
+  if (req.method === 'HEAD' || size === 0) {
+    res.writeHead(status, headers)
+    res.end()
+    return
+  }
+  const { refs, skip } = overlapping(manifest.chunks, start, end)
+  const body = slice(readContent(refs, source, { signal }), skip, end - start + 1)
+  try {
+    // the first bytes are fetched before the status is sent, so that a missing first
+    // chunk is still a proper 404 rather than a cut connection
+    let next = await body.next()
+    res.writeHead(status, headers)
+    while (next.done !== true) {
+      context.metrics.bytes.inc({ direction: 'out' }, next.value.byteLength)
+      if (!res.write(next.value)) await once(res, 'drain', { signal })
+      next = await body.next()
+    }
+    res.end()
+  } finally {
+    await body.return(undefined)
+  }
+}
+
+/** The chunks holding bytes start..end (inclusive) and how many bytes of the first to skip. */
+function overlapping (chunks: ChunkRef[], start: number, end: number): { refs: ChunkRef[], skip: number } {
+  const refs: ChunkRef[] = []
+  let skip = 0
+  let offset = 0 // a chunk's offset is the sum of the plaintext sizes before it
+  for (const ref of chunks) {
+    if (offset > end) break
+    if (offset + ref.size > start) {
+      if (refs.length === 0) skip = start - offset
+      refs.push(ref)
+    }
+    offset += ref.size
+  }
+  return { refs, skip }
+}
+
+/** Drops `skip` bytes, then passes on `length` bytes and stops. */
+async function * slice (parts: AsyncGenerator<Uint8Array>, skip: number, length: number): AsyncGenerator<Uint8Array> {
+  try {
+    for await (let part of parts) {
+      if (skip > 0) {
+        const dropped = Math.min(skip, part.byteLength)
+        part = part.subarray(dropped)
+        skip -= dropped
+      }
+      if (part.byteLength > length) part = part.subarray(0, length)
+      length -= part.byteLength
+      if (part.byteLength > 0) yield part
+      if (length === 0) return
+    }
+  } finally {
+    await parts.return(undefined)
+  }
+}

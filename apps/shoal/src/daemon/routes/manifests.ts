@@ -1,0 +1,67 @@
+// POST /v1/directories (a directory manifest from child URIs) and GET /v1/manifests/<uri>
+// (what a URI names, for `shoal ls` and for clients that walk a directory).
+import { readManifest, storeManifest } from '@shoal/client'
+import { formatCapability, MAX_ENTRIES_PER_DIRECTORY, parseCapability, type DirectoryEntry, type DirectoryManifest } from '@shoal/manifest'
+import { createNetworkSink, createNetworkSource } from '@shoal/node'
+import { BadRequestError } from '../errors.js'
+import { capabilityFromPath, checkName, convergenceParam, readJsonBody, replicasParam, sendJson } from '../http.js'
+import type { ApiContext, ApiRequest, Route } from '../server.js'
+
+export const manifestRoutes: Route[] = [
+  { method: 'POST', path: '/v1/directories', handle: postDirectory },
+  { method: 'GET', path: '/v1/manifests/', handle: getManifest }
+]
+
+/**
+ * Directory listings are JSON, so they are read whole: 8 MiB holds ~40 000 entries,
+ * more than a reasonable single directory; bigger ones would be better split anyway.
+ */
+const MAX_DIRECTORY_BODY = 8 * 1024 * 1024
+
+async function postDirectory (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
+  const replicas = replicasParam(url)
+  const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
+  const manifest = directoryFrom(await readJsonBody(req, MAX_DIRECTORY_BODY))
+  const sink = createNetworkSink(context.node, { replicas, signal })
+  const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret, signal })
+  const size = manifest.entries.reduce((n, e) => n + e.size, 0)
+  sendJson(res, 201, { uri: formatCapability(stored.capability), size })
+}
+
+/** Validates the body at the boundary; the manifest encoder checks the rest (unique names). */
+function directoryFrom (body: unknown): DirectoryManifest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('body must be an object { name?, entries }')
+  const { name, entries } = body as { name?: unknown, entries?: unknown }
+  if (!Array.isArray(entries)) throw new BadRequestError('entries must be an array')
+  if (entries.length > MAX_ENTRIES_PER_DIRECTORY) throw new BadRequestError(`more than ${MAX_ENTRIES_PER_DIRECTORY} entries`)
+  const checked: DirectoryEntry[] = entries.map((value: unknown, i) => {
+    const field = `entries[${i}]`
+    if (typeof value !== 'object' || value === null) throw new BadRequestError(`${field} must be an object { name, type, size, uri }`)
+    const entry = value as Record<string, unknown>
+    const entryName = checkName(entry.name, `${field}.name`)
+    if (entryName === undefined) throw new BadRequestError(`${field}.name is missing`)
+    if (entry.type !== 'file' && entry.type !== 'directory') throw new BadRequestError(`${field}.type must be 'file' or 'directory'`)
+    if (typeof entry.size !== 'number' || !Number.isSafeInteger(entry.size) || entry.size < 0) throw new BadRequestError(`${field}.size must be a whole number of bytes`)
+    if (typeof entry.uri !== 'string') throw new BadRequestError(`${field}.uri must be a string`)
+    return { name: entryName, type: entry.type, size: entry.size, capability: parseCapability(entry.uri) }
+  })
+  // the format stores entries in UTF-8 byte order; clients need not know that
+  checked.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
+  const dirName = checkName(name, 'name')
+  return { version: 1, type: 'directory', ...(dirName !== undefined ? { name: dirName } : {}), entries: checked }
+}
+
+async function getManifest (context: ApiContext, { res, rest, signal }: ApiRequest): Promise<void> {
+  const capability = capabilityFromPath(rest)
+  const manifest = await readManifest(capability, createNetworkSource(context.node, { signal }), { signal })
+  if (manifest.type === 'file') {
+    sendJson(res, 200, { type: 'file', name: manifest.name ?? null, size: manifest.size, chunks: manifest.chunks.length })
+    return
+  }
+  sendJson(res, 200, {
+    type: 'directory',
+    name: manifest.name ?? null,
+    size: manifest.entries.reduce((n, e) => n + e.size, 0),
+    entries: manifest.entries.map(e => ({ name: e.name, type: e.type, size: e.size, uri: formatCapability(e.capability) }))
+  })
+}

@@ -1,0 +1,38 @@
+// GET /v1/status, GET /v1/peers and GET /metrics: what `shoal status` and `shoal peers`
+// show, and what a Prometheus scraper reads.
+import type { ApiContext, ApiRequest, Route } from '../server.js'
+import { sendJson } from '../http.js'
+
+export const statusRoutes: Route[] = [
+  { method: 'GET', path: '/v1/status', handle: getStatus },
+  { method: 'GET', path: '/v1/peers', handle: getPeers },
+  { method: 'GET', path: '/metrics', handle: getMetrics }
+]
+
+async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<void> {
+  const { node } = context
+  const stats = await node.store?.stats()
+  sendJson(res, 200, {
+    peerId: node.peerId.toString(),
+    addresses: node.multiaddrs.map(String),
+    api: context.url(),
+    peers: node.libp2p.getPeers().length,
+    store: { chunks: stats?.chunks ?? 0, bytes: stats?.bytes ?? 0, space: stats?.space ?? 0 },
+    uptimeSeconds: Math.floor((Date.now() - context.startedAt) / 1000),
+    version: context.version
+  })
+}
+
+async function getPeers (context: ApiContext, { res }: ApiRequest): Promise<void> {
+  const libp2p = context.node.libp2p
+  sendJson(res, 200, libp2p.getPeers().map(peer => ({
+    peerId: peer.toString(),
+    addresses: libp2p.getConnections(peer).map(c => c.remoteAddr.toString())
+  })))
+}
+
+async function getMetrics (context: ApiContext, { res }: ApiRequest): Promise<void> {
+  const text = await context.metrics.registry.metrics()
+  res.writeHead(200, { 'content-type': context.metrics.registry.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' })
+  res.end(text)
+}

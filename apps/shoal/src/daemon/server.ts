@@ -1,0 +1,167 @@
+// The daemon's local HTTP API (DESIGN.md §3) on node:http: few routes, all streaming,
+// so a framework would add little beyond another dependency to keep patched.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import debug from 'debug'
+import { createSealer, type Sealer } from '@shoal/client'
+import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
+import type { ShoalNode } from '@shoal/node'
+import { checkBearer } from './auth.js'
+import { errorReply, RouteNotFoundError } from './errors.js'
+import { sendJson } from './http.js'
+import { createMetrics, type ApiMetrics } from './metrics.js'
+import { fileRoutes } from './routes/files.js'
+import { manifestRoutes } from './routes/manifests.js'
+import { statusRoutes } from './routes/status.js'
+
+const log = debug('shoal:api')
+
+export interface ApiServerInit {
+  node: ShoalNode
+  /** the bearer token every request must carry */
+  token: string
+  /** the data dir's convergence secret: uploads dedupe against this user's earlier ones */
+  convergenceSecret: Uint8Array
+  host: string
+  port: number
+  version: string
+}
+
+export interface ApiServer {
+  /** Listens; resolves once the port is bound. */
+  start: () => Promise<void>
+  /** Stops accepting, aborts requests in flight, waits for them, closes the sealers. */
+  stop: () => Promise<void>
+  /** http://host:port, for clients on this machine (after start) */
+  readonly url: string
+}
+
+/** What routes get from the daemon. */
+export interface ApiContext {
+  node: ShoalNode
+  metrics: ApiMetrics
+  /** The long-lived sealer for a convergence mode, made on first use. */
+  sealer: (mode: 'user' | 'shared') => { sealer: Sealer, convergenceSecret: Uint8Array }
+  url: () => string
+  startedAt: number
+  version: string
+}
+
+export interface ApiRequest {
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  /** the part of the path after the route's prefix (for prefix routes) */
+  rest: string
+  /** aborted when the client goes away or the daemon stops */
+  signal: AbortSignal
+}
+
+export interface Route {
+  method: 'GET' | 'POST'
+  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix */
+  path: string
+  /** also answer HEAD (GET routes whose handler honours it) */
+  head?: boolean
+  handle: (context: ApiContext, request: ApiRequest) => Promise<void>
+}
+
+export function createApiServer (init: ApiServerInit): ApiServer {
+  const sealers = new Map<'user' | 'shared', { sealer: Sealer, convergenceSecret: Uint8Array }>()
+  const inFlight = new Map<AbortController, Promise<void>>()
+  let server: Server | null = null
+  let url = ''
+  const context: ApiContext = {
+    node: init.node,
+    metrics: createMetrics(init.node),
+    sealer (mode) {
+      let entry = sealers.get(mode)
+      if (entry === undefined) {
+        const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
+        entry = { sealer: createSealer({ convergenceSecret, compress: true }), convergenceSecret }
+        sealers.set(mode, entry)
+      }
+      return entry
+    },
+    url: () => url,
+    startedAt: Date.now(),
+    version: init.version
+  }
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes]
+
+  async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const parsed = new URL(req.url ?? '/', 'http://localhost')
+    let label = 'unknown'
+    try {
+      checkBearer(req, init.token)
+      const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
+        (r.path.endsWith('/') ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+      if (route === undefined) throw new RouteNotFoundError(req.method ?? '?', parsed.pathname)
+      label = `${route.method} ${route.path}`
+      const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
+      await route.handle(context, { req, res, url: parsed, rest, signal })
+    } catch (err) {
+      if (res.headersSent) {
+        // the status is out already: cutting the connection is the only way left to say
+        // the body is incomplete (the client sees fewer bytes than Content-Length)
+        log('%s %s failed after the headers: %s', req.method, parsed.pathname, (err as Error).message)
+        res.destroy()
+      } else if (!res.destroyed) {
+        const reply = errorReply(err)
+        // an unread request body (an upload refused early) would otherwise keep the socket busy
+        if (hasBody(req) && !req.complete) res.setHeader('connection', 'close')
+        sendJson(res, reply.status, reply.body, reply.headers)
+      }
+    } finally {
+      context.metrics.requests.inc({ route: label, status: String(res.statusCode) })
+    }
+  }
+
+  return {
+    get url () { return url },
+    async start () {
+      server = createServer((req, res) => {
+        const controller = new AbortController()
+        // 'close' fires when the response is done or the socket went away; only the latter aborts
+        res.once('close', () => { if (!res.writableFinished) controller.abort(new Error('client went away')) })
+        const done = serve(req, res, controller.signal).finally(() => inFlight.delete(controller))
+        inFlight.set(controller, done)
+      })
+      // uploads of large files may legitimately take long; the daemon's own signals end them
+      server.requestTimeout = 0
+      const listening = server
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject)
+        listening.listen(init.port, init.host, () => { listening.off('error', reject); resolve() })
+      })
+      const address = listening.address() as AddressInfo
+      url = `http://${clientHost(address.address)}:${address.port}`
+      log('listening on %s', url)
+    },
+    async stop () {
+      const closing = server
+      server = null
+      if (closing !== null) {
+        const closed = new Promise<void>(resolve => closing.close(() => resolve()))
+        for (const controller of inFlight.keys()) controller.abort(new Error('daemon stopping'))
+        await Promise.allSettled(inFlight.values())
+        closing.closeAllConnections()
+        await closed
+      }
+      await Promise.all([...sealers.values()].map(async entry => await entry.sealer.close()))
+      sealers.clear()
+    }
+  }
+}
+
+function hasBody (req: IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
+/** The host a local client should dial: an unspecified bind address means loopback works. */
+function clientHost (address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1'
+  if (address === '::') return '[::1]'
+  return address.includes(':') ? `[${address}]` : address
+}
