@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander'
 import { getCommand } from './commands/get/index.js'
 import { lsCommand } from './commands/ls/index.js'
 import { nodeCommand } from './commands/node/index.js'
+import { peersCommand } from './commands/peers/index.js'
 import { putCommand } from './commands/put/index.js'
+import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
 import { VERSION } from './version.js'
@@ -15,6 +17,8 @@ export function createProgram (): Command {
     .addCommand(putCommand())
     .addCommand(getCommand())
     .addCommand(lsCommand())
+    .addCommand(statusCommand())
+    .addCommand(peersCommand())
     .addCommand(nodeCommand())
     .addCommand(testnetCommand())
   const configure = (command: Command): void => {

@@ -8,11 +8,15 @@ import { withChunks, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
+import { findDaemon } from '../../daemon-client.js'
+import { getViaDaemon } from './daemon.js'
 
 interface GetFlags extends CommonOptions { output: string }
 
 export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
   const capability = parseCapability(uri) // a malformed URI fails before any I/O
+  const daemon = await findDaemon(flags) // a running `shoal node` of the data dir does the work
+  if (daemon !== null) { await getViaDaemon(daemon, uri, flags); return }
   const started = performance.now()
   if (flags.output === '-') {
     await withChunks(flags, async (chunks, signal) => {

@@ -1,0 +1,67 @@
+// `shoal put` through a running daemon: files stream to POST /v1/files, a directory is
+// put file by file and then described bottom-up with POST /v1/directories.
+import { createReadStream } from 'node:fs'
+import { lstat, readdir, stat } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
+import { UnsupportedFileTypeError } from '@shoal/client'
+import type { DaemonClient } from '../../daemon-client.js'
+import { createProgress, type ProgressReporter } from '../../progress.js'
+import { formatBytes } from '../../size.js'
+
+export interface DaemonPutFlags { replicas: number, convergence?: string, json?: boolean, quiet?: boolean }
+
+interface Totals { uri: string, size: number, chunks: number, newChunks: number, storedBytes: number }
+
+export async function putViaDaemon (daemon: DaemonClient, path: string, flags: DaemonPutFlags): Promise<void> {
+  const started = performance.now()
+  const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true })
+  const query = `replicas=${flags.replicas}&convergence=${flags.convergence ?? 'user'}`
+  let result: Totals
+  try {
+    result = await putPath(daemon, resolve(path), { query, progress, done: 0 }, true)
+  } finally {
+    progress.stop()
+  }
+  const seconds = (performance.now() - started) / 1000
+  if (flags.json === true) {
+    console.log(JSON.stringify({ ...result, seconds }))
+    return
+  }
+  console.error(`stored ${formatBytes(result.size)} in ${result.chunks} chunks (${result.newChunks} new, ${formatBytes(result.storedBytes)} written) through ${daemon.url} in ${seconds.toFixed(2)} s`)
+  console.log(result.uri)
+}
+
+interface Walk { query: string, progress: ProgressReporter, done: number }
+
+async function putPath (daemon: DaemonClient, path: string, walk: Walk, top: boolean): Promise<Totals> {
+  const info = top ? await stat(path) : await lstat(path)
+  const name = basename(path)
+  const nameQuery = name !== '' ? `&name=${encodeURIComponent(name)}` : ''
+  if (info.isFile()) {
+    const body = createReadStream(path, { highWaterMark: 1024 * 1024 })
+    body.on('data', part => { walk.done += part.length; walk.progress.update({ bytes: walk.done }) })
+    return await daemon.json<Totals>('POST', `/v1/files?${walk.query}${nameQuery}`, {
+      body,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': info.size }
+    })
+  }
+  if (!info.isDirectory()) throw new UnsupportedFileTypeError(path)
+  const totals: Totals = { uri: '', size: 0, chunks: 0, newChunks: 0, storedBytes: 0 }
+  const entries: Array<{ name: string, type: 'file' | 'directory', size: number, uri: string }> = []
+  for (const child of (await readdir(path)).sort()) {
+    const kind = await lstat(join(path, child))
+    if (!kind.isFile() && !kind.isDirectory()) continue // symlinks, sockets, devices: not content (as put does)
+    const result = await putPath(daemon, join(path, child), walk, false)
+    entries.push({ name: child, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, uri: result.uri })
+    totals.size += result.size
+    totals.chunks += result.chunks
+    totals.newChunks += result.newChunks
+    totals.storedBytes += result.storedBytes
+  }
+  const body = Buffer.from(JSON.stringify({ ...(name !== '' ? { name } : {}), entries }))
+  const stored = await daemon.json<{ uri: string }>('POST', `/v1/directories?${walk.query}`, {
+    body,
+    headers: { 'content-type': 'application/json', 'content-length': body.byteLength }
+  })
+  return { ...totals, uri: stored.uri }
+}

@@ -1,0 +1,150 @@
+// The CLI's side of the daemon's HTTP API (DESIGN.md §1): `put`, `get` and `ls` use a
+// running `shoal node` when its data dir says there is one, `status` and `peers` need it.
+// node:http rather than fetch: an upload streams a file into the request while the
+// daemon may answer early (a refusal), and node:http lets us see that answer.
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { dataDir, type CommonOptions } from './context.js'
+import { ENDPOINT_FILE, readApiToken, readEndpoint } from './daemon/api-files.js'
+
+/** No daemon recorded in the data dir (no api.json), for commands that need one. */
+export class NoDaemonError extends Error {
+  static readonly code = 'ERR_NO_DAEMON'
+  readonly code = NoDaemonError.code
+  override name = 'NoDaemonError'
+  constructor (readonly dir: string) {
+    super(`no shoal node is running for data dir ${dir} (start one with: shoal node --data ${dir} ...)`)
+  }
+}
+
+/** api.json names a daemon, but it does not answer (it crashed, or was killed with -9). */
+export class DaemonUnreachableError extends Error {
+  static readonly code = 'ERR_DAEMON_UNREACHABLE'
+  readonly code = DaemonUnreachableError.code
+  override name = 'DaemonUnreachableError'
+  constructor (readonly dir: string, readonly url: string, reason: string) {
+    super(`the shoal node recorded in ${join(dir, ENDPOINT_FILE)} (${url}) does not answer (${reason}); is it running? start it again, or remove that file`)
+  }
+}
+
+/** The daemon refused or failed a request; `code` is the daemon's own error code. */
+export class DaemonRequestError extends Error {
+  override name = 'DaemonRequestError'
+  constructor (readonly status: number, readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+/** The connection broke while a response body was still coming. */
+export class DaemonTransferError extends Error {
+  static readonly code = 'ERR_DAEMON_TRANSFER'
+  readonly code = DaemonTransferError.code
+  override name = 'DaemonTransferError'
+  constructor (reason: string) { super(`the transfer from the shoal node broke off: ${reason}`) }
+}
+
+export interface DaemonRequest {
+  headers?: Record<string, string | number>
+  /** a stream is piped in (an upload); bytes are sent as they are */
+  body?: Readable | Uint8Array
+  signal?: AbortSignal
+  /** statuses that are answers rather than errors (default: any 2xx) */
+  accept?: number[]
+}
+
+export interface DaemonClient {
+  dir: string
+  url: string
+  /** Resolves with the response once its headers arrive; the caller reads the body. */
+  request: (method: string, path: string, options?: DaemonRequest) => Promise<IncomingMessage>
+  /** A request whose answer is JSON. */
+  json: <T>(method: string, path: string, options?: DaemonRequest) => Promise<T>
+}
+
+/**
+ * The daemon of the data dir, or null when the user chose a backend (--vault,
+ * --bootstrap) or none is recorded. A recorded one that is down fails on first use.
+ */
+export async function findDaemon (options: CommonOptions): Promise<DaemonClient | null> {
+  if (options.vault !== undefined || (options.bootstrap?.length ?? 0) > 0) return null
+  const dir = dataDir(options)
+  const endpoint = await readEndpoint(dir).catch(err => { throw new DaemonUnreachableError(dir, join(dir, ENDPOINT_FILE), (err as Error).message) })
+  if (endpoint === null) return null
+  return createDaemonClient(dir, endpoint.url, await readApiToken(dir))
+}
+
+export async function requireDaemon (options: CommonOptions): Promise<DaemonClient> {
+  const daemon = await findDaemon({ data: options.data })
+  if (daemon === null) throw new NoDaemonError(dataDir(options))
+  return daemon
+}
+
+function createDaemonClient (dir: string, url: string, token: string): DaemonClient {
+  async function request (method: string, path: string, options: DaemonRequest = {}): Promise<IncomingMessage> {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(url + path, {
+        method,
+        headers: { ...options.headers, authorization: `Bearer ${token}` },
+        signal: options.signal
+      })
+      let answered = false
+      req.once('response', res => { answered = true; resolve(res) })
+      req.once('error', err => {
+        // after an early answer, the daemon closing on the rest of our upload is expected
+        if (answered) return
+        if (options.signal?.aborted === true) {
+          const reason = options.signal.reason as Error
+          reject(reason?.name === 'TimeoutError' ? new DaemonUnreachableError(dir, url, 'no answer in time') : reason)
+          return
+        }
+        const code = (err as NodeJS.ErrnoException).code
+        reject(new DaemonUnreachableError(dir, url, code ?? err.message))
+      })
+      const body = options.body
+      if (body === undefined || body instanceof Uint8Array) {
+        req.end(body)
+      } else {
+        body.once('error', err => req.destroy(err))
+        body.pipe(req)
+      }
+    })
+    const accepted = options.accept?.includes(res.statusCode ?? 0) ?? false
+    if (accepted || ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300)) return res
+    throw await requestError(res)
+  }
+  return {
+    dir,
+    url,
+    request,
+    async json<T> (method: string, path: string, options: DaemonRequest = {}): Promise<T> {
+      return JSON.parse((await readBody(await request(method, path, options))).toString('utf8')) as T
+    }
+  }
+}
+
+async function readBody (res: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = []
+  try {
+    for await (const part of res as AsyncIterable<Buffer>) parts.push(part)
+  } catch (err) {
+    throw new DaemonTransferError((err as Error).message)
+  }
+  return Buffer.concat(parts)
+}
+
+/** The daemon's `{ error: { code, message } }` as an error the CLI reports in one line. */
+async function requestError (res: IncomingMessage): Promise<DaemonRequestError> {
+  const status = res.statusCode ?? 0
+  const text = (await readBody(res).catch(() => Buffer.alloc(0))).toString('utf8')
+  try {
+    const { error } = JSON.parse(text) as { error: { code: string, message: string } }
+    if (typeof error.code === 'string' && typeof error.message === 'string') return new DaemonRequestError(status, error.code, error.message)
+  } catch {}
+  return new DaemonRequestError(status, 'ERR_DAEMON', `the shoal node answered HTTP ${status}`)
+}
+
+/** The daemon's path for a capability URI (percent-encoded: it contains '#'). */
+export function uriPath (prefix: string, uri: string): string {
+  return prefix + encodeURIComponent(uri)
+}
