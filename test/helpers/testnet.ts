@@ -10,6 +10,8 @@ export interface TestnetNode {
   peerId: string
   /** full address: /ip4/127.0.0.x/tcp/…/p2p/… */
   address: string
+  /** the node's HTTP API: http://127.0.0.x:port (token in dataDir/api-token) */
+  api: string
   dataDir: string
   process: ChildProcess
 }
@@ -32,7 +34,7 @@ export interface TestnetInit {
   startTimeoutMs?: number
 }
 
-interface Started { peerId: string, addresses: string[] }
+interface Started { peerId: string, addresses: string[], api: string }
 
 export async function createTestnet (init: TestnetInit): Promise<Testnet> {
   const nodes: TestnetNode[] = []
@@ -48,13 +50,14 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
     for (let i = 0; i < init.nodes; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
       dirs.push(dataDir)
+      const host = `127.0.0.${(init.firstHost ?? 2) + i}`
       const args = ['node', '--json', '--data', dataDir, '--space', init.space ?? '256MiB',
-        '--listen', `/ip4/127.0.0.${(init.firstHost ?? 2) + i}/tcp/0`]
+        '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`]
       if (i > 0) args.push('--bootstrap', nodes[0].address)
       const child = spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
       children.push(child)
       const started = await readStarted(child, init.startTimeoutMs ?? 20_000)
-      nodes.push({ peerId: started.peerId, address: started.addresses[0], dataDir, process: child })
+      nodes.push({ peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir, process: child })
     }
   } catch (err) {
     await stop()
@@ -63,7 +66,7 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
   return { bootstrap: nodes[0].address, nodes, stop }
 }
 
-/** The `{ peerId, addresses }` line a node prints once it is up. */
+/** The `{ peerId, addresses, api }` line a node prints once it is up. */
 async function readStarted (child: ChildProcess, timeoutMs: number): Promise<Started> {
   return await new Promise((resolve, reject) => {
     let stdout = ''

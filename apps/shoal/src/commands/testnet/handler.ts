@@ -8,7 +8,7 @@ import { parseSize } from '../../size.js'
 
 interface TestnetFlags { nodes: string, space: string, firstHost: string, json?: boolean }
 
-interface Started { peerId: string, addresses: string[] }
+interface Started { peerId: string, addresses: string[], api: string }
 
 /** How long one node may take to come up before the testnet gives up. */
 const START_TIMEOUT_MS = 20_000
@@ -33,23 +33,26 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
   const children: ChildProcess[] = []
   try {
-    const nodes: Array<{ peerId: string, address: string, dataDir: string }> = []
+    const nodes: Array<{ peerId: string, address: string, api: string, dataDir: string }> = []
     for (let i = 0; i < count; i++) {
       const dataDir = join(work, `node-${i}`)
-      const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/127.0.0.${firstHost + i}/tcp/0`]
+      const host = `127.0.0.${firstHost + i}`
+      const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`]
       if (i > 0) args.push('--bootstrap', nodes[0].address)
       const child = spawn(process.execPath, [process.argv[1], ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
       children.push(child)
       // resolve, never reject, on the losing side: a late rejection would be unhandled
       const started = await Promise.race([readStarted(child), stopRequested.then(() => null)])
       if (started === null) throw new InterruptedError()
-      nodes.push({ peerId: started.peerId, address: started.addresses[0], dataDir })
+      nodes.push({ peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir })
     }
     if (flags.json === true) {
       console.log(JSON.stringify({ bootstrap: nodes[0].address, nodes }))
     } else {
       console.log(nodes[0].address)
+      console.log(nodes[0].api)
       console.error(`${count} node${count === 1 ? '' : 's'} up (data in ${work}); try: shoal put FILE --bootstrap ${nodes[0].address}`)
+      console.error(`node 0's HTTP API is ${nodes[0].api} (token in ${join(nodes[0].dataDir, 'api-token')}); or: shoal put FILE --data ${nodes[0].dataDir}`)
       console.error('Ctrl-C stops them all and removes their data')
     }
     const died = new Promise<NodeExitedError>(resolve => {

@@ -6,6 +6,6 @@ export function testnetCommand (): Command {
     .option('--nodes <n>', 'how many vault nodes', '5')
     .option('--space <size>', 'vault space per node', '1GiB')
     .option('--first-host <n>', 'first node listens on 127.0.0.<n>', '2')
-    .option('--json', 'print one JSON object { bootstrap, nodes } instead of text')
+    .option('--json', 'print one JSON object { bootstrap, nodes: [{ peerId, address, api, dataDir }] } instead of text')
     .action(async (...args) => { await (await import('./handler.js')).testnetHandler(...(args as Parameters<typeof import('./handler.js').testnetHandler>)) })
 }
