@@ -17,7 +17,8 @@ export async function readJsonBody (req: IncomingMessage, limit: number): Promis
   if (declared > limit) throw new BodyTooLargeError(limit)
   const parts: Buffer[] = []
   let length = 0
-  for await (const part of req as AsyncIterable<Buffer>) {
+  // not destroyed on a too-long body: the connection must stay up to carry the 413
+  for await (const part of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     length += part.byteLength
     if (length > limit) throw new BodyTooLargeError(limit)
     parts.push(part)

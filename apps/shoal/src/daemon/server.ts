@@ -108,9 +108,10 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         res.destroy()
       } else if (!res.destroyed) {
         const reply = errorReply(err)
-        // an unread request body (an upload refused early) would otherwise keep the socket busy
-        if (hasBody(req) && !req.complete) res.setHeader('connection', 'close')
-        sendJson(res, reply.status, reply.body, reply.headers)
+        // A client still sending a body it was refused would see its connection reset
+        // rather than our answer, so read the rest first (up to a bound), then answer.
+        if (hasBody(req) && !req.complete && !(await discard(req, DISCARD_LIMIT))) res.setHeader('connection', 'close')
+        if (!res.destroyed) sendJson(res, reply.status, reply.body, reply.headers)
       }
     } finally {
       context.metrics.requests.inc({ route: label, status: String(res.statusCode) })
@@ -124,7 +125,9 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         const controller = new AbortController()
         // 'close' fires when the response is done or the socket went away; only the latter aborts
         res.once('close', () => { if (!res.writableFinished) controller.abort(new Error('client went away')) })
-        const done = serve(req, res, controller.signal).finally(() => inFlight.delete(controller))
+        const done = serve(req, res, controller.signal)
+          .catch(err => { log('%s %s: %O', req.method, req.url, err); res.destroy() }) // never an unhandled rejection
+          .finally(() => inFlight.delete(controller))
         inFlight.set(controller, done)
       })
       // uploads of large files may legitimately take long; the daemon's own signals end them
@@ -151,6 +154,23 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       await Promise.all([...sealers.values()].map(async entry => await entry.sealer.close()))
       sealers.clear()
     }
+  }
+}
+
+/** Bytes of a refused upload read and dropped so the client can read our answer. */
+const DISCARD_LIMIT = 16 * 1024 * 1024
+
+/** Reads and drops the rest of a body; false if it is longer than `limit` (the connection then closes). */
+async function discard (req: IncomingMessage, limit: number): Promise<boolean> {
+  let length = 0
+  try {
+    for await (const part of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      length += part.byteLength
+      if (length > limit) return false
+    }
+    return true
+  } catch {
+    return false // the client went away: nobody to answer
   }
 }
 

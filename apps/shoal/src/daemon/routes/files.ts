@@ -37,8 +37,12 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
   sendJson(res, 201, { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes })
 }
 
+/**
+ * The body, counted. Not destroyed when the put stops early (a refusal): the connection
+ * must stay up to carry the error answer.
+ */
 async function * counted (req: IncomingMessage, context: ApiContext): AsyncGenerator<Uint8Array> {
-  for await (const part of req as AsyncIterable<Buffer>) {
+  for await (const part of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     context.metrics.bytes.inc({ direction: 'in' }, part.byteLength)
     yield part
   }

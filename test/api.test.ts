@@ -1,0 +1,224 @@
+// The daemon's HTTP API over real TCP against a 4-process testnet: authentication,
+// streaming put/get across nodes, Range, errors as JSON, directories, status.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createTestnet, type Testnet, type TestnetNode } from './helpers/testnet.js'
+
+let net: Testnet
+const tokens = new Map<TestnetNode, string>()
+const data = randomBytes(5 * 1024 * 1024 + 333)
+let fileUri = ''
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
+
+async function call (node: TestnetNode, path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
+  const token = init.token === undefined ? tokens.get(node) : init.token
+  const headers = new Headers(init.headers)
+  if (token !== null && token !== undefined) headers.set('authorization', `Bearer ${token}`)
+  return await fetch(node.api + path, { ...init, headers })
+}
+
+async function errorOf (res: Response): Promise<{ code: string, message: string }> {
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json/)
+  return ((await res.json()) as { error: { code: string, message: string } }).error
+}
+
+const filePath = (uri: string): string => `/v1/files/${encodeURIComponent(uri)}`
+
+test.before(async () => {
+  net = await createTestnet({ nodes: 4 })
+  for (const node of net.nodes) tokens.set(node, (await readFile(join(node.dataDir, 'api-token'), 'utf8')).trim())
+})
+test.after(async () => { await net?.stop() })
+
+test('every node prints its API url on its own loopback host and keeps a 0600 token', async () => {
+  for (const [i, node] of net.nodes.entries()) {
+    assert.match(node.api, new RegExp(`^http://127\\.0\\.0\\.${2 + i}:\\d+$`))
+    const endpoint = JSON.parse(await readFile(join(node.dataDir, 'api.json'), 'utf8'))
+    assert.is(endpoint.url, node.api)
+    assert.is(endpoint.pid, node.process.pid)
+    assert.match(tokens.get(node) ?? '', /^[A-Za-z0-9_-]{43}$/)
+  }
+})
+
+test('no token or a wrong one: 401 with WWW-Authenticate and a JSON error; the node still serves', async () => {
+  const a = net.nodes[0]
+  for (const token of [null, 'wrong', (tokens.get(a) ?? '') + 'x']) {
+    for (const path of ['/v1/status', '/metrics', filePath('shoal:x'), '/nowhere']) {
+      const res = await call(a, path, { token })
+      assert.is(res.status, 401, `${path} with ${String(token)}`)
+      assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/)
+      assert.is((await errorOf(res)).code, 'ERR_UNAUTHORIZED')
+    }
+  }
+  const upload = await call(a, '/v1/files', { method: 'POST', body: randomBytes(1000), token: 'wrong' })
+  assert.is(upload.status, 401)
+  const ok = await call(a, '/v1/status')
+  assert.is(ok.status, 200)
+})
+
+test('a 5 MiB file POSTed to node A comes back byte for byte from node D', async () => {
+  const [a, , , d] = net.nodes
+  const put = await call(a, '/v1/files?name=big.bin&replicas=3', { method: 'POST', body: data, headers: { 'content-type': 'application/octet-stream' } })
+  assert.is(put.status, 201)
+  const result = await put.json() as { uri: string, size: number, chunks: number, newChunks: number, storedBytes: number }
+  assert.equal(Object.keys(result), ['uri', 'size', 'chunks', 'newChunks', 'storedBytes'])
+  assert.match(result.uri, /^shoal:/)
+  assert.is(result.size, data.length)
+  assert.ok(result.chunks >= 2, `${result.chunks} chunks`)
+  fileUri = result.uri
+
+  const get = await call(d, filePath(fileUri))
+  assert.is(get.status, 200)
+  assert.is(get.headers.get('content-length'), String(data.length))
+  assert.is(get.headers.get('accept-ranges'), 'bytes')
+  const body = Buffer.from(await get.arrayBuffer())
+  assert.is(sha(body), sha(data))
+  // the raw URI after the prefix works too ('#' would be a fragment, so only %23 is encoded)
+  const raw = await call(d, `/v1/files/${fileUri.replace('#', '%23')}`, { method: 'HEAD' })
+  assert.is(raw.status, 200)
+  assert.is(raw.headers.get('content-length'), String(data.length))
+})
+
+test('Range: first byte, a slice across a chunk boundary, a suffix; past the end is 416; several ranges get the whole file', async () => {
+  const d = net.nodes[3]
+  const range = async (spec: string): Promise<Response> => await call(d, filePath(fileUri), { headers: { range: spec } })
+
+  const first = await range('bytes=0-0')
+  assert.is(first.status, 206)
+  assert.is(first.headers.get('content-range'), `bytes 0-0/${data.length}`)
+  assert.is(Buffer.compare(Buffer.from(await first.arrayBuffer()), data.subarray(0, 1)), 0)
+
+  // chunks are 256 KiB..4 MiB, so the first chunk ends inside 200 000..4 300 000
+  const slice = await range('bytes=200000-4299999')
+  assert.is(slice.status, 206)
+  assert.is(slice.headers.get('content-range'), `bytes 200000-4299999/${data.length}`)
+  assert.is(slice.headers.get('content-length'), '4100000')
+  assert.is(Buffer.compare(Buffer.from(await slice.arrayBuffer()), data.subarray(200000, 4300000)), 0)
+
+  const suffix = await range('bytes=-100')
+  assert.is(suffix.status, 206)
+  assert.is(suffix.headers.get('content-range'), `bytes ${data.length - 100}-${data.length - 1}/${data.length}`)
+  assert.is(Buffer.compare(Buffer.from(await suffix.arrayBuffer()), data.subarray(data.length - 100)), 0)
+
+  const past = await range(`bytes=${data.length}-`)
+  assert.is(past.status, 416)
+  assert.is(past.headers.get('content-range'), `bytes */${data.length}`)
+  assert.is((await errorOf(past)).code, 'ERR_RANGE_NOT_SATISFIABLE')
+
+  const several = await range('bytes=0-9,4000000-4000009')
+  assert.is(several.status, 200)
+  assert.is(several.headers.get('content-length'), String(data.length))
+  await several.body?.cancel()
+})
+
+test('errors are JSON with proper statuses: malformed URI 400, unknown route 404, unknown chunk 404, bad upload 4xx', async () => {
+  const a = net.nodes[0]
+  const malformed = await call(a, filePath('shoal:not-a-capability'))
+  assert.is(malformed.status, 400)
+  assert.is((await errorOf(malformed)).code, 'ERR_INVALID_CAPABILITY')
+  const badEncoding = await call(a, '/v1/files/%E0%A4%A')
+  assert.is(badEncoding.status, 400)
+  await badEncoding.body?.cancel()
+
+  const route = await call(a, '/v2/anything')
+  assert.is(route.status, 404)
+  assert.is((await errorOf(route)).code, 'ERR_NOT_FOUND')
+
+  // a well-formed capability for a manifest nobody stored
+  const at = 'shoal:'.length + 20 // a character of the digest, well inside the CID
+  const nobody = fileUri.slice(0, at) + (fileUri[at] === 'a' ? 'b' : 'a') + fileUri.slice(at + 1)
+  const missing = await call(a, filePath(nobody))
+  assert.is(missing.status, 404)
+  assert.is((await errorOf(missing)).code, 'ERR_CHUNK_NOT_FOUND')
+
+  const replicas = await call(a, '/v1/files?replicas=0', { method: 'POST', body: 'x' })
+  assert.is(replicas.status, 400)
+  assert.is((await errorOf(replicas)).code, 'ERR_BAD_REQUEST')
+  const form = await call(a, '/v1/files', { method: 'POST', body: new FormData() })
+  assert.is(form.status, 415)
+  await form.body?.cancel()
+  const name = await call(a, '/v1/files?name=a%2Fb', { method: 'POST', body: 'x' })
+  assert.is(name.status, 400)
+  await name.body?.cancel()
+
+  assert.is((await call(a, '/v1/status')).status, 200)
+})
+
+test('a directory POSTed from child URIs lists them back; a directory URI is not a file (409)', async () => {
+  const [a, b] = net.nodes
+  const small = await call(a, '/v1/files?name=small.txt', { method: 'POST', body: 'small\n' })
+  assert.is(small.status, 201)
+  const smallUri = (await small.json() as { uri: string }).uri
+  const entries = [
+    { name: 'z-big.bin', type: 'file', size: data.length, uri: fileUri },
+    { name: 'a-small.txt', type: 'file', size: 6, uri: smallUri }
+  ]
+  const dir = await call(a, '/v1/directories', { method: 'POST', body: JSON.stringify({ name: 'stuff', entries }), headers: { 'content-type': 'application/json' } })
+  assert.is(dir.status, 201)
+  const stored = await dir.json() as { uri: string, size: number }
+  assert.is(stored.size, data.length + 6)
+
+  const listing = await call(b, `/v1/manifests/${encodeURIComponent(stored.uri)}`)
+  assert.is(listing.status, 200)
+  const manifest = await listing.json() as { type: string, name: string, entries: Array<{ name: string, type: string, size: number, uri: string }> }
+  assert.is(manifest.type, 'directory')
+  assert.is(manifest.name, 'stuff')
+  assert.equal(manifest.entries, [entries[1], entries[0]]) // sorted by name
+
+  const file = await call(b, `/v1/manifests/${encodeURIComponent(fileUri)}`)
+  assert.equal(await file.json(), { type: 'file', name: 'big.bin', size: data.length, chunks: (await (await call(a, `/v1/manifests/${encodeURIComponent(fileUri)}`)).json() as { chunks: number }).chunks })
+
+  const notFile = await call(b, filePath(stored.uri))
+  assert.is(notFile.status, 409)
+  assert.is((await errorOf(notFile)).code, 'ERR_WRONG_TYPE')
+
+  const bad = async (body: string, type = 'application/json'): Promise<number> => {
+    const res = await call(a, '/v1/directories', { method: 'POST', body, headers: { 'content-type': type } })
+    await res.body?.cancel()
+    return res.status
+  }
+  assert.is(await bad('{'), 400)
+  assert.is(await bad('{}'), 400)
+  assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'link', size: 1, uri: fileUri }] })), 400)
+  assert.is(await bad(JSON.stringify({ entries: [{ name: '../x', type: 'file', size: 1, uri: fileUri }] })), 400)
+  assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'file', size: -1, uri: fileUri }] })), 400)
+  assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'file', size: 1, uri: 'shoal:nope' }] })), 400)
+  assert.is(await bad(JSON.stringify({ entries: [entries[0], entries[0]] })), 400) // duplicate names
+  assert.is(await bad(JSON.stringify({ entries: [] }), 'text/plain'), 415)
+  assert.is(await bad(JSON.stringify({ entries: [], pad: 'x'.repeat(9 * 1024 * 1024) })), 413)
+})
+
+test('status, peers and metrics', async () => {
+  const a = net.nodes[0]
+  const status = await (await call(a, '/v1/status')).json() as Record<string, unknown> & { store: Record<string, number> }
+  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'store', 'uptimeSeconds', 'version'])
+  assert.is(status.peerId, a.peerId)
+  assert.ok((status.addresses as string[]).includes(a.address))
+  assert.is(status.api, a.api)
+  assert.ok((status.peers as number) >= 1)
+  assert.equal(Object.keys(status.store), ['chunks', 'bytes', 'space'])
+  assert.is(status.store.space, 256 * 1024 * 1024)
+  assert.ok(status.store.chunks > 0, 'node A holds some of the chunks it placed')
+
+  const peers = await (await call(a, '/v1/peers')).json() as Array<{ peerId: string, addresses: string[] }>
+  const others = new Set(net.nodes.slice(1).map(n => n.peerId))
+  assert.ok(peers.length >= 1)
+  for (const peer of peers) {
+    assert.ok(others.has(peer.peerId), peer.peerId)
+    assert.ok(peer.addresses.every(addr => addr.startsWith('/ip4/127.0.0.')), peer.addresses.join())
+  }
+
+  const metrics = await call(a, '/metrics')
+  assert.is(metrics.status, 200)
+  assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/)
+  const text = await metrics.text()
+  for (const name of ['shoal_store_chunks', 'shoal_store_bytes', 'shoal_store_space_bytes', 'shoal_peers', 'shoal_api_requests_total']) {
+    assert.match(text, new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'), name)
+  }
+  assert.match(text, /^shoal_store_space_bytes 268435456$/m)
+})
+
+test.run()
