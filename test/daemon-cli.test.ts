@@ -1,0 +1,152 @@
+// put/get/ls/status/peers through the daemon of a data dir (no --bootstrap, no --vault),
+// against a 4-process testnet: the CLI finds each node's API from its data dir.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createHash, randomBytes } from 'node:crypto'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
+import { createTestnet, type Testnet } from './helpers/testnet.js'
+
+let net: Testnet
+let work = ''
+const data = randomBytes(5 * 1024 * 1024 + 77)
+let uri = ''
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
+const lastLine = (stdout: string): string => stdout.trim().split('\n').pop() as string
+
+test.before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'shoal-daemon-cli-'))
+  net = await createTestnet({ nodes: 4 })
+})
+test.after(async () => {
+  await net?.stop()
+  await rm(work, { recursive: true, force: true })
+})
+
+test('put through node A\'s daemon and get through node D\'s: same bytes', async () => {
+  const [a, , , d] = net.nodes
+  await writeFile(join(work, 'big.bin'), data)
+  const put = await shoal(['put', join(work, 'big.bin'), '--data', a.dataDir])
+  assert.is(put.code, 0, put.stderr)
+  assert.ok(put.stderr.includes(`through ${a.api}`), put.stderr)
+  uri = lastLine(put.stdout)
+  assert.match(uri, /^shoal:/)
+
+  const again = await shoal(['put', join(work, 'big.bin'), '--data', a.dataDir, '--json'])
+  assert.is(again.code, 0, again.stderr)
+  const out = JSON.parse(lastLine(again.stdout))
+  assert.equal(Object.keys(out), ['uri', 'size', 'chunks', 'newChunks', 'storedBytes', 'seconds'])
+  assert.is(out.uri, uri) // the daemon's convergence secret: the same file, the same URI
+  assert.is(out.size, data.length)
+
+  const get = await shoal(['get', uri, '--data', d.dataDir, '-o', join(work, 'big.out'), '--json'])
+  assert.is(get.code, 0, get.stderr)
+  assert.is(JSON.parse(lastLine(get.stdout)).resumedBytes, 0)
+  assert.is(Buffer.compare(await readFile(join(work, 'big.out')), data), 0)
+  assert.equal((await readdir(work)).filter(name => name.endsWith('.part')), [])
+})
+
+test('a directory through the daemons: put, ls, get', async () => {
+  const [a, b, , d] = net.nodes
+  const dir = join(work, 'tree')
+  await mkdir(join(dir, 'sub'), { recursive: true })
+  await writeFile(join(dir, 'a.txt'), 'alpha\n')
+  const inner = randomBytes(300_000)
+  await writeFile(join(dir, 'sub', 'b.bin'), inner)
+  const put = await shoal(['put', dir, '--data', a.dataDir])
+  assert.is(put.code, 0, put.stderr)
+  const dirUri = lastLine(put.stdout)
+  const ls = await shoal(['ls', dirUri, '--data', b.dataDir, '--json'])
+  assert.is(ls.code, 0, ls.stderr)
+  const listing = JSON.parse(ls.stdout) as { type: string, entries: Array<{ name: string, type: string, size: number }> }
+  assert.is(listing.type, 'directory')
+  assert.equal(listing.entries.map(e => [e.name, e.type, e.size]), [['a.txt', 'file', 6], ['sub', 'directory', 300_000]])
+  const get = await shoal(['get', dirUri, '--data', d.dataDir, '-o', join(work, 'tree.out')])
+  assert.is(get.code, 0, get.stderr)
+  assert.is(await readFile(join(work, 'tree.out', 'a.txt'), 'utf8'), 'alpha\n')
+  assert.is(Buffer.compare(await readFile(join(work, 'tree.out', 'sub', 'b.bin')), inner), 0)
+})
+
+test('get resumes from a partial temp file with Range and ends with the exact file', async () => {
+  const d = net.nodes[3]
+  const target = join(work, 'resumed.bin')
+  // what an interrupted get leaves: a prefix under the name derived from the URI
+  const partial = join(work, `.resumed.bin.shoal-${sha(Buffer.from(uri)).slice(0, 16)}.part`)
+  await writeFile(partial, data.subarray(0, 3 * 1024 * 1024 + 5))
+  const get = await shoal(['get', uri, '--data', d.dataDir, '-o', target, '--json'])
+  assert.is(get.code, 0, get.stderr)
+  const out = JSON.parse(lastLine(get.stdout))
+  assert.is(out.resumedBytes, 3 * 1024 * 1024 + 5)
+  assert.is(out.size, data.length)
+  assert.is(Buffer.compare(await readFile(target), data), 0)
+  assert.not.ok(existsSync(partial))
+
+  // -o - streams to stdout (read as bytes here: the cli helper decodes text)
+  const child = spawn(process.execPath, [shoalBin, 'get', uri, '--data', d.dataDir, '-o', '-'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const parts: Buffer[] = []
+  child.stdout.on('data', (part: Buffer) => parts.push(part))
+  const [code] = await once(child, 'close') as [number]
+  assert.is(code, 0)
+  assert.is(Buffer.compare(Buffer.concat(parts), data), 0)
+})
+
+test('shoal status --json and shoal peers --json describe the node of the data dir', async () => {
+  const b = net.nodes[1]
+  const status = await shoal(['status', '--data', b.dataDir, '--json'])
+  assert.is(status.code, 0, status.stderr)
+  const s = JSON.parse(status.stdout)
+  assert.is(s.peerId, b.peerId)
+  assert.ok(s.addresses.includes(b.address))
+  assert.is(s.api, b.api)
+  assert.ok(s.peers >= 1)
+  assert.is(typeof s.store.chunks, 'number')
+  assert.is(s.store.space, 256 * 1024 * 1024)
+  const text = await shoal(['status', '--data', b.dataDir])
+  assert.is(text.code, 0, text.stderr)
+  assert.ok(text.stdout.includes(b.peerId) && text.stdout.includes(b.api), text.stdout)
+
+  const peers = await shoal(['peers', '--data', b.dataDir, '--json'])
+  assert.is(peers.code, 0, peers.stderr)
+  const list = JSON.parse(peers.stdout) as Array<{ peerId: string, addresses: string[] }>
+  const known = new Set(net.nodes.map(n => n.peerId))
+  assert.ok(list.length >= 1)
+  for (const peer of list) assert.ok(known.has(peer.peerId) && peer.peerId !== b.peerId, peer.peerId)
+})
+
+test('a daemon that is down (stale api.json) is one clear error, exit 1; no daemon at all is too', async () => {
+  const stale = join(work, 'stale')
+  await mkdir(stale)
+  const port = await freePort()
+  await writeFile(join(stale, 'api.json'), JSON.stringify({ url: `http://127.0.0.1:${port}`, pid: 999999 }))
+  await writeFile(join(stale, 'api-token'), randomBytes(32).toString('base64url'), { mode: 0o600 })
+  for (const args of [['status'], ['peers'], ['put', join(work, 'big.bin')], ['get', uri, '-o', join(work, 'never')], ['ls', uri]]) {
+    const r = await shoal([...args, '--data', stale])
+    assert.is(r.code, 1, `${args[0]}: ${r.stderr}`)
+    assert.ok(isOneLineError(r.stderr) && r.stderr.trim().split('\n').length === 1, r.stderr)
+    assert.ok(r.stderr.includes(stale) && r.stderr.includes('ERR_DAEMON_UNREACHABLE'), r.stderr)
+  }
+  const none = join(work, 'none')
+  const status = await shoal(['status', '--data', none])
+  assert.is(status.code, 1)
+  assert.ok(status.stderr.includes('ERR_NO_DAEMON') && status.stderr.includes(none), status.stderr)
+  // put without a daemon, --vault or --bootstrap keeps its usage error
+  const put = await shoal(['put', join(work, 'big.bin'), '--data', none])
+  assert.is(put.code, 2, put.stderr)
+})
+
+/** A port nothing listens on: bound, then released. */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+test.run()
