@@ -2,6 +2,7 @@
 // in is the order the DHT (and every other node) would find: the Kademlia id of a key is
 // sha256(key bytes) and of a peer sha256(peer id multihash bytes) — kad-dht's
 // convertBuffer/convertPeerId, which the package does not export.
+import { randomBytes } from 'node:crypto'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { sha256 } from '@shoal/crypto'
@@ -63,17 +64,40 @@ export interface PeerLookup {
   closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>
 }
 
+/** kad-dht's bucket size (its default, which we keep): a lookup answers at most this many peers. */
+export const DHT_K = 20
+
 /**
- * One DHT lookup per chunk for the life of one operation (an upload or a download):
- * concurrent and repeated asks share it; a failed lookup is forgotten so it can be retried.
+ * Holder candidates for the chunks of one operation (an upload or a download), with at
+ * most one DHT query per chunk. First one lookup of a random key: a Kademlia lookup
+ * answers the K closest peers that responded, so when it answers fewer than K the
+ * network we can reach has fewer than K peers, every per-chunk lookup would answer that
+ * same set, and the closest peers of each chunk are computed locally from it. In a
+ * bigger network each chunk gets its own lookup. Either way results are cached per
+ * chunk, concurrent asks share one query, and a failed one is forgotten so it can be
+ * retried.
  */
 export function cachedLookup (node: PeerLookup, count: number): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
   const cache = new Map<string, Promise<PeerId[]>>()
+  let view: Promise<PeerId[] | null> | undefined
+
+  const wholeNetwork = async (options: ClosestPeersOptions): Promise<PeerId[] | null> => {
+    if (view === undefined) {
+      const lookup = node.closestPeers(randomBytes(32), DHT_K + 1, options)
+        .then(peers => peers.length < DHT_K ? peers : null)
+      view = lookup
+      lookup.catch(() => { if (view === lookup) view = undefined })
+    }
+    return await view
+  }
+
   return async (cid, options) => {
     const name = cid.toString()
     let lookup = cache.get(name)
     if (lookup === undefined) {
-      lookup = node.closestPeers(chunkKey(cid), count, options)
+      lookup = wholeNetwork(options).then(async peers => peers !== null
+        ? sortByDistance(chunkKey(cid), peers).slice(0, count)
+        : await node.closestPeers(chunkKey(cid), count, options))
       cache.set(name, lookup)
       lookup.catch(() => { if (cache.get(name) === lookup) cache.delete(name) })
     }
