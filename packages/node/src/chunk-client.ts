@@ -1,61 +1,32 @@
-// The requesting side of /shoal/chunk/1.0.0: one stream per call, answers checked and
+// The requesting side of /shoal/chunk/1.0.0 over pipelined sessions (sessions.ts); answers checked and
 // mapped to typed errors. GET answers are verified against their CID before anyone sees them.
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { sha256 } from '@shoal/crypto'
-import {
-  PROTOCOL_ID, decodeResponse, encodeFrame, encodeRequest, fromWireError, unpackBitmap,
-  MAX_HAS_CIDS, type Request, type Response
-} from '@shoal/protocol'
+import { fromWireError, unpackBitmap, MAX_HAS_CIDS, type Request, type Response } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import { BadResponseError, PeerIntegrityError } from './errors.js'
-import { readFrames, sendBytes } from './stream-io.js'
+import { Sessions } from './sessions.js'
 
 export interface RequestOptions { signal?: AbortSignal }
+
+export interface GetRequestOptions extends RequestOptions {
+  /** check the bytes against the CID here (default true); off only for a caller that verifies them itself */
+  verify?: boolean
+}
 
 /** Talks the chunk protocol to other peers. */
 export interface ChunkClient {
   /** Stores a chunk on the peer; true if it stored it now, false if it already held it. @throws RemoteError (NO_SPACE, INTEGRITY, TOO_LARGE, RATE_LIMITED, …) */
   put: (peer: PeerId, cid: CID, bytes: Uint8Array, options?: RequestOptions) => Promise<boolean>
   /** The chunk from the peer, verified against its CID, or null if the peer does not hold it. @throws PeerIntegrityError, RemoteError */
-  get: (peer: PeerId, cid: CID, options?: RequestOptions) => Promise<Uint8Array | null>
+  get: (peer: PeerId, cid: CID, options?: GetRequestOptions) => Promise<Uint8Array | null>
   /** Which of the chunks the peer holds (at most MAX_HAS_CIDS). */
   has: (peer: PeerId, cids: CID[], options?: RequestOptions) => Promise<boolean[]>
 }
 
-export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>): ChunkClient {
-  let nextId = 1
-
+export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>, sessions: Sessions = new Sessions(libp2p)): ChunkClient {
   async function exchange (peer: PeerId, request: Request, options: RequestOptions): Promise<Response> {
-    const stream = await libp2p.dialProtocol(peer, PROTOCOL_ID, { signal: options.signal })
-    const onAbort = (): void => { stream.abort(options.signal?.reason ?? new Error('aborted')) }
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      await sendBytes(stream, encodeFrame(encodeRequest(request)), options)
-      await stream.close(options) // half-close: our side is done, the answer still comes
-      for await (const body of readFrames(stream)) {
-        let response: Response
-        try {
-          response = decodeResponse(body)
-        } catch (err) {
-          throw new BadResponseError(peer.toString(), (err as Error).message)
-        }
-        if (response.id !== request.id) throw new BadResponseError(peer.toString(), `answer to request ${response.id}, expected ${request.id}`)
-        return response
-      }
-      options.signal?.throwIfAborted()
-      throw new BadResponseError(peer.toString(), 'stream ended without an answer')
-    } catch (err) {
-      stream.abort(err as Error)
-      throw err
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort)
-    }
-  }
-
-  const id = (): number => {
-    const value = nextId
-    nextId = nextId >= 0xffff_ffff ? 1 : nextId + 1
-    return value
+    return await sessions.request(peer, request, options)
   }
 
   const unexpected = (peer: PeerId, response: Response, wanted: string): Error =>
@@ -63,23 +34,23 @@ export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>): ChunkC
 
   return {
     async put (peer, cid, bytes, options = {}) {
-      const response = await exchange(peer, { type: 'put', id: id(), cid, bytes }, options)
+      const response = await exchange(peer, { type: 'put', id: 0, cid, bytes }, options)
       if (response.type !== 'ok') throw unexpected(peer, response, 'ok')
       return response.stored !== false
     },
 
     async get (peer, cid, options = {}) {
-      const response = await exchange(peer, { type: 'get', id: id(), cid }, options)
+      const response = await exchange(peer, { type: 'get', id: 0, cid }, options)
       if (response.type === 'err' && response.code === 'NOT_FOUND') return null
       if (response.type !== 'data') throw unexpected(peer, response, 'data')
-      if (!equalBytes(sha256(response.bytes), cid.multihash.digest)) throw new PeerIntegrityError(peer.toString(), cid.toString())
+      if (options.verify !== false && !equalBytes(sha256(response.bytes), cid.multihash.digest)) throw new PeerIntegrityError(peer.toString(), cid.toString())
       return response.bytes
     },
 
     async has (peer, cids, options = {}) {
       if (cids.length > MAX_HAS_CIDS) throw new RangeError(`at most ${MAX_HAS_CIDS} CIDs per HAS, got ${cids.length}`)
       if (cids.length === 0) return []
-      const response = await exchange(peer, { type: 'has', id: id(), cids }, options)
+      const response = await exchange(peer, { type: 'has', id: 0, cids }, options)
       if (response.type !== 'have') throw unexpected(peer, response, 'have')
       try {
         return unpackBitmap(response.bitmap, cids.length)

@@ -20,6 +20,7 @@ import { PROTOCOL_ID, MAX_FRAME_BYTES } from '@shoal/protocol'
 import { loadOrCreatePeerKey } from './peer-key.js'
 import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } from './chunk-service.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
+import { Sessions } from './sessions.js'
 import { BootstrapError, NodeNotStartedError } from './errors.js'
 import { findClosestPeers, type ClosestPeersOptions } from './closest-peers.js'
 
@@ -91,6 +92,7 @@ class Node implements ShoalNode {
   private readonly limits: ChunkServiceLimits
   private node: Libp2p<Services> | null = null
   private client: ChunkClient | null = null
+  private sessions: Sessions | null = null
   private peer: PeerId | null = null
 
   constructor (private readonly init: NodeInit) {
@@ -161,7 +163,8 @@ class Node implements ShoalNode {
       await node.start()
       this.node = node
       this.peer = node.peerId
-      this.client = createChunkClient(node)
+      this.sessions = new Sessions(node)
+      this.client = createChunkClient(node, this.sessions)
       await this.bootstrap(node)
       log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
     } catch (err) {
@@ -192,6 +195,8 @@ class Node implements ShoalNode {
     const node = this.node
     this.node = null
     this.client = null
+    this.sessions?.closeAll()
+    this.sessions = null
     if (node !== null) await node.stop()
     if (this.store !== null) await this.store.stop()
   }

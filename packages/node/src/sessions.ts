@@ -1,0 +1,175 @@
+// Pipelined chunk-protocol sessions: a few long-lived streams per peer, each carrying
+// many requests back to back. The server answers a stream's requests in order, so the
+// answers are matched to a FIFO of waiting requests. This saves a stream open and a
+// protocol negotiation per chunk, keeps yamux windows grown across requests, and never
+// opens more streams to a peer than its per-peer cap allows.
+import debug from 'debug'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { PROTOCOL_ID, decodeResponse, encodeFrame, encodeRequest, type Request, type Response } from '@shoal/protocol'
+import { BadResponseError } from './errors.js'
+import { readFrames, sendBytes } from './stream-io.js'
+
+const log = debug('shoal:node:sessions')
+
+export interface SessionOptions {
+  /** streams kept open to one peer (default 4; a vault accepts 8 per peer) */
+  streamsPerPeer: number
+  /** a stream with nothing outstanding this long is closed (default 5 s, under the server's 30 s idle cut) */
+  idleMs: number
+}
+
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = { streamsPerPeer: 4, idleMs: 5_000 }
+
+interface Pending {
+  id: number
+  resolve: (response: Response) => void
+  reject: (err: unknown) => void
+  /** the caller gave up; its answer is read and dropped */
+  abandoned: boolean
+}
+
+class Lane {
+  readonly queue: Pending[] = []
+  private writing: Promise<void> = Promise.resolve()
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
+  closed = false
+
+  constructor (readonly peer: string, readonly stream: Stream, private readonly idleMs: number, private readonly onClosed: (lane: Lane) => void) {
+    void this.read()
+    this.armIdle()
+  }
+
+  send (pending: Pending, frame: Uint8Array): void {
+    clearTimeout(this.idleTimer)
+    this.queue.push(pending)
+    // frames go out whole and in order: each waits for the one before to leave
+    this.writing = this.writing.then(async () => {
+      if (!this.closed) await sendBytes(this.stream, frame)
+    }).catch(err => { this.fail(err) })
+  }
+
+  /** The caller of `pending` stopped waiting; when nobody on this lane waits, stop the transfer. */
+  abandon (pending: Pending): void {
+    pending.abandoned = true
+    if (this.queue.every(p => p.abandoned)) this.fail(new Error('every request on this stream was abandoned'))
+  }
+
+  private async read (): Promise<void> {
+    try {
+      for await (const body of readFrames(this.stream)) {
+        const head = this.queue.shift()
+        let response: Response
+        try {
+          response = decodeResponse(body)
+        } catch (err) {
+          throw new BadResponseError(this.peer, (err as Error).message)
+        }
+        if (head === undefined) throw new BadResponseError(this.peer, `answer ${response.id} to no request`)
+        if (response.id !== head.id) throw new BadResponseError(this.peer, `answer to request ${response.id}, expected ${head.id}`)
+        if (!head.abandoned) head.resolve(response)
+        if (this.queue.length === 0) this.armIdle()
+      }
+      this.fail(new BadResponseError(this.peer, 'stream ended before every request was answered'))
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  private armIdle (): void {
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      if (this.queue.length > 0 || this.closed) return
+      this.closed = true
+      this.onClosed(this)
+      this.stream.close({ signal: AbortSignal.timeout(this.idleMs) }).catch(() => { this.stream.abort(new Error('idle')) })
+    }, this.idleMs)
+    this.idleTimer.unref?.()
+  }
+
+  fail (err: unknown): void {
+    clearTimeout(this.idleTimer)
+    const wasClosed = this.closed
+    this.closed = true
+    if (!wasClosed) this.onClosed(this)
+    for (const pending of this.queue.splice(0)) if (!pending.abandoned) pending.reject(err)
+    if (this.stream.status === 'open') this.stream.abort(err instanceof Error ? err : new Error(String(err)))
+  }
+}
+
+/** Requests to peers over pipelined streams. */
+export class Sessions {
+  private readonly lanes = new Map<string, Lane[]>()
+  private readonly opening = new Map<string, Promise<Lane>>()
+  private nextId = 1
+
+  constructor (private readonly libp2p: Pick<Libp2p, 'dialProtocol'>, private readonly options: SessionOptions = DEFAULT_SESSION_OPTIONS) {}
+
+  /** Sends `request` (its id is assigned here) and resolves with the peer's answer. */
+  async request (peer: PeerId, request: Request, options: { signal?: AbortSignal } = {}): Promise<Response> {
+    options.signal?.throwIfAborted()
+    const lane = await this.laneTo(peer, options)
+    const id = this.id()
+    const message: Request = { ...request, id }
+    return await new Promise<Response>((resolve, reject) => {
+      const onAbort = (): void => {
+        lane.abandon(pending)
+        reject(options.signal?.reason)
+      }
+      const pending: Pending = {
+        id,
+        resolve: (response) => { options.signal?.removeEventListener('abort', onAbort); resolve(response) },
+        reject: (err) => { options.signal?.removeEventListener('abort', onAbort); reject(err) },
+        abandoned: false
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      if (lane.closed) { pending.reject(new Error('stream closed')); return }
+      lane.send(pending, encodeFrame(encodeRequest(message)))
+    })
+  }
+
+  /** Closes every stream (the node is stopping). */
+  closeAll (): void {
+    for (const lanes of this.lanes.values()) for (const lane of [...lanes]) lane.fail(new Error('node stopping'))
+    this.lanes.clear()
+  }
+
+  private id (): number {
+    const value = this.nextId
+    this.nextId = this.nextId >= 0xffff_ffff ? 1 : this.nextId + 1
+    return value
+  }
+
+  // The least busy open stream, or a new one while under the per-peer cap and every
+  // open stream already has work queued.
+  private async laneTo (peer: PeerId, options: { signal?: AbortSignal }): Promise<Lane> {
+    const key = peer.toString()
+    const lanes = (this.lanes.get(key) ?? []).filter(l => !l.closed)
+    const idle = lanes.reduce<Lane | undefined>((best, l) => best === undefined || l.queue.length < best.queue.length ? l : best, undefined)
+    if (idle !== undefined && (idle.queue.length === 0 || lanes.length >= this.options.streamsPerPeer)) return idle
+    let opening = this.opening.get(key)
+    if (opening === undefined) {
+      opening = this.open(peer, options).finally(() => { this.opening.delete(key) })
+      this.opening.set(key, opening)
+    } else if (idle !== undefined) {
+      return idle // one is already being opened: don't wait for it
+    }
+    return await opening
+  }
+
+  private async open (peer: PeerId, options: { signal?: AbortSignal }): Promise<Lane> {
+    const key = peer.toString()
+    const stream = await this.libp2p.dialProtocol(peer, PROTOCOL_ID, { signal: options.signal })
+    const lane = new Lane(key, stream, this.options.idleMs, closed => {
+      const left = (this.lanes.get(key) ?? []).filter(l => l !== closed)
+      if (left.length === 0) this.lanes.delete(key)
+      else this.lanes.set(key, left)
+    })
+    stream.addEventListener('close', (evt) => {
+      const error = (evt as Event & { error?: Error }).error
+      lane.fail(error ?? new BadResponseError(key, 'stream closed'))
+    }, { once: true })
+    this.lanes.set(key, [...(this.lanes.get(key) ?? []), lane])
+    log('opened stream %d to %s', this.lanes.get(key)?.length, key)
+    return lane
+  }
+}
