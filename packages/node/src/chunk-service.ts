@@ -13,9 +13,9 @@ import { readFrames, sendBytes } from './stream-io.js'
 const log = debug('shoal:node:chunk')
 
 export interface ChunkServiceLimits {
-  /** token bucket per remote peer, one token per request (default 200) */
+  /** token bucket per remote peer, one token per request (default 500) */
   requestBurst: number
-  /** tokens per second added back (default 100) */
+  /** tokens per second added back (default 250: a 1 MiB chunk each is far above what one peer serves) */
   requestsPerSecond: number
   /** inbound chunk streams open at once from one peer; more are reset (default 8) */
   maxStreamsPerPeer: number
@@ -26,8 +26,8 @@ export interface ChunkServiceLimits {
 }
 
 export const DEFAULT_CHUNK_LIMITS: ChunkServiceLimits = {
-  requestBurst: 200,
-  requestsPerSecond: 100,
+  requestBurst: 500,
+  requestsPerSecond: 250,
   maxStreamsPerPeer: 8,
   maxReadBufferBytes: 2 * MAX_FRAME_BYTES,
   idleTimeoutMs: 30_000

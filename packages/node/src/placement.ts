@@ -6,8 +6,22 @@ import debug from 'debug'
 import type { CID } from 'multiformats/cid'
 import { anySignal, cachedLookup, Slots, type ChunkNetworkNode } from './closest-peers.js'
 import { InsufficientHoldersError } from './errors.js'
+import { RemoteError } from '@shoal/protocol'
 
 const log = debug('shoal:placement')
+
+/** How often a RATE_LIMITED peer is asked again before it counts as a refusal. */
+const RATE_LIMIT_RETRIES = 5
+const RATE_LIMIT_BACKOFF_MS = 100
+
+async function sleep (ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted()
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
+    const onAbort = (): void => { clearTimeout(timer); reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
 
 export type PlacementNode = ChunkNetworkNode
 
@@ -53,7 +67,24 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
       if (node.store === null) throw new Error('this node has no vault')
       return await node.store.put(cid, bytes, { signal })
     }
-    return await node.chunks.put(peer, cid, bytes, { signal })
+    // a busy peer is still the right place: wait and ask again rather than pass it by
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await node.chunks.put(peer, cid, bytes, { signal })
+      } catch (err) {
+        if (!(err instanceof RemoteError && err.wireCode === 'RATE_LIMITED') || attempt >= RATE_LIMIT_RETRIES) throw err
+        await sleep(RATE_LIMIT_BACKOFF_MS * attempt, signal)
+      }
+    }
+  }
+
+  async function holds (peer: PeerId, cid: CID, signal: AbortSignal): Promise<boolean> {
+    try {
+      if (peer.equals(self)) return await node.store?.has(cid) === true
+      return (await node.chunks.has(peer, [cid], { signal }))[0] === true
+    } catch {
+      return false // it will be asked to store it, and refusals are handled there
+    }
   }
 
   return {
@@ -61,14 +92,20 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
       const signal = anySignal([init.signal, options.signal])
       const candidates = await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) })
       signal.throwIfAborted()
+      const accepted = new Set<string>()
+      // HAS first: the closest peers may hold it already (a re-upload, or dedup with
+      // another upload), and then its bytes need not cross the network at all
+      const closest = candidates.slice(0, replicas)
+      const already = await Promise.all(closest.map(async peer => await holds(peer, cid, anySignal([signal], requestTimeoutMs))))
+      closest.forEach((peer, i) => { if (already[i]) accepted.add(peer.toString()) })
+      const order = candidates.filter(peer => !accepted.has(peer.toString()))
       let next = 0
       let newly = false
-      const accepted = new Set<string>()
       const causes: unknown[] = []
-      // `replicas` lanes, each walks down the candidate list until one peer accepts
+      // one lane per missing replica, each walks down the candidate list until one peer accepts
       const lane = async (): Promise<void> => {
-        while (next < candidates.length) {
-          const peer = candidates[next++]
+        while (next < order.length) {
+          const peer = order[next++]
           try {
             const stored = await slots.run(async () => await putTo(peer, cid, bytes, anySignal([signal], requestTimeoutMs)), signal)
             accepted.add(peer.toString())
@@ -81,7 +118,7 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
           }
         }
       }
-      const results = await Promise.allSettled(Array.from({ length: replicas }, lane))
+      const results = await Promise.allSettled(Array.from({ length: replicas - accepted.size }, lane))
       const holders = candidates.filter(peer => accepted.has(peer.toString()))
       if (holders.length > 0) held.set(cid.toString(), holders)
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')

@@ -24,7 +24,7 @@ test('1,000 quick requests from one peer: some RATE_LIMITED, every one answered,
   const limited = answers.filter(r => r.type === 'err' && r.code === 'RATE_LIMITED').length
   const served = answers.filter(r => r.type === 'have').length
   assert.ok(limited > 0, 'some requests were rate limited')
-  assert.ok(served >= 200, `the burst was served (${served})`)
+  assert.ok(served >= 500, `the burst was served (${served})`)
   assert.is(limited + served, 1000)
 
   // the bucket refills: after a pause, requests are served again
