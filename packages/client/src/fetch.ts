@@ -1,12 +1,17 @@
 import type { ChunkRef } from '@shoal/manifest'
 import { ChunkNotFoundError } from './errors.js'
 import { openChunk } from './seal.js'
+import { swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
 
 export interface FetchOptions extends AbortOptions {
-  /** Chunks fetched and opened at once (default 8). */
+  /** Chunks fetched, verified and decrypted at once (default 16); bounds memory. */
   concurrency?: number
+  /** Holders per chunk the uploader placed (the manifest's replicas): asked first. */
+  replicas?: number
   onProgress?: (progress: Progress) => void
+  /** What the download took: bytes fetched, duplicates, blamed holders. */
+  onStats?: (stats: SwarmStats) => void
 }
 
 /** Fetch one chunk, verify it against its CID, decrypt and decompress it. */
@@ -17,32 +22,50 @@ export async function fetchChunk (ref: ChunkRef, source: ChunkSource, options: A
 }
 
 /**
- * The plaintext of `refs`, in order, keeping up to `concurrency` chunks in flight so
- * that the source's latency overlaps with verification and decryption.
+ * The plaintext of `refs`, in order. Chunks are fetched by the swarm (many holders at
+ * once) and handed out in order; a chunk fetched ahead keeps its window slot until the
+ * consumer takes it, so memory stays bounded by the window however slow the consumer.
  */
 export async function * readContent (refs: ChunkRef[], source: ChunkSource, options: FetchOptions = {}): AsyncGenerator<Uint8Array> {
-  const concurrency = Math.max(1, options.concurrency ?? 8)
   const total = refs.reduce((n, r) => n + r.size, 0)
-  const window: Array<Promise<Uint8Array>> = []
-  let next = 0
+  const controller = new AbortController()
+  const signal = options.signal !== undefined ? AbortSignal.any([options.signal, controller.signal]) : controller.signal
+  const ready = new Map<number, { plaintext: Uint8Array, taken: () => void }>()
+  let wake: (() => void) | null = null
+  const notify = (): void => { const w = wake; wake = null; w?.() }
+  let ended = false
+  let failure: unknown
+
+  const run = swarm(refs, source, async (index, plaintext) => {
+    await new Promise<void>((resolve, reject) => {
+      if (signal.aborted) { reject(signal.reason); return }
+      const onAbort = (): void => reject(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+      ready.set(index, { plaintext, taken: () => { signal.removeEventListener('abort', onAbort); resolve() } })
+      notify()
+    })
+  }, { signal, window: options.concurrency, replicas: options.replicas })
+  run.then(stats => { ended = true; options.onStats?.(stats); notify() }, err => { failure = err; ended = true; notify() })
+
   let bytes = 0
-  const fill = (): void => {
-    while (window.length < concurrency && next < refs.length) {
-      const p = fetchChunk(refs[next++], source, options)
-      p.catch(() => {}) // surfaced when awaited in order; avoids an unhandled rejection meanwhile
-      window.push(p)
-    }
-  }
   try {
-    fill()
-    while (window.length > 0) {
-      const plaintext = await (window.shift() as Promise<Uint8Array>)
-      fill()
-      bytes += plaintext.byteLength
+    for (let index = 0; index < refs.length; index++) {
+      let entry = ready.get(index)
+      while (entry === undefined) {
+        if (failure !== undefined) throw failure
+        if (ended) throw new Error(`internal: the swarm ended without chunk ${index}`)
+        await new Promise<void>(resolve => { wake = resolve })
+        entry = ready.get(index)
+      }
+      ready.delete(index)
+      bytes += entry.plaintext.byteLength
       options.onProgress?.({ bytes, total })
-      yield plaintext
+      yield entry.plaintext
+      entry.taken()
     }
+    await run
   } finally {
-    window.length = 0
+    if (!ended) controller.abort(new Error('download closed early'))
+    await run.catch(() => {})
   }
 }

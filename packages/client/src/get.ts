@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm, stat, utimes, chmod } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, utimes, chmod } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { parseCapability, type Capability, type DirectoryManifest, type FileManifest, type Manifest } from '@shoal/manifest'
 import { WrongTypeError } from './errors.js'
-import { readContent, type FetchOptions } from './fetch.js'
+import { readContent } from './fetch.js'
+import { downloadFile, partialPaths, type DownloadOptions } from './download.js'
+import type { Blame } from './swarm.js'
 import { loadManifest } from './manifest-io.js'
 import type { AbortOptions, ChunkSource, GetOptions } from './types.js'
 
@@ -13,6 +15,14 @@ export interface GetResult {
   size: number
   /** Files written (1 for a file). */
   files: number
+  /** Sealed bytes received from holders (duplicates and rejected answers included). */
+  fetchedBytes: number
+  /** Plaintext bytes already on disk from an interrupted earlier get, not fetched again. */
+  resumedBytes: number
+  /** Extra requests for stalled chunks and in endgame. */
+  duplicates: number
+  /** Holders skipped during the download, and why. */
+  blamed: Blame[]
 }
 
 function toCapability (capability: Capability | string): Capability {
@@ -38,10 +48,18 @@ export async function * getStream (capability: Capability | string, source: Chun
  * never leaves a partial file or tree under the target's name.
  */
 export async function getFile (capability: Capability | string, source: ChunkSource, target: string, options: GetOptions = {}): Promise<GetResult> {
-  const manifest = await loadManifest(toCapability(capability), source, options)
+  const cap = toCapability(capability)
+  const manifest = await loadManifest(cap, source, options)
+  const result: GetResult = { type: manifest.type === 'directory' ? 'directory' : 'file', size: 0, files: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] }
+  if (manifest.type === 'file') {
+    // a file resumes: its partial name follows from the manifest, with a state file beside it
+    const partial = partialPaths(target, cap.cid)
+    await writeFileContent(manifest, source, partial.data, result, { ...options, state: options.resume === false ? null : { path: partial.state, cid: cap.cid } })
+    await rename(partial.data, target)
+    return result
+  }
   const temp = join(dirname(target), `.${basename(target)}.shoal-${randomBytes(6).toString('hex')}.part`)
-  const result: GetResult = { type: manifest.type === 'directory' ? 'directory' : 'file', size: 0, files: 0 }
-  if (result.type === 'directory') await refuseExistingDirectory(target)
+  await refuseExistingDirectory(target)
   try {
     await writeManifest(manifest, source, temp, result, options)
     await rename(temp, target)
@@ -57,9 +75,9 @@ async function refuseExistingDirectory (target: string): Promise<void> {
   if (existing != null) throw new OutputExistsError(target)
 }
 
-async function writeManifest (manifest: Manifest, source: ChunkSource, path: string, result: GetResult, options: FetchOptions): Promise<void> {
+async function writeManifest (manifest: Manifest, source: ChunkSource, path: string, result: GetResult, options: GetOptions): Promise<void> {
   if (manifest.type === 'file') {
-    await writeFileContent(manifest, source, path, result, options)
+    await writeFileContent(manifest, source, path, result, { ...options, state: null })
   } else if (manifest.type === 'directory') {
     await mkdir(path)
     for (const entry of manifest.entries) {
@@ -85,18 +103,16 @@ function checkLocalName (name: string): void {
   }
 }
 
-async function writeFileContent (manifest: FileManifest, source: ChunkSource, path: string, result: GetResult, options: FetchOptions): Promise<void> {
-  const file = await open(path, 'wx', 0o600)
-  try {
-    for await (const plaintext of readContent(manifest.chunks, source, options)) {
-      await file.write(plaintext)
-      result.size += plaintext.byteLength
-    }
-    await file.sync()
-  } finally {
-    await file.close()
-  }
+async function writeFileContent (manifest: FileManifest, source: ChunkSource, path: string, result: GetResult, options: GetOptions & { state: DownloadOptions['state'] }): Promise<void> {
+  const done = await downloadFile(manifest, source, path, options)
+  result.size += manifest.size
   result.files++
+  result.fetchedBytes += done.stats.fetchedBytes
+  result.resumedBytes += done.resumedBytes
+  result.duplicates += done.stats.duplicates
+  for (const blame of done.stats.blamed) {
+    if (!result.blamed.some(b => b.holder === blame.holder)) result.blamed.push(blame)
+  }
   await restoreMetadata(path, manifest)
 }
 

@@ -1,4 +1,4 @@
-export type { AbortOptions, ChunkSink, ChunkSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
+export type { AbortOptions, ChunkSink, ChunkSource, HolderSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
 export { ChunkNotFoundError, WrongTypeError } from './errors.js'
 export { put, putStream, UnsupportedFileTypeError } from './put.js'
 export { getFile, getStream, readManifest, OutputExistsError, UnsafeNameError, type GetResult } from './get.js'
@@ -7,3 +7,6 @@ export { createSealer, defaultWorkers, type Sealer, type SealerInit } from './se
 export { readContent, fetchChunk } from './fetch.js'
 export { writeContent } from './content.js'
 export { loadManifest, storeManifest } from './manifest-io.js'
+export { swarm, type SwarmOptions, type SwarmStats, type Blame, type Deliver } from './swarm.js'
+export { downloadFile, partialPaths, type DownloadOptions, type DownloadResult } from './download.js'
+export { matchesAddress, decryptChunk } from './seal.js'

@@ -96,9 +96,22 @@ export function openChunk (ref: ChunkRef, sealed: Uint8Array, cipher: ChunkCiphe
   if (sealed.byteLength !== ref.stored) {
     throw new IntegrityError(`chunk ${ref.cid.toString()}: ${sealed.byteLength} bytes, manifest says ${ref.stored}`)
   }
-  if (!equalBytes(sha256(sealed), ref.cid.multihash.digest)) {
+  if (!matchesAddress(ref, sealed)) {
     throw new IntegrityError(`chunk ${ref.cid.toString()}: bytes do not hash to its address`)
   }
+  return decryptChunk(ref, sealed, cipher)
+}
+
+/** Whether fetched bytes are the chunk `ref` names: its size, hashing to its address. */
+export function matchesAddress (ref: ChunkRef, sealed: Uint8Array): boolean {
+  return sealed.byteLength === ref.stored && equalBytes(sha256(sealed), ref.cid.multihash.digest)
+}
+
+/**
+ * Decrypts and decompresses bytes already checked with matchesAddress. A failure here
+ * is the manifest's (wrong key, size or codec), not the holder's.
+ */
+export function decryptChunk (ref: ChunkRef, sealed: Uint8Array, cipher: ChunkCipher = nodeCipher): Uint8Array {
   const payload = cipher.decrypt(ref.key, sealed)
   let plaintext = payload
   if (ref.compression === 'brotli') {

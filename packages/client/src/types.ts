@@ -20,6 +20,21 @@ export interface ChunkSource {
   get (cid: CID, options?: AbortOptions): Promise<Uint8Array | null>
 }
 
+/**
+ * A source with several holders per chunk that can be asked one at a time (the
+ * network): what the swarming downloader needs to spread requests and blame.
+ */
+export interface HolderSource extends ChunkSource {
+  /** Holders that may have the chunk, likeliest first (the uploader's placement order). */
+  holders (cid: CID, options?: AbortOptions): Promise<string[]>
+  /**
+   * The chunk's bytes as `holder` sends them, unverified (the caller checks them), or null
+   * when it does not hold the chunk. Throws a RemoteError (@shoal/protocol) for an ERR
+   * answer; anything else thrown means the holder failed.
+   */
+  fetchFrom (holder: string, cid: CID, options?: AbortOptions): Promise<Uint8Array | null>
+}
+
 export interface Progress {
   /** Plaintext bytes processed so far. */
   bytes: number
@@ -66,8 +81,13 @@ export interface PutResult {
 }
 
 export interface GetOptions extends AbortOptions {
-  /** Chunks fetched, verified and decrypted at once (default 8). */
+  /** Chunks fetched, verified and decrypted at once (default 16); bounds memory. */
   concurrency?: number
+  /**
+   * A file download keeps a state file beside its partial output and, run again after an
+   * interruption (Ctrl-C, kill -9), fetches only what is missing (default true).
+   */
+  resume?: boolean
   onProgress?: (progress: Progress) => void
 }
 

@@ -3,6 +3,7 @@
 // or cannot be reached is blamed and not asked again for the life of this source.
 import type { PeerId } from '@libp2p/interface'
 import debug from 'debug'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { anySignal, cachedLookup, type ChunkNetworkNode } from './closest-peers.js'
 
@@ -21,10 +22,17 @@ export interface NetworkSourceInit {
   lookupTimeoutMs?: number
 }
 
-/** A ChunkSource (@shoal/client) backed by the network. */
+/**
+ * A ChunkSource (@shoal/client) backed by the network; as a HolderSource it also lets
+ * the swarming downloader ask holders one by one.
+ */
 export interface NetworkSource {
   /** The chunk, verified against its CID, or null when no reachable holder has it. */
   get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
+  /** The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk. */
+  holders: (cid: CID, options?: { signal?: AbortSignal }) => Promise<string[]>
+  /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
+  fetchFrom: (holder: string, cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
   /** Peers this source stopped asking, with why. */
   blamed: () => Map<string, Error>
 }
@@ -36,10 +44,12 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
   const blame = new Map<string, Error>()
   const self = node.peerId
 
-  async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal): Promise<Uint8Array | null> {
+  const known = new Map<string, PeerId>()
+
+  async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal, verify = true): Promise<Uint8Array | null> {
     // our own vault verifies on read (and quarantines a bad blob)
     if (peer.equals(self)) return await (node.store?.get(cid, { signal }) ?? null)
-    return await node.chunks.get(peer, cid, { signal })
+    return await node.chunks.get(peer, cid, { signal, verify })
   }
 
   return {
@@ -59,6 +69,18 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
         }
       }
       return null
+    },
+
+    async holders (cid, options = {}) {
+      const signal = anySignal([init.signal, options.signal], lookupTimeoutMs)
+      const peers = await lookup(cid, { signal })
+      for (const peer of peers) known.set(peer.toString(), peer)
+      return peers.map(String)
+    },
+
+    async fetchFrom (holder, cid, options = {}) {
+      const peer = known.get(holder) ?? peerIdFromString(holder)
+      return await getFrom(peer, cid, anySignal([init.signal, options.signal], requestTimeoutMs), false)
     },
 
     blamed () {

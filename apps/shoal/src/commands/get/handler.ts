@@ -37,8 +37,20 @@ export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
   })
   const seconds = (performance.now() - started) / 1000
   if (flags.json === true) {
-    console.log(JSON.stringify({ path: target, type: result.type, size: result.size, files: result.files, seconds }))
+    console.log(JSON.stringify({
+      path: target,
+      type: result.type,
+      size: result.size,
+      files: result.files,
+      seconds,
+      fetchedBytes: result.fetchedBytes,
+      resumedBytes: result.resumedBytes,
+      duplicates: result.duplicates,
+      blamed: result.blamed
+    }))
     return
   }
-  console.error(`wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}) to ${target} in ${seconds.toFixed(2)} s`)
+  const resumed = result.resumedBytes > 0 ? `, ${formatBytes(result.resumedBytes)} resumed from an earlier run` : ''
+  console.error(`wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}) to ${target} in ${seconds.toFixed(2)} s${resumed}`)
+  for (const blame of result.blamed) console.error(`skipped holder ${blame.holder}: ${blame.reason}`)
 }

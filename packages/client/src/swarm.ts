@@ -1,0 +1,369 @@
+// The swarming downloader (DESIGN.md §2, Download), BitTorrent-style: a window of chunks in
+// flight at once, each asked of one of its holders; every holder gets a share of the
+// window sized by the throughput measured from it; a request that stalls well past what
+// the swarm has been seeing is duplicated to another holder (and so are the last ones,
+// in endgame), the first verified answer wins and the others are aborted. A holder that
+// sends bytes that do not hash to the chunk's address, breaks the protocol or cannot be
+// reached is blamed and not asked again during this download.
+import debug from 'debug'
+import { RemoteError } from '@shoal/protocol'
+import { IntegrityError } from '@shoal/crypto'
+import type { ChunkRef } from '@shoal/manifest'
+import { ChunkNotFoundError } from './errors.js'
+import { decryptChunk, matchesAddress } from './seal.js'
+import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
+
+const log = debug('shoal:swarm')
+
+export interface SwarmOptions extends AbortOptions {
+  /** Chunks being fetched (and delivered) at once; bounds memory (default 16). */
+  window?: number
+  /** Requests one holder may have in flight, at most (default 8). */
+  maxPerHolder?: number
+  /** Holders per chunk the uploader placed (the manifest's replicas, default 3): these are asked first. */
+  replicas?: number
+  /** Chunks not to fetch (already on disk from an earlier, interrupted download). */
+  skip?: (index: number) => boolean
+  /** Deadline of one request to one holder (default 30 s): past it the holder is blamed as dead. */
+  requestTimeoutMs?: number
+}
+
+export interface Blame { holder: string, reason: string }
+
+export interface SwarmStats {
+  /** Sealed bytes received, duplicates and rejected answers included. */
+  fetchedBytes: number
+  /** Chunks fetched (skipped ones not counted). */
+  chunks: number
+  /** Extra requests sent for stalled chunks and in endgame. */
+  duplicates: number
+  /** Holders skipped for the rest of the download, and why. */
+  blamed: Blame[]
+  /** Verified chunks and bytes delivered per holder. */
+  holders: Record<string, { chunks: number, bytes: number }>
+}
+
+/** Called once per chunk with its verified plaintext; the chunk's window slot is held until it settles. */
+export type Deliver = (index: number, plaintext: Uint8Array) => Promise<void> | void
+
+const LOCAL = 'local'
+const TICK_MS = 50
+/** A request is "stalled" after this many times the recent median request time. */
+const STALL_FACTOR = 3
+const MIN_STALL_MS = 300
+const RATE_LIMIT_BACKOFF_MS = 200
+
+/**
+ * Fetches, verifies and decrypts every chunk of `refs` (except skipped ones) and hands
+ * each to `deliver`. Chunks start in index order, so an ordered consumer never waits
+ * on a chunk that has no slot. Resolves with what happened; rejects with the first
+ * chunk that no holder could produce (ChunkNotFoundError, IntegrityError) after
+ * aborting the rest.
+ */
+export async function swarm (refs: ChunkRef[], source: ChunkSource, deliver: Deliver, options: SwarmOptions = {}): Promise<SwarmStats> {
+  return await new Swarm(refs, asHolderSource(source), deliver, options).run()
+}
+
+/** A plain ChunkSource (a local vault) is one holder that holds everything it has. */
+function asHolderSource (source: ChunkSource): HolderSource {
+  const s = source as Partial<HolderSource>
+  if (typeof s.holders === 'function' && typeof s.fetchFrom === 'function') return source as HolderSource
+  return {
+    get: async (cid, options) => await source.get(cid, options),
+    holders: async () => [LOCAL],
+    fetchFrom: async (_holder, cid, options) => await source.get(cid, options)
+  }
+}
+
+interface HolderState {
+  inFlight: number
+  /** verified bytes from this holder, and the time it was busy producing them */
+  bytes: number
+  busyMs: number
+  busySince: number
+  backoffUntil: number
+}
+
+interface Attempt { holder: string, started: number, controller: AbortController }
+
+interface ActiveChunk {
+  index: number
+  ref: ChunkRef
+  candidates: string[]
+  /** holders asked for this chunk (and not to be asked again for it) */
+  asked: Set<string>
+  attempts: Attempt[]
+  lastError: unknown
+  /** some candidate was busy when a request was due: try again when capacity frees */
+  waiting: boolean
+  done: boolean
+  resolve: (plaintext: Uint8Array) => void
+  reject: (err: unknown) => void
+}
+
+class Swarm {
+  private readonly window: number
+  private readonly maxPerHolder: number
+  private readonly requestTimeoutMs: number
+  private readonly replicas: number
+  private readonly holders = new Map<string, HolderState>()
+  private readonly blamed = new Map<string, string>()
+  private readonly active = new Set<ActiveChunk>()
+  private readonly latencies: number[] = []
+  private readonly controller = new AbortController()
+  private readonly signal: AbortSignal
+  private readonly stats: SwarmStats = { fetchedBytes: 0, chunks: 0, duplicates: 0, blamed: [], holders: {} }
+  private next = 0
+  private running = 0
+  private failure: unknown = undefined
+  private wake: (() => void) | null = null
+
+  constructor (private readonly refs: ChunkRef[], private readonly source: HolderSource, private readonly deliver: Deliver, options: SwarmOptions) {
+    this.window = Math.max(1, options.window ?? 16)
+    this.maxPerHolder = Math.max(1, options.maxPerHolder ?? 8)
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.replicas = Math.max(1, options.replicas ?? 3)
+    this.signal = options.signal !== undefined ? AbortSignal.any([options.signal, this.controller.signal]) : this.controller.signal
+    this.skip = options.skip ?? (() => false)
+  }
+
+  private readonly skip: (index: number) => boolean
+
+  async run (): Promise<SwarmStats> {
+    const ticker = setInterval(() => { this.tick() }, TICK_MS)
+    try {
+      while (true) {
+        if (this.failure !== undefined) break
+        this.signal.throwIfAborted()
+        while (this.running < this.window && this.next < this.refs.length) {
+          const index = this.next++
+          if (this.skip(index)) continue
+          this.running++
+          void this.chunk(index).finally(() => { this.running--; this.notify() })
+        }
+        if (this.running === 0 && this.next >= this.refs.length) break
+        await new Promise<void>(resolve => { this.wake = resolve })
+      }
+      if (this.failure !== undefined) throw this.failure
+      this.signal.throwIfAborted()
+      return this.report()
+    } finally {
+      clearInterval(ticker)
+      if (this.running > 0) {
+        this.controller.abort(this.failure ?? this.signal.reason)
+        while (this.running > 0) await new Promise<void>(resolve => { this.wake = resolve })
+      }
+    }
+  }
+
+  private notify (): void {
+    const wake = this.wake
+    this.wake = null
+    wake?.()
+  }
+
+  private report (): SwarmStats {
+    this.stats.blamed = [...this.blamed].map(([holder, reason]) => ({ holder, reason }))
+    return this.stats
+  }
+
+  // One chunk from start to delivery; its window slot is held throughout.
+  private async chunk (index: number): Promise<void> {
+    try {
+      const ref = this.refs[index]
+      const candidates = await this.source.holders(ref.cid, { signal: this.signal })
+      const plaintext = await new Promise<Uint8Array>((resolve, reject) => {
+        const chunk: ActiveChunk = { index, ref, candidates, asked: new Set(), attempts: [], lastError: undefined, waiting: false, done: false, resolve, reject }
+        this.active.add(chunk)
+        this.launch(chunk)
+      })
+      await this.deliver(index, plaintext)
+    } catch (err) {
+      if (this.failure === undefined && !this.signal.aborted) {
+        this.failure = err
+        this.controller.abort(err)
+      }
+    }
+  }
+
+  private finish (chunk: ActiveChunk, outcome: { plaintext: Uint8Array } | { error: unknown }): void {
+    if (chunk.done) return
+    chunk.done = true
+    this.active.delete(chunk)
+    for (const attempt of chunk.attempts) attempt.controller.abort(new Error('another holder answered first'))
+    if ('plaintext' in outcome) chunk.resolve(outcome.plaintext)
+    else chunk.reject(outcome.error)
+  }
+
+  /** Asks one more holder for the chunk, if one is free. Returns whether it did. */
+  private launch (chunk: ActiveChunk): boolean {
+    if (chunk.done) return false
+    if (this.signal.aborted) {
+      this.finish(chunk, { error: this.signal.reason })
+      return false
+    }
+    const now = performance.now()
+    const open = chunk.candidates.filter(h => !chunk.asked.has(h) && !this.blamed.has(h))
+    // the closest candidates are where the uploader put it; the rest only if they fail
+    const ready = open.slice(0, this.replicas).filter(h => this.state(h).inFlight < this.limit(h) && this.state(h).backoffUntil <= now)
+    if (ready.length === 0) {
+      if (open.length > 0 || chunk.attempts.length > 0) {
+        chunk.waiting = chunk.attempts.length === 0
+        return false
+      }
+      this.finish(chunk, { error: chunk.lastError ?? new ChunkNotFoundError(chunk.ref.cid) })
+      return false
+    }
+    chunk.waiting = false
+    // the holder expected to answer first: least queued work per unit of its throughput
+    const holder = ready.reduce((best, h) => this.expectedWait(h) < this.expectedWait(best) ? h : best)
+    chunk.asked.add(holder)
+    const attempt: Attempt = { holder, started: now, controller: new AbortController() }
+    chunk.attempts.push(attempt)
+    const state = this.state(holder)
+    if (state.inFlight++ === 0) state.busySince = now
+    const signal = AbortSignal.any([this.signal, attempt.controller.signal, AbortSignal.timeout(this.requestTimeoutMs)])
+    void this.attempt(chunk, attempt, signal)
+    return true
+  }
+
+  private async attempt (chunk: ActiveChunk, attempt: Attempt, signal: AbortSignal): Promise<void> {
+    const { holder } = attempt
+    let outcome: 'ok' | 'missing' | 'busy' | 'failed' | 'cancelled' = 'failed'
+    let plaintext: Uint8Array | undefined
+    try {
+      const sealed = await this.source.fetchFrom(holder, chunk.ref.cid, { signal })
+      if (sealed === null) {
+        outcome = 'missing'
+      } else {
+        this.stats.fetchedBytes += sealed.byteLength
+        if (chunk.done) {
+          outcome = 'cancelled'
+        } else if (!matchesAddress(chunk.ref, sealed)) {
+          chunk.lastError = new IntegrityError(`chunk ${chunk.ref.cid.toString()}: ${holder} sent bytes that do not hash to its address`)
+          this.blame(holder, `sent bytes that do not hash to ${chunk.ref.cid.toString()}`)
+        } else {
+          // the bytes are the chunk: a failure to open it is the manifest's, not the holder's
+          outcome = 'ok'
+          plaintext = decryptChunk(chunk.ref, sealed)
+        }
+      }
+    } catch (err) {
+      if (chunk.done || this.signal.aborted || attempt.controller.signal.aborted) {
+        outcome = 'cancelled'
+      } else if (outcome === 'ok') {
+        this.finish(chunk, { error: err })
+      } else if (err instanceof RemoteError && err.wireCode === 'RATE_LIMITED') {
+        outcome = 'busy'
+      } else {
+        chunk.lastError = err
+        this.blame(holder, describe(err))
+      }
+    } finally {
+      const now = performance.now()
+      const state = this.state(holder)
+      if (--state.inFlight === 0) state.busyMs += now - state.busySince
+      chunk.attempts.splice(chunk.attempts.indexOf(attempt), 1)
+      if (outcome === 'ok' && plaintext !== undefined) {
+        state.bytes += chunk.ref.stored
+        this.recordLatency(now - attempt.started)
+        this.stats.chunks++
+        const mine = this.stats.holders[holder] ??= { chunks: 0, bytes: 0 }
+        mine.chunks++
+        mine.bytes += chunk.ref.stored
+        this.finish(chunk, { plaintext })
+      } else if (outcome === 'busy') {
+        state.backoffUntil = now + RATE_LIMIT_BACKOFF_MS
+        chunk.asked.delete(holder) // not its fault: it may be asked again once the backoff ends
+      }
+      if (!chunk.done && chunk.attempts.length === 0) this.launch(chunk)
+      this.capacityFreed()
+    }
+  }
+
+  // Capacity came free: chunks that found every holder busy go first, in index order.
+  private capacityFreed (): void {
+    for (const chunk of [...this.active].sort((a, b) => a.index - b.index)) {
+      if (chunk.waiting) this.launch(chunk)
+    }
+  }
+
+  // Every tick: retry chunks held back by busy or backing-off holders, duplicate stalled
+  // requests, and in endgame (nothing left to start) duplicate the stragglers.
+  private tick (): void {
+    this.capacityFreed()
+    const stallMs = this.stallMs()
+    const endgame = this.next >= this.refs.length
+    const now = performance.now()
+    for (const chunk of [...this.active].sort((a, b) => a.index - b.index)) {
+      if (chunk.done || chunk.attempts.length !== 1) continue
+      const age = now - chunk.attempts[0].started
+      if (age > stallMs || (endgame && age > stallMs / STALL_FACTOR)) {
+        if (this.launch(chunk)) {
+          this.stats.duplicates++
+          log('%s: duplicating chunk %d (%s for %d ms)', endgame ? 'endgame' : 'stall', chunk.index, chunk.attempts[0].holder, Math.round(age))
+        }
+      }
+    }
+  }
+
+  private stallMs (): number {
+    if (this.latencies.length < 4) return Math.max(MIN_STALL_MS, this.requestTimeoutMs / 10)
+    const sorted = [...this.latencies].sort((a, b) => a - b)
+    return Math.max(MIN_STALL_MS, STALL_FACTOR * sorted[sorted.length >> 1])
+  }
+
+  private recordLatency (ms: number): void {
+    this.latencies.push(ms)
+    if (this.latencies.length > 32) this.latencies.shift()
+  }
+
+  private state (holder: string): HolderState {
+    let state = this.holders.get(holder)
+    if (state === undefined) {
+      state = { inFlight: 0, bytes: 0, busyMs: 0, busySince: 0, backoffUntil: 0 }
+      this.holders.set(holder, state)
+    }
+    return state
+  }
+
+  /** Measured bytes per ms, or undefined before the first answer. */
+  private rate (holder: string): number | undefined {
+    const state = this.state(holder)
+    const busy = state.busyMs + (state.inFlight > 0 ? performance.now() - state.busySince : 0)
+    return state.bytes > 0 && busy > 0 ? state.bytes / busy : undefined
+  }
+
+  // A holder's share of the window follows its share of the measured throughput; one
+  // not yet measured gets an even share, so every holder is tried early.
+  private limit (holder: string): number {
+    const measured = [...this.holders.keys()].filter(h => !this.blamed.has(h)).map(h => this.rate(h)).filter((r): r is number => r !== undefined)
+    const mine = this.rate(holder)
+    const peers = Math.max(1, [...this.holders.keys()].filter(h => !this.blamed.has(h)).length)
+    if (mine === undefined || measured.length === 0) return Math.min(this.maxPerHolder, Math.max(2, Math.ceil(this.window / peers)))
+    const total = measured.reduce((a, b) => a + b, 0)
+    return Math.min(this.maxPerHolder, Math.max(1, Math.ceil(this.window * mine / total)))
+  }
+
+  // Queued requests over throughput; a holder not yet measured is assumed average.
+  private expectedWait (holder: string): number {
+    const rate = this.rate(holder) ?? this.averageRate() ?? 1
+    return (this.state(holder).inFlight + 1) / rate
+  }
+
+  private averageRate (): number | undefined {
+    const rates = [...this.holders.keys()].map(h => this.rate(h)).filter((r): r is number => r !== undefined)
+    return rates.length === 0 ? undefined : rates.reduce((a, b) => a + b, 0) / rates.length
+  }
+
+  private blame (holder: string, reason: string): void {
+    if (holder === LOCAL || this.blamed.has(holder)) return
+    log('blaming %s: %s', holder, reason)
+    this.blamed.set(holder, reason)
+  }
+}
+
+function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
