@@ -1,6 +1,6 @@
-// `npm run bench`: the offline pipeline against raw node:crypto on the same bytes, in one
-// run, so the ratios hold on a shared, noisy machine. Sizes can be scaled down with
-// SHOAL_BENCH_MIB (default 256) for a quick look.
+// The offline pipeline against raw node:crypto on the same bytes, in one run, so the
+// ratios hold on a shared, noisy machine. Sizes can be scaled down with SHOAL_BENCH_MIB
+// (default 256) for a quick look. Run by index.ts (`npm run bench`, or `... index.js offline`).
 import { spawn } from 'node:child_process'
 import { createCipheriv, createHash, randomFillSync } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
