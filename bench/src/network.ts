@@ -1,0 +1,378 @@
+// The network half of `npm run bench` (`node bench/dist/src/index.js network` alone): an
+// 8-node testnet of real `shoal node` processes on 127.0.0.x, a short-lived `shoal put`
+// and `shoal get` client against it, and in the same run a plain node:net copy of the
+// same file between two processes as the ceiling, so the ratios hold on a noisy machine.
+// Then the client's peak RSS for a 1 GiB get, each vault's RSS before and after holding
+// the data, and (unless SHOAL_BENCH_PROFILE=0) a --cpu-prof of one put and one get.
+//
+// Every child process is killed and every temp dir removed on the way out, also on an
+// error, SIGINT or SIGTERM; a put or get that fails or hangs past its timeout is reported
+// as FAILED and the rest still runs.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash, randomFillSync } from 'node:crypto'
+import { createReadStream, createWriteStream, readFileSync, rmSync } from 'node:fs'
+import { mkdir, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
+import { MiB } from './data.js'
+import { mbps, peakRss, report, type Measurement } from './measure.js'
+import { printSummary, summarize } from './network-profile.js'
+
+const size = Number(process.env.SHOAL_BENCH_MIB ?? 256) * MiB
+const memorySize = Number(process.env.SHOAL_BENCH_MEMORY_MIB ?? 1024) * MiB
+const nodeCount = Number(process.env.SHOAL_BENCH_NODES ?? 8)
+const replicas = 3
+/** A put or get that takes longer than this is killed and reported as FAILED. */
+const timeoutMs = Number(process.env.SHOAL_BENCH_TIMEOUT_S ?? 600) * 1000
+/** Time the nodes get after the last one is up, for their DHT routing tables to fill. */
+const settleMs = Number(process.env.SHOAL_BENCH_SETTLE_MS ?? 3000)
+const profile = process.env.SHOAL_BENCH_PROFILE !== '0'
+const shoalBin = fileURLToPath(new URL('../../../apps/shoal/bin/shoal.js', import.meta.url))
+const receiverJs = fileURLToPath(new URL('./network-receiver.js', import.meta.url))
+const CLK_TCK = 100 // Linux's USER_HZ; /proc/<pid>/stat counts CPU time in these
+
+// ---- child processes: every one is tracked so nothing outlives the bench ----
+
+const children = new Set<ChildProcess>()
+
+function track (child: ChildProcess): ChildProcess {
+  children.add(child)
+  child.once('exit', () => children.delete(child))
+  return child
+}
+
+/** SIGTERM (a clean stop), SIGKILL if it has not gone within 5 s. */
+async function stop (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  await new Promise<void>(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', () => { clearTimeout(timer); resolve() })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Keeps the last few KiB of a stream, for error messages. */
+function tail (stream: NodeJS.ReadableStream | null): () => string {
+  let text = ''
+  stream?.on('data', (d: Buffer) => { text = (text + d.toString()).slice(-4096) })
+  return () => text.trim()
+}
+
+/** Resolves with the first line a child prints on stdout (parsed as JSON). */
+async function firstJsonLine<T> (child: ChildProcess, what: string, ms: number, stderr: () => string): Promise<T> {
+  return await new Promise((resolve, reject) => {
+    let out = ''
+    const fail = (why: string): void => { done(); reject(new Error(`${what} ${why}${stderr() !== '' ? ': ' + stderr() : ''}`)) }
+    const timer = setTimeout(() => fail(`printed nothing within ${ms / 1000} s`), ms)
+    const onData = (d: Buffer): void => {
+      out += d.toString()
+      const end = out.indexOf('\n')
+      if (end < 0) return
+      done()
+      try { resolve(JSON.parse(out.slice(0, end)) as T) } catch (err) { reject(err) }
+    }
+    const onExit = (code: number | null): void => fail(`exited (code ${code})`)
+    function done (): void { clearTimeout(timer); child.stdout?.off('data', onData); child.off('exit', onExit) }
+    child.stdout?.on('data', onData)
+    child.once('exit', onExit)
+  })
+}
+
+// ---- /proc ----
+
+function procStatus (pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match != null ? Number(match[1]) * 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** User + system CPU seconds a process has used so far (all its threads); 0 once it is gone. */
+function cpuSeconds (pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields from 3 (state) on
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK // utime (14), stime (15)
+  } catch {
+    return 0
+  }
+}
+
+// ---- inputs ----
+
+/** Fresh random bytes, flushed to disk (so the first measurement pays no writeback); its sha256. */
+async function writeRandomFile (path: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256')
+  const out = createWriteStream(path)
+  for (let n = 0; n < bytes; n += MiB) {
+    const piece = randomFillSync(Buffer.allocUnsafe(Math.min(MiB, bytes - n)))
+    hash.update(piece)
+    if (!out.write(piece)) await new Promise<void>(resolve => out.once('drain', () => resolve()))
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => err != null ? reject(err) : resolve()))
+  const handle = await open(path, 'r')
+  try { await handle.datasync() } finally { await handle.close() }
+  return hash.digest('hex')
+}
+
+async function sha256File (path: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(createReadStream(path, { highWaterMark: MiB }), hash)
+  return hash.digest('hex')
+}
+
+// ---- the ceiling: node:net between two processes ----
+
+/** Sends `file` from 127.0.0.3 to a receiver process on 127.0.0.2 that writes it to `out`. */
+async function netCopy (file: string, out: string, bytes: number, fsync: boolean): Promise<number> {
+  const receiver = track(spawn(process.execPath, [receiverJs, '127.0.0.2', out, ...(fsync ? ['fsync'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] }))
+  const stderr = tail(receiver.stderr)
+  try {
+    const { port } = await firstJsonLine<{ port: number }>(receiver, 'the node:net receiver', 10_000, stderr)
+    const closed = new Promise<{ bytes: number }>((resolve, reject) => {
+      let out = ''
+      receiver.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('\n')) { try { resolve(JSON.parse(out)) } catch (err) { reject(err) } }
+      })
+      // 'close', not 'exit': a child's exit can come before the last of its stdout
+      receiver.once('close', code => reject(new Error(`the node:net receiver exited (code ${code}): ${stderr()}`)))
+    })
+    closed.catch(() => {}) // awaited below; if the send fails first, that is the error to report
+    const started = performance.now()
+    const socket = connect({ host: '127.0.0.2', port, localAddress: '127.0.0.3', noDelay: true })
+    await pipeline(createReadStream(file, { highWaterMark: MiB }), socket)
+    const received = await closed
+    const seconds = (performance.now() - started) / 1000
+    if (received.bytes !== bytes) throw new Error(`the node:net receiver got ${received.bytes} bytes, not ${bytes}`)
+    return seconds
+  } finally {
+    await stop(receiver)
+    await rm(out, { force: true })
+  }
+}
+
+// ---- the testnet ----
+
+interface Vault { index: number, peerId: string, address: string, process: ChildProcess, pid: number, stderr: () => string }
+
+async function startTestnet (work: string, count: number, space: string): Promise<Vault[]> {
+  const vaults: Vault[] = []
+  for (let i = 0; i < count; i++) {
+    const args = ['node', '--json', '--data', join(work, `node-${i}`), '--space', space, '--listen', `/ip4/127.0.0.${2 + i}/tcp/0`]
+    if (i > 0) args.push('--bootstrap', vaults[0].address)
+    const child = track(spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
+    const stderr = tail(child.stderr)
+    const started = await firstJsonLine<{ peerId: string, addresses: string[] }>(child, `shoal node ${i}`, 30_000, stderr)
+    vaults.push({ index: i, peerId: started.peerId, address: started.addresses[0], process: child, pid: child.pid ?? 0, stderr })
+  }
+  return vaults
+}
+
+// ---- the CLI as a measured process ----
+
+interface Run { seconds: number, peakRss: number, cpu: number, vaultCpu: number, json: Record<string, unknown> }
+
+/**
+ * Runs `shoal ...args` to completion and measures its wall time (start-up included),
+ * peak RSS (VmHWM, polled every 50 ms), its own CPU time and the vaults' CPU time over
+ * the same interval. Killed after `timeoutMs`; throws with its stderr on any failure.
+ */
+async function runShoal (args: string[], vaults: Vault[], nodeFlags: string[] = []): Promise<Run> {
+  const vaultCpu = (): number => vaults.reduce((sum, v) => sum + cpuSeconds(v.pid), 0)
+  const vaultCpuBefore = vaultCpu()
+  const started = performance.now()
+  const child = track(spawn(process.execPath, [...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
+  const stderr = tail(child.stderr)
+  let stdout = ''
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+  let peak = 0
+  let cpu = 0
+  const sample = (): void => {
+    const pid = child.pid ?? 0
+    peak = Math.max(peak, peakRss(pid))
+    cpu = Math.max(cpu, cpuSeconds(pid))
+  }
+  const poll = setInterval(sample, 50)
+  let timedOut = false
+  const timer = setTimeout(() => { timedOut = true; void stop(child) }, timeoutMs)
+  try {
+    const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+    const seconds = (performance.now() - started) / 1000
+    if (timedOut) throw new Error(`timed out after ${timeoutMs / 1000} s${stderr() !== '' ? ': ' + stderr() : ''}`)
+    if (code !== 0) throw new Error(`exited with ${code}${stderr() !== '' ? ': ' + stderr() : ''}`)
+    const last = stdout.trim().split('\n').pop() ?? ''
+    let json: Record<string, unknown>
+    try { json = JSON.parse(last) } catch { throw new Error(`printed no JSON line: ${stdout.slice(-500)}`) }
+    return { seconds, peakRss: peak, cpu, vaultCpu: vaultCpu() - vaultCpuBefore, json }
+  } finally {
+    clearInterval(poll)
+    clearTimeout(timer)
+  }
+}
+
+const mib = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`
+const pct = (a: number, b: number): string => `${(100 * a / b).toFixed(0)} %`
+
+function failed (label: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err)
+  console.log(`${label.padEnd(46)} FAILED: ${message.split('\n').slice(0, 6).join('\n    ')}`)
+}
+
+/** Where the CPU went during a run: the client's own seconds and the vaults' (8 processes) seconds. */
+function cpuNote (run: Run): string {
+  return `client CPU ${run.cpu.toFixed(1)} s, vaults CPU ${run.vaultCpu.toFixed(1)} s`
+}
+
+export async function networkBench (): Promise<void> {
+  console.log(`# shoal network — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, node ${process.version}`)
+  console.log(`# ${nodeCount} vault processes on 127.0.0.2-${1 + nodeCount}, r = ${replicas}; ${mib(size)} and ${mib(memorySize)} random files; timeout ${timeoutMs / 1000} s per command\n`)
+  const work = await mkdtemp(join(tmpdir(), 'shoal-bench-net-'))
+  const cleanup = (): void => {
+    for (const child of children) child.kill('SIGKILL')
+    rmSync(work, { recursive: true, force: true, maxRetries: 3 })
+  }
+  const onSignal = (signal: NodeJS.Signals): void => {
+    console.error(`\n${signal}: stopping ${children.size} child processes and removing ${work}`)
+    cleanup()
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  process.once('exit', cleanup) // a crash of the bench itself: no orphans, no leftovers
+  let vaults: Vault[] = []
+  try {
+    const file = join(work, 'random.bin')
+    const big = join(work, 'big.bin')
+    const fileSha = await writeRandomFile(file, size)
+    const bigSha = await writeRandomFile(big, memorySize)
+
+    // 1. the ceiling, before the testnet exists (and again after it is gone)
+    const ceilings: Measurement[] = []
+    ceilings.push(report({ label: 'node:net copy, process to process (ceiling)', bytes: size, seconds: await netCopy(file, join(work, 'net.out'), size, false) }))
+    const ceilingSync = report({ label: 'node:net copy + fdatasync at the end', bytes: size, seconds: await netCopy(file, join(work, 'net.out'), size, true) })
+
+    // 2. the testnet
+    const startedAt = performance.now()
+    vaults = await startTestnet(work, nodeCount, process.env.SHOAL_BENCH_SPACE ?? '16GiB')
+    await new Promise(resolve => setTimeout(resolve, settleMs))
+    console.log(`${nodeCount} vaults up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (+ ${settleMs / 1000} s to settle)`)
+    const rssBefore = vaults.map(v => procStatus(v.pid, 'VmRSS'))
+    const client = (name: string): string[] => ['--bootstrap', vaults[0].address, '--data', join(work, name), '--json']
+
+    // the fixed cost of one command (node start-up, joining the DHT, the manifest's lookups)
+    const tiny = join(work, 'tiny.bin')
+    await writeRandomFile(tiny, 1024)
+    try {
+      const putRun = await runShoal(['put', tiny, ...client('put-client')], vaults)
+      console.log(`${'shoal put, 1 KiB (fixed cost)'.padEnd(46)} ${putRun.seconds.toFixed(2).padStart(6)} s     own ${Number(putRun.json.seconds).toFixed(2)} s`)
+      const getRun = await runShoal(['get', String(putRun.json.uri), '-o', join(work, 'tiny.out'), ...client('get-client')], vaults)
+      console.log(`${'shoal get, 1 KiB (fixed cost)'.padEnd(46)} ${getRun.seconds.toFixed(2).padStart(6)} s     own ${Number(getRun.json.seconds).toFixed(2)} s`)
+    } catch (err) { failed('shoal put/get, 1 KiB', err) }
+
+    let put: Measurement | undefined
+    let get: Measurement | undefined
+    let uri: string | undefined
+    try {
+      const run = await runShoal(['put', file, ...client('put-client')], vaults)
+      uri = String(run.json.uri)
+      put = report({ label: `shoal put, ${nodeCount} nodes, r = ${replicas}`, bytes: size, seconds: run.seconds },
+        `own ${Number(run.json.seconds).toFixed(2)} s, ${run.json.chunks} chunks, peak RSS ${mib(run.peakRss)}, ${cpuNote(run)}`)
+    } catch (err) { failed(`shoal put, ${nodeCount} nodes, r = ${replicas}`, err) }
+    if (uri !== undefined) {
+      const out = join(work, 'get.out')
+      try {
+        const run = await runShoal(['get', uri, '-o', out, ...client('get-client')], vaults)
+        const ok = await sha256File(out) === fileSha
+        get = report({ label: `shoal get, ${nodeCount} nodes`, bytes: size, seconds: run.seconds },
+          `own ${Number(run.json.seconds).toFixed(2)} s, sha256 ${ok ? 'equal' : 'DIFFERENT'}, peak RSS ${mib(run.peakRss)}, ${cpuNote(run)}`)
+        if (!ok) { process.exitCode = 1; get = undefined }
+      } catch (err) { failed(`shoal get, ${nodeCount} nodes`, err) }
+      await rm(out, { force: true })
+    }
+
+    // 3. memory: the client's peak RSS for a 1 GiB get; the vaults' RSS before/after holding it
+    let bigGetPeak: number | undefined
+    let bigUri: string | undefined
+    try {
+      const run = await runShoal(['put', big, ...client('put-client')], vaults)
+      bigUri = String(run.json.uri)
+      report({ label: `shoal put, ${mib(memorySize)}`, bytes: memorySize, seconds: run.seconds }, `peak RSS ${mib(run.peakRss)}, ${cpuNote(run)}`)
+    } catch (err) { failed(`shoal put, ${mib(memorySize)}`, err) }
+    if (bigUri !== undefined) {
+      const out = join(work, 'big.out')
+      try {
+        const run = await runShoal(['get', bigUri, '-o', out, ...client('get-client')], vaults)
+        const ok = await sha256File(out) === bigSha
+        if (!ok) process.exitCode = 1
+        bigGetPeak = run.peakRss
+        report({ label: `shoal get, ${mib(memorySize)}`, bytes: memorySize, seconds: run.seconds },
+          `sha256 ${ok ? 'equal' : 'DIFFERENT'}, peak RSS ${mib(run.peakRss)} (target < 200 MiB), ${cpuNote(run)}`)
+      } catch (err) { failed(`shoal get, ${mib(memorySize)}`, err) }
+      await rm(out, { force: true })
+    }
+    const rssAfter = vaults.map(v => procStatus(v.pid, 'VmRSS'))
+    const hwm = vaults.map(v => procStatus(v.pid, 'VmHWM'))
+    const held = await Promise.all(vaults.map(async v => await duBytes(join(work, `node-${v.index}`))))
+    console.log(`\nvault RSS (MiB), before the puts -> after the ${mib(size)} and ${mib(memorySize)} put+get (peak), data held:`)
+    for (const v of vaults) {
+      if (v.process.exitCode !== null || v.process.signalCode !== null) { console.log(`  node ${v.index}: DIED (${v.process.exitCode ?? v.process.signalCode}): ${v.stderr().slice(-300)}`); continue }
+      console.log(`  node ${v.index} (127.0.0.${2 + v.index}): ${(rssBefore[v.index] / MiB).toFixed(0).padStart(4)} -> ${(rssAfter[v.index] / MiB).toFixed(0).padStart(4)}  (peak ${(hwm[v.index] / MiB).toFixed(0).padStart(4)}), holds ${mib(held[v.index])}`)
+    }
+    const growth = Math.max(...vaults.map(v => rssAfter[v.index] - rssBefore[v.index]))
+    console.log(`  max growth ${(growth / MiB).toFixed(0)} MiB; largest vault peak ${(Math.max(...hwm) / MiB).toFixed(0)} MiB`)
+
+    // 4. where the time goes: one more put (a new data dir, so a new convergence secret and
+    // nothing dedups) and one more get, each under --cpu-prof; not part of the numbers above
+    if (profile && uri !== undefined) {
+      for (const [what, args] of [
+        ['put', ['put', file, ...client('profile-put-client')]],
+        ['get', ['get', uri, '-o', join(work, 'profile.out'), ...client('profile-get-client')]]
+      ] as const) {
+        const dir = join(process.env.SHOAL_BENCH_PROFILE_DIR ?? join(work, 'profiles'), what)
+        await mkdir(dir, { recursive: true })
+        try {
+          const run = await runShoal([...args], vaults, ['--cpu-prof', '--cpu-prof-dir', dir])
+          report({ label: `shoal ${what} under --cpu-prof`, bytes: size, seconds: run.seconds }, cpuNote(run))
+          const files = (await readdir(dir)).filter(f => f.endsWith('.cpuprofile')).sort()
+          for (const f of files) printSummary(`  ${what} profile ${f}`, summarize(join(dir, f)))
+        } catch (err) { failed(`shoal ${what} under --cpu-prof`, err) }
+      }
+      await rm(join(work, 'profile.out'), { force: true })
+    }
+
+    await Promise.all(vaults.map(async v => await stop(v.process)))
+    ceilings.push(report({ label: 'node:net copy, again after the testnet', bytes: size, seconds: await netCopy(file, join(work, 'net.out'), size, false) }))
+
+    // 5. the ratios
+    const ceiling = ceilings.reduce((best, m) => mbps(m) > mbps(best) ? m : best)
+    console.log(`\nceiling (best node:net copy): ${mbps(ceiling).toFixed(0)} MB/s (with fdatasync: ${mbps(ceilingSync).toFixed(0)} MB/s)`)
+    if (get !== undefined) console.log(`get / ceiling:  ${pct(mbps(get), mbps(ceiling)).padStart(5)}   (target ≥ 60 %, at least 40 %)`)
+    if (put !== undefined) console.log(`put / ceiling:  ${pct(mbps(put), mbps(ceiling)).padStart(5)}`)
+    if (put !== undefined && get !== undefined) console.log(`put / get:      ${pct(mbps(put), mbps(get)).padStart(5)}   (target ≥ 33 %)`)
+    if (bigGetPeak !== undefined) console.log(`get ${mib(memorySize)} peak RSS: ${mib(bigGetPeak)}   (target < 200 MiB)`)
+    console.log(`vault RSS growth: ${(growth / MiB).toFixed(0)} MiB max   (target: no growth with data held)`)
+  } finally {
+    await Promise.all(vaults.map(async v => await stop(v.process)))
+    await Promise.all([...children].map(stop))
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('exit', cleanup)
+    await rm(work, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
+
+/** Bytes in files under `dir` (what a vault holds, roughly). */
+async function duBytes (dir: string): Promise<number> {
+  let total = 0
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (!entry.isFile()) continue
+    total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size
+  }
+  return total
+}
