@@ -1,7 +1,7 @@
 // createTestnet: N real `shoal node` processes on 127.0.0.x, one temp data dir each,
 // the first the bootstrap of the rest. stop() kills them all and removes the dirs.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { shoalBin } from './cli.js'
@@ -28,6 +28,10 @@ export interface TestnetInit {
   nodes: number
   /** vault space per node (default 256MiB) */
   space?: string
+  /** vault space of node i, overriding `space` */
+  spaceOf?: (index: number) => string | undefined
+  /** wait until every node's DHT routing table lists every other node (default true) */
+  waitForMesh?: boolean
   /** first host octet: nodes get 127.0.0.<firstHost + i> (default 2) */
   firstHost?: number
   /** how long one node may take to print its addresses (default 20 s) */
@@ -51,7 +55,7 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
       const dataDir = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
       dirs.push(dataDir)
       const host = `127.0.0.${(init.firstHost ?? 2) + i}`
-      const args = ['node', '--json', '--data', dataDir, '--space', init.space ?? '256MiB',
+      const args = ['node', '--json', '--data', dataDir, '--space', init.spaceOf?.(i) ?? init.space ?? '256MiB',
         '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`]
       if (i > 0) args.push('--bootstrap', nodes[0].address)
       const child = spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -59,11 +63,31 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
       const started = await readStarted(child, init.startTimeoutMs ?? 20_000)
       nodes.push({ peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir, process: child })
     }
+    if (init.waitForMesh !== false) await waitForMesh(nodes, init.startTimeoutMs ?? 20_000)
   } catch (err) {
     await stop()
     throw err
   }
   return { bootstrap: nodes[0].address, nodes, stop }
+}
+
+/** The status a node's API reports (GET /v1/status). */
+export async function nodeStatus (node: Pick<TestnetNode, 'api' | 'dataDir'>): Promise<{ routingTable: number, peers: number, store: { chunks: number, bytes: number, space: number } }> {
+  const token = (await readFile(join(node.dataDir, 'api-token'), 'utf8')).trim()
+  const res = await fetch(`${node.api}/v1/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) })
+  if (!res.ok) throw new Error(`status of ${node.api}: HTTP ${res.status}`)
+  return await res.json() as { routingTable: number, peers: number, store: { chunks: number, bytes: number, space: number } }
+}
+
+// Placement is only "the r closest" if everyone knows everyone: wait for full tables.
+async function waitForMesh (nodes: TestnetNode[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (true) {
+    const tables = await Promise.all(nodes.map(async node => (await nodeStatus(node).catch(() => null))?.routingTable ?? 0))
+    if (tables.every(size => size >= nodes.length - 1)) return
+    if (Date.now() > deadline) throw new Error(`routing tables not filled within ${timeoutMs} ms: ${tables.join(', ')}`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
 }
 
 /** The `{ peerId, addresses, api }` line a node prints once it is up. */

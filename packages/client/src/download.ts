@@ -12,8 +12,9 @@ import { packBitmap, unpackBitmap } from '@shoal/protocol'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { ChunkSource, Progress, AbortOptions } from './types.js'
 
-/** How often the state file is brought up to date during a download. */
+/** The state file is brought up to date this often, or after this many bytes, whichever comes first. */
 const CHECKPOINT_MS = 1_000
+const CHECKPOINT_BYTES = 16 * 1024 * 1024
 const STATE_VERSION = 1
 
 export interface DownloadOptions extends AbortOptions {
@@ -60,6 +61,7 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
   const total = manifest.size
 
   let lastCheckpoint = performance.now()
+  let sinceCheckpoint = 0
   let checkpointing: Promise<void> | null = null
   const checkpoint = async (): Promise<void> => {
     if (statePath === null || manifestCid === undefined) return
@@ -73,8 +75,10 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
       await writeAll(file, plaintext, offsets[index])
       done[index] = 1
       bytes += plaintext.byteLength
+      sinceCheckpoint += plaintext.byteLength
       options.onProgress?.({ bytes, total })
-      if (checkpointing === null && performance.now() - lastCheckpoint > CHECKPOINT_MS) {
+      if (checkpointing === null && (sinceCheckpoint >= CHECKPOINT_BYTES || performance.now() - lastCheckpoint > CHECKPOINT_MS)) {
+        sinceCheckpoint = 0
         checkpointing = checkpoint().finally(() => { lastCheckpoint = performance.now(); checkpointing = null })
       }
     }, { signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1 })
