@@ -5,7 +5,7 @@
 // opens more streams to a peer than its per-peer cap allows.
 import debug from 'debug'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { PROTOCOL_ID, decodeResponse, encodeFrame, encodeRequest, type Request, type Response } from '@shoal/protocol'
+import { PROTOCOL_ID, decodeResponse, encodeRequestFrame, type Request, type Response } from '@shoal/protocol'
 import { BadResponseError } from './errors.js'
 import { readFrames, sendBytes } from './stream-io.js'
 
@@ -39,7 +39,7 @@ class Lane {
     this.armIdle()
   }
 
-  send (pending: Pending, frame: Uint8Array): void {
+  send (pending: Pending, frame: Uint8Array[]): void {
     clearTimeout(this.idleTimer)
     this.queue.push(pending)
     // frames go out whole and in order: each waits for the one before to leave
@@ -123,7 +123,7 @@ export class Sessions {
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       if (lane.closed) { pending.reject(new Error('stream closed')); return }
-      lane.send(pending, encodeFrame(encodeRequest(message)))
+      lane.send(pending, encodeRequestFrame(message))
     })
   }
 

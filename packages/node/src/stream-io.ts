@@ -15,9 +15,10 @@ import { FrameDecoder, MAX_FRAME_BYTES } from '@shoal/protocol'
 
 export interface IoOptions { signal?: AbortSignal }
 
-/** Sends bytes and waits until the stream's write buffer has emptied into the muxer. */
-export async function sendBytes (stream: Stream, bytes: Uint8Array, options: IoOptions = {}): Promise<void> {
-  stream.send(bytes)
+/** Sends bytes (or pieces, in order) and waits until the stream's write buffer has emptied into the muxer. */
+export async function sendBytes (stream: Stream, bytes: Uint8Array | Uint8Array[], options: IoOptions = {}): Promise<void> {
+  if (bytes instanceof Uint8Array) stream.send(bytes)
+  else for (const piece of bytes) stream.send(piece)
   if (stream.writeBufferLength === 0) return
   await waitFor(stream, () => stream.writeBufferLength === 0 || stream.writeStatus !== 'writable', ['idle', 'drain', 'close'], options)
   if (stream.writeBufferLength > 0) throw new Error(`stream ${stream.status} before its bytes were sent`)

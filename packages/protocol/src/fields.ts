@@ -80,7 +80,8 @@ export function readEnvelope (bytes: unknown): { reader: FieldReader, type: stri
   if (bytes.length > MAX_FRAME_BYTES) throw new ProtocolError('TOO_LARGE', `message of ${bytes.length} bytes exceeds the ${MAX_FRAME_BYTES} byte maximum`)
   let value: unknown
   try {
-    value = decodeCbor(bytes, MAX_CBOR_DEPTH)
+    // over a Buffer, cborg returns byte strings as views of the message, not copies
+    value = decodeCbor(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), MAX_CBOR_DEPTH)
   } catch (err) {
     const reason = String((err as Error)?.message ?? err).replace(/^CBOR decode error: /, '')
     throw new ProtocolError('BAD_REQUEST', `not a valid CBOR message: ${reason}`)

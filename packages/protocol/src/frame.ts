@@ -193,7 +193,9 @@ export class FrameDecoder {
       this.consume(n)
       return body
     }
-    const body = new Uint8Array(n)
+    // not zero-filled (every byte is written below), and a Buffer, so a CBOR decode of
+    // it hands out views rather than copies
+    const body = Buffer.allocUnsafe(n)
     let filled = 0
     let c = this.head
     let at = this.offset

@@ -6,7 +6,7 @@
  */
 export { encodeFrame, encodeFrames, decodeFrames, FrameDecoder } from './frame.js'
 export type { FrameOptions, ByteList } from './frame.js'
-export { encodeRequest, decodeRequest, encodeResponse, decodeResponse } from './messages.js'
+export { encodeRequest, decodeRequest, encodeResponse, decodeResponse, encodeRequestFrame, encodeResponseFrame } from './messages.js'
 export { packBitmap, unpackBitmap } from './bitmap.js'
 export type {
   Request, PutRequest, GetRequest, HasRequest, AuditRequest,

@@ -7,7 +7,9 @@
 // the same rules the decoders apply, so we never send what a peer would refuse.
 import { CID } from 'multiformats/cid'
 import { encodeCbor } from '@shoal/manifest'
-import { isKnownWireErrorCode } from './errors.js'
+import { isKnownWireErrorCode, ProtocolError } from './errors.js'
+import { encodeFrame } from './frame.js'
+import { varintLength, writeVarint } from './varint.js'
 import type { WireErrorCode } from './errors.js'
 import { envelopeOf, quote, readEnvelope } from './fields.js'
 import type { FieldReader } from './fields.js'
@@ -71,6 +73,48 @@ export function encodeResponse (response: Response): Uint8Array {
   const { reader, type, id } = envelopeOf(record)
   parseResponse(type, id, reader)
   return encodeCbor(record)
+}
+
+/**
+ * A request as frame pieces to send in order: the length prefix and CBOR header in one
+ * small piece, and a PUT's chunk bytes as they are, not copied. Same bytes on the wire
+ * as encodeFrame(encodeRequest(request)).
+ */
+export function encodeRequestFrame (request: Request): Uint8Array[] {
+  encodeRequest({ ...request, ...(request.type === 'put' ? { bytes: new Uint8Array(0) } : {}) }) // checks the fields
+  return framePieces(toRecord(request, ['cid', 'bytes', 'cids', 'nonce']))
+}
+
+/** A response as frame pieces; a DATA answer's bytes are not copied. See encodeRequestFrame. */
+export function encodeResponseFrame (response: Response): Uint8Array[] {
+  encodeResponse({ ...response, ...(response.type === 'data' ? { bytes: new Uint8Array(0) } : {}) })
+  return framePieces(toRecord(response, ['stored', 'bytes', 'bitmap', 'digest', 'code', 'message']))
+}
+
+// `bytes` sorts last among a message's keys in deterministic CBOR (shorter encoded keys
+// first), so the record encoded with an empty byte string ends in that string's one-byte
+// header (0x40); swapping it for the real header puts the bytes right after it.
+function framePieces (record: unknown): Uint8Array[] {
+  const bytes = (record as Loose).bytes
+  if (!(bytes instanceof Uint8Array)) return [encodeFrame(encodeCbor(record))]
+  if (bytes.length > MAX_CHUNK_BYTES) throw new ProtocolError('TOO_LARGE', `chunk of ${bytes.length} bytes exceeds the ${MAX_CHUNK_BYTES} byte maximum`)
+  const head = encodeCbor({ ...(record as Loose), bytes: new Uint8Array(0) })
+  if (head[head.length - 1] !== 0x40) throw new Error('internal: bytes is not the last field of the message')
+  const stringHeader = byteStringHeader(bytes.length)
+  const bodyLength = head.length - 1 + stringHeader.length + bytes.length
+  const prefix = varintLength(bodyLength)
+  const first = new Uint8Array(prefix + head.length - 1 + stringHeader.length)
+  writeVarint(bodyLength, first, 0)
+  first.set(head.subarray(0, head.length - 1), prefix)
+  first.set(stringHeader, prefix + head.length - 1)
+  return bytes.length === 0 ? [first] : [first, bytes]
+}
+
+function byteStringHeader (length: number): Uint8Array {
+  if (length < 24) return Uint8Array.of(0x40 | length)
+  if (length < 0x100) return Uint8Array.of(0x58, length)
+  if (length < 0x10000) return Uint8Array.of(0x59, length >> 8, length & 0xff)
+  return Uint8Array.of(0x5a, (length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff)
 }
 
 /**

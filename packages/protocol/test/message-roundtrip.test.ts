@@ -3,7 +3,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { decode } from 'cborg'
 import {
-  decodeRequest, decodeResponse, encodeRequest, encodeResponse, MAX_CHUNK_BYTES, MAX_HAS_CIDS
+  decodeRequest, decodeResponse, encodeRequest, encodeResponse, encodeRequestFrame, encodeResponseFrame, encodeFrame,
+  MAX_CHUNK_BYTES, MAX_HAS_CIDS
 } from '../src/index.js'
 import type { Request, Response } from '../src/index.js'
 import { prng, sampleCid } from './helpers.js'
@@ -14,6 +15,7 @@ const rng = prng(7)
 function plain (value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_key, v) => {
     if (v instanceof Uint8Array) return Buffer.from(v).toString('hex')
+    if (v?.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('hex') // a Buffer's toJSON runs first
     if (v !== null && typeof v === 'object' && 'multihash' in v && '/' in v) return `cid:${String(v)}`
     return v
   }))
@@ -71,6 +73,19 @@ test('the wire record: v, t, id and CIDs as 36 bytes; unset stored is left out',
 test('extra properties on a message object are not written', () => {
   const withExtra = { type: 'get', id: 1, cid: sampleCid(1), secret: 'x' } as unknown as Request
   assert.not.ok(Object.hasOwn(decode(encodeRequest(withExtra)) as object, 'secret'))
+})
+
+test('frame pieces (chunk bytes not copied) are the same bytes as encodeFrame of the message', () => {
+  const sizes = [0, 1, 23, 24, 255, 256, 65535, 65536, 1 << 20, MAX_CHUNK_BYTES]
+  const join = (pieces: Uint8Array[]): Buffer => Buffer.concat(pieces)
+  for (const request of [...requests, ...sizes.map((n, i): Request => ({ type: 'put', id: 100 + i, cid: sampleCid(i), bytes: rng.bytes(n) }))]) {
+    const pieces = encodeRequestFrame(request)
+    assert.is(Buffer.compare(join(pieces), Buffer.from(encodeFrame(encodeRequest(request)))), 0, `${request.type} ${request.id}`)
+    if (request.type === 'put' && request.bytes.length > 0) assert.ok(pieces[pieces.length - 1] === request.bytes, 'the chunk is sent as is')
+  }
+  for (const response of [...responses, ...sizes.map((n, i): Response => ({ type: 'data', id: 100 + i, bytes: rng.bytes(n) }))]) {
+    assert.is(Buffer.compare(join(encodeResponseFrame(response)), Buffer.from(encodeFrame(encodeResponse(response)))), 0, `${response.type} ${response.id}`)
+  }
 })
 
 test('a PUT of a max-size chunk fits in one frame', async () => {

@@ -25,7 +25,7 @@ test('back-to-back requests in one push decode in order with their ids', () => {
   for (let body = decoder.next(); body !== null; body = decoder.next()) got.push(decodeRequest(body))
   decoder.end()
   assert.equal(got.map(r => [r.type, r.id]), requests.map(r => [r.type, r.id]))
-  assert.equal((got[0] as { bytes: Uint8Array }).bytes, (requests[0] as { bytes: Uint8Array }).bytes)
+  assert.is(Buffer.compare((got[0] as { bytes: Uint8Array }).bytes, (requests[0] as { bytes: Uint8Array }).bytes), 0)
 })
 
 test('the same stream, arriving in random pieces through decodeFrames', async () => {
