@@ -20,6 +20,8 @@ export interface ChunkClient {
   put: (peer: PeerId, cid: CID, bytes: Uint8Array, options?: RequestOptions) => Promise<boolean>
   /** The chunk from the peer, verified against its CID, or null if the peer does not hold it. @throws PeerIntegrityError, RemoteError */
   get: (peer: PeerId, cid: CID, options?: GetRequestOptions) => Promise<Uint8Array | null>
+  /** The peer's proof that it holds the chunk: sha256(nonce ‖ chunk), or null if it does not hold it (check it with auditProof). */
+  audit: (peer: PeerId, cid: CID, nonce: Uint8Array, options?: RequestOptions) => Promise<Uint8Array | null>
   /** Which of the chunks the peer holds (at most MAX_HAS_CIDS). */
   has: (peer: PeerId, cids: CID[], options?: RequestOptions) => Promise<boolean[]>
 }
@@ -45,6 +47,13 @@ export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>, session
       if (response.type !== 'data') throw unexpected(peer, response, 'data')
       if (options.verify !== false && !equalBytes(sha256(response.bytes), cid.multihash.digest)) throw new PeerIntegrityError(peer.toString(), cid.toString())
       return response.bytes
+    },
+
+    async audit (peer, cid, nonce, options = {}) {
+      const response = await exchange(peer, { type: 'audit', id: 0, cid, nonce }, options)
+      if (response.type === 'err' && response.code === 'NOT_FOUND') return null
+      if (response.type !== 'proof') throw unexpected(peer, response, 'proof')
+      return response.digest
     },
 
     async has (peer, cids, options = {}) {

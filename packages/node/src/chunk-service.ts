@@ -4,10 +4,11 @@
 import debug from 'debug'
 import type { Connection, Stream } from '@libp2p/interface'
 import {
-  decodeRequest, encodeFrame, encodeResponse, packBitmap, toWireError, createRateLimiter,
+  decodeRequest, encodeResponseFrame, packBitmap, toWireError, createRateLimiter,
   ProtocolError, MAX_FRAME_BYTES, type RateLimiter, type Request, type Response
 } from '@shoal/protocol'
 import type { Store } from '@shoal/store'
+import { createHash } from 'node:crypto'
 import { readFrames, sendBytes } from './stream-io.js'
 
 const log = debug('shoal:node:chunk')
@@ -78,9 +79,14 @@ export function createChunkService (store: Pick<Store, 'put' | 'get' | 'has'>, l
           const held = await Promise.all(request.cids.map(async cid => await store.has(cid)))
           return { type: 'have', id: request.id, bitmap: packBitmap(held) }
         }
+        case 'audit': {
+          // proof of storage: only a holder of the whole chunk can hash it behind a fresh nonce
+          const bytes = await store.get(request.cid)
+          if (bytes === null) return { type: 'err', id: request.id, code: 'NOT_FOUND', message: 'chunk not held here' }
+          return { type: 'proof', id: request.id, digest: auditProof(request.nonce, bytes) }
+        }
         default:
-          // AUDIT is not served yet: a fixed answer, not a dropped request
-          return { type: 'err', id: request.id, code: 'BAD_REQUEST', message: `${request.type} is not supported by this node` }
+          return { type: 'err', id: (request as Request).id, code: 'BAD_REQUEST', message: `${(request as Request).type} is not supported by this node` }
       }
     } catch (err) {
       const wire = toWireError(err)
@@ -101,7 +107,7 @@ export function createChunkService (store: Pick<Store, 'put' | 'get' | 'has'>, l
     stream.maxReadBufferLength = limits.maxReadBufferBytes
     stream.inactivityTimeout = limits.idleTimeoutMs
     const send = async (response: Response): Promise<void> => {
-      await sendBytes(stream, encodeFrame(encodeResponse(response)))
+      await sendBytes(stream, encodeResponseFrame(response))
     }
     try {
       const bucket = bucketOf(peer)
@@ -159,4 +165,9 @@ function peekId (body: Uint8Array): number | undefined {
   } catch (err) {
     return err instanceof ProtocolError ? err.id : undefined
   }
+}
+
+/** The answer to AUDIT{cid, nonce} (DESIGN.md §3): sha256(nonce ‖ chunk). */
+export function auditProof (nonce: Uint8Array, chunk: Uint8Array): Uint8Array {
+  return createHash('sha256').update(nonce).update(chunk).digest()
 }

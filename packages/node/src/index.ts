@@ -25,7 +25,7 @@ import { BootstrapError, NodeNotStartedError } from './errors.js'
 import { findClosestPeers, type ClosestPeersOptions } from './closest-peers.js'
 
 export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
-export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
+export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS, auditProof } from './chunk-service.js'
 export type { ChunkServiceLimits } from './chunk-service.js'
 export type { ChunkClient, RequestOptions } from './chunk-client.js'
 export { RemoteError } from '@shoal/protocol'

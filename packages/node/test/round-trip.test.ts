@@ -1,7 +1,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { IntegrityError } from '@shoal/crypto'
-import { RemoteError } from '../src/index.js'
+import { randomBytes } from 'node:crypto'
+import { RemoteError, auditProof } from '../src/index.js'
 import { randomChunk, startNodes, KiB, MiB, type Testnet } from './helpers.js'
 
 let net: Testnet
@@ -31,6 +32,20 @@ test('a max-size chunk (4 MiB + 16) goes both ways', async () => {
   assert.is(await b.chunks.put(a.peerId, chunk.cid, chunk.bytes, { signal }), true)
   const back = await b.chunks.get(a.peerId, chunk.cid, { signal })
   assert.ok(back !== null && Buffer.compare(back, chunk.bytes) === 0)
+})
+
+test('AUDIT: the holder proves it holds the chunk with sha256(nonce ‖ chunk); absent is null', async () => {
+  const [a, b] = net.nodes
+  const chunk = randomChunk(200 * KiB)
+  const signal = AbortSignal.timeout(10_000)
+  await a.chunks.put(b.peerId, chunk.cid, chunk.bytes, { signal })
+  const nonce = randomBytes(32)
+  const proof = await a.chunks.audit(b.peerId, chunk.cid, nonce, { signal })
+  assert.ok(proof !== null)
+  assert.is(Buffer.compare(proof, auditProof(nonce, chunk.bytes)), 0)
+  const other = randomBytes(32)
+  assert.is.not(Buffer.compare(proof, auditProof(other, chunk.bytes)), 0, 'a fresh nonce needs a fresh proof')
+  assert.is(await a.chunks.audit(b.peerId, randomChunk(10).cid, nonce, { signal }), null)
 })
 
 test('GET of an absent chunk is null', async () => {
