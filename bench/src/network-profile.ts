@@ -2,11 +2,17 @@
 // by function and by module (package, node internals, V8's own buckets such as GC).
 import { readFileSync } from 'node:fs'
 
-interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, hitCount?: number }
+interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, hitCount?: number, children?: number[] }
 interface CpuProfile { nodes: ProfileNode[], startTime: number, endTime: number, samples?: number[], timeDeltas?: number[] }
 
 export interface SelfTime { name: string, ms: number }
-export interface ProfileSummary { totalMs: number, functions: SelfTime[], modules: SelfTime[] }
+export interface ProfileSummary {
+  totalMs: number
+  functions: SelfTime[]
+  modules: SelfTime[]
+  /** for each function, its self time split by who called it (two frames up) */
+  callers: Map<string, SelfTime[]>
+}
 
 /** Which module a frame belongs to: `@shoal/x`, an npm package, `node:internal`, or V8's bucket. */
 export function moduleOf (url: string, functionName: string): string {
@@ -30,22 +36,35 @@ export function summarize (path: string): ProfileSummary {
     const interval = (profile.endTime - profile.startTime) / Math.max(1, profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0))
     for (const n of profile.nodes) self.set(n.id, (n.hitCount ?? 0) * interval)
   }
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const frameName = (node: ProfileNode | undefined): string => {
+    if (node === undefined) return '(root)'
+    const { functionName, url, lineNumber } = node.callFrame
+    const file = url === '' ? '' : ` ${url.replace(/^file:\/\/.*\/(node_modules|packages|apps)\//, '$1/')}:${lineNumber + 1}`
+    return `${functionName === '' ? '(anonymous)' : functionName}${file}`
+  }
+  const callers = new Map<string, Map<string, number>>()
   const functions = new Map<string, number>()
   const modules = new Map<string, number>()
   let total = 0
   for (const [id, us] of self) {
     const node = byId.get(id)
     if (node === undefined) continue
-    const { functionName, url, lineNumber } = node.callFrame
-    const file = url === '' ? '' : ` ${url.replace(/^file:\/\/.*\/(node_modules|packages|apps)\//, '$1/')}:${lineNumber + 1}`
-    const name = `${functionName === '' ? '(anonymous)' : functionName}${file}`
+    const { functionName, url } = node.callFrame
+    const name = frameName(node)
     functions.set(name, (functions.get(name) ?? 0) + us)
+    const up = byId.get(parent.get(id) ?? -1)
+    const chain = `${frameName(up)} <- ${frameName(byId.get(parent.get(up?.id ?? -1) ?? -1))}`
+    const byCaller = callers.get(name) ?? new Map<string, number>()
+    byCaller.set(chain, (byCaller.get(chain) ?? 0) + us)
+    callers.set(name, byCaller)
     const mod = moduleOf(url, functionName)
     modules.set(mod, (modules.get(mod) ?? 0) + us)
     total += us
   }
   const sorted = (m: Map<string, number>): SelfTime[] => [...m].map(([name, us]) => ({ name, ms: us / 1000 })).sort((a, b) => b.ms - a.ms)
-  return { totalMs: total / 1000, functions: sorted(functions), modules: sorted(modules) }
+  return { totalMs: total / 1000, functions: sorted(functions), modules: sorted(modules), callers: new Map([...callers].map(([f, m]) => [f, sorted(m)])) }
 }
 
 /** Prints the busy (non-idle) self time of one thread's profile; quiet for a thread that hardly worked. */
@@ -58,5 +77,12 @@ export function printSummary (title: string, summary: ProfileSummary, top = 12):
   console.log('  self time by module (% of busy):')
   for (const m of summary.modules.filter(m => m.name !== '(idle)').slice(0, 8)) console.log(`    ${pct(m.ms)} ${m.ms.toFixed(0).padStart(7)} ms  ${m.name}`)
   console.log('  self time by function:')
-  for (const f of summary.functions.filter(f => f.name !== '(idle)').slice(0, top)) console.log(`    ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}`)
+  const shown = summary.functions.filter(f => f.name !== '(idle)').slice(0, top)
+  for (const f of shown) console.log(`    ${pct(f.ms)} ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}`)
+  // a native frame's name says little (writeBuffer: a socket or a file?); its callers say more
+  console.log('  called from (top 4 functions, caller <- its caller):')
+  for (const f of shown.filter(f => !f.name.startsWith('(')).slice(0, 4)) {
+    console.log(`    ${f.name}:`)
+    for (const c of summary.callers.get(f.name)?.slice(0, 3) ?? []) console.log(`      ${pct(c.ms)} ${c.name}`)
+  }
 }

@@ -157,6 +157,14 @@ async function netCopy (file: string, out: string, bytes: number, fsync: boolean
   }
 }
 
+/** The ceiling is short and this machine is shared: report the best of a few copies, and all of them. */
+async function bestOf (runs: number, label: string, file: string, out: string, fsync: boolean): Promise<Measurement> {
+  const all: Measurement[] = []
+  for (let i = 0; i < runs; i++) all.push({ label, bytes: size, seconds: await netCopy(file, out, size, fsync) })
+  const best = all.reduce((a, b) => mbps(b) > mbps(a) ? b : a)
+  return report(best, `best of ${runs}: ${all.map(m => mbps(m).toFixed(0)).join(', ')} MB/s`)
+}
+
 // ---- the testnet ----
 
 interface Vault { index: number, peerId: string, address: string, process: ChildProcess, pid: number, stderr: () => string }
@@ -254,8 +262,8 @@ export async function networkBench (): Promise<void> {
 
     // 1. the ceiling, before the testnet exists (and again after it is gone)
     const ceilings: Measurement[] = []
-    ceilings.push(report({ label: 'node:net copy, process to process (ceiling)', bytes: size, seconds: await netCopy(file, join(work, 'net.out'), size, false) }))
-    const ceilingSync = report({ label: 'node:net copy + fdatasync at the end', bytes: size, seconds: await netCopy(file, join(work, 'net.out'), size, true) })
+    ceilings.push(await bestOf(3, 'node:net copy, process to process (ceiling)', file, join(work, 'net.out'), false))
+    const ceilingSync = await bestOf(3, 'node:net copy + fdatasync at the end', file, join(work, 'net.out'), true)
 
     // 2. the testnet
     const startedAt = performance.now()
@@ -347,7 +355,7 @@ export async function networkBench (): Promise<void> {
     }
 
     await Promise.all(vaults.map(async v => await stop(v.process)))
-    ceilings.push(report({ label: 'node:net copy, again after the testnet', bytes: size, seconds: await netCopy(file, join(work, 'net.out'), size, false) }))
+    ceilings.push(await bestOf(3, 'node:net copy, again after the testnet', file, join(work, 'net.out'), false))
 
     // 5. the ratios
     const ceiling = ceilings.reduce((best, m) => mbps(m) > mbps(best) ? m : best)
