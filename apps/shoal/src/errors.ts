@@ -21,6 +21,9 @@ export function describeError (err: unknown): { message: string, exitCode: numbe
   const code = typeof e?.code === 'string' ? e.code : undefined
   const message = typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err)
   if (code !== undefined && USAGE_CODES.has(code)) return { message, exitCode: EXIT_USAGE }
+  if (code === 'ERR_INSUFFICIENT_HOLDERS' && (err as { noSpace?: boolean }).noSpace === true) {
+    return { message: `not enough space on the network: ${message} (ERR_NO_SPACE)`, exitCode: EXIT_FAILURE }
+  }
   if (code !== undefined) return { message: `${message} (${code})`, exitCode: EXIT_FAILURE }
   return { message: `unexpected error: ${message}`, exitCode: EXIT_FAILURE }
 }

@@ -60,6 +60,30 @@ export class InsufficientHoldersError extends Error {
   readonly code = InsufficientHoldersError.code
   override name = 'InsufficientHoldersError'
   constructor (readonly cid: string, readonly stored: number, readonly wanted: number, readonly causes: unknown[] = []) {
-    super(`chunk ${cid} is held by ${stored} of ${wanted} wanted peers: no other peer could take it`)
+    super(`chunk ${cid} is held by ${stored} of ${wanted} wanted peers: no other peer could take it${summarize(causes)}`)
   }
+
+  /** Every peer that refused was full: the network is out of space for this chunk. */
+  get noSpace (): boolean {
+    return this.causes.length > 0 && this.causes.every(c => wireCodeOf(c) === 'NO_SPACE')
+  }
+}
+
+function wireCodeOf (cause: unknown): string | undefined {
+  const c = cause as { wireCode?: unknown, code?: unknown } | null
+  if (typeof c?.wireCode === 'string') return c.wireCode
+  if (c?.code === 'ERR_NO_SPACE') return 'NO_SPACE' // our own full vault
+  return undefined
+}
+
+// "(4 full, 1 unreachable)": why the other candidates said no, in a few words
+function summarize (causes: unknown[]): string {
+  if (causes.length === 0) return ''
+  const counts = new Map<string, number>()
+  for (const cause of causes) {
+    const code = wireCodeOf(cause)
+    const kind = code === 'NO_SPACE' ? 'full' : code === 'RATE_LIMITED' ? 'busy' : code !== undefined ? `answered ${code}` : 'unreachable or failed'
+    counts.set(kind, (counts.get(kind) ?? 0) + 1)
+  }
+  return ` (${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')})`
 }
