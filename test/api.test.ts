@@ -4,6 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { createTestnet, type Testnet, type TestnetNode } from './helpers/testnet.js'
 
@@ -191,10 +192,32 @@ test('a directory POSTed from child URIs lists them back; a directory URI is not
   assert.is(await bad(JSON.stringify({ entries: [], pad: 'x'.repeat(9 * 1024 * 1024) })), 413)
 })
 
+test('an upload whose client goes away is aborted (counted as such) and the node keeps serving', async () => {
+  const a = net.nodes[0]
+  const req = request(`${a.api}/v1/files?replicas=1`, { method: 'POST', headers: { authorization: `Bearer ${tokens.get(a) ?? ''}`, 'transfer-encoding': 'chunked' } })
+  req.on('error', () => {}) // we cut it ourselves
+  for (let i = 0; i < 8; i++) {
+    req.write(randomBytes(100_000))
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  req.destroy()
+  const deadline = Date.now() + 10_000
+  let metrics = ''
+  while (!/shoal_api_requests_total\{route="POST \/v1\/files",status="aborted"\} 1/.test(metrics) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    metrics = await (await call(a, '/metrics')).text()
+  }
+  assert.match(metrics, /shoal_api_requests_total\{route="POST \/v1\/files",status="aborted"\} 1/)
+  const small = await call(a, '/v1/files?replicas=1', { method: 'POST', body: 'still here' })
+  assert.is(small.status, 201)
+  await small.body?.cancel()
+})
+
 test('status, peers and metrics', async () => {
   const a = net.nodes[0]
   const status = await (await call(a, '/v1/status')).json() as Record<string, unknown> & { store: Record<string, number> }
-  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'store', 'uptimeSeconds', 'version'])
+  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'store', 'uptimeSeconds', 'version'])
+  assert.is(status.routingTable, 3) // createTestnet waits until everyone knows everyone
   assert.is(status.peerId, a.peerId)
   assert.ok((status.addresses as string[]).includes(a.address))
   assert.is(status.api, a.api)

@@ -101,7 +101,11 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
       await route.handle(context, { req, res, url: parsed, rest, signal })
     } catch (err) {
-      if (res.headersSent) {
+      if (signal.aborted) {
+        // the client went away or the daemon is stopping: nobody to answer, nothing broken
+        log('%s %s aborted: %s', req.method, parsed.pathname, (signal.reason as Error)?.message)
+        res.destroy()
+      } else if (res.headersSent) {
         // the status is out already: cutting the connection is the only way left to say
         // the body is incomplete (the client sees fewer bytes than Content-Length)
         log('%s %s failed after the headers: %s', req.method, parsed.pathname, (err as Error).message)
@@ -114,7 +118,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         if (!res.destroyed) sendJson(res, reply.status, reply.body, reply.headers)
       }
     } finally {
-      context.metrics.requests.inc({ route: label, status: String(res.statusCode) })
+      context.metrics.requests.inc({ route: label, status: res.writableEnded ? String(res.statusCode) : 'aborted' })
     }
   }
 
@@ -125,6 +129,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         const controller = new AbortController()
         // 'close' fires when the response is done or the socket went away; only the latter aborts
         res.once('close', () => { if (!res.writableFinished) controller.abort(new Error('client went away')) })
+        // an upload waiting for body bytes does not watch the signal: ending the body ends it
+        controller.signal.addEventListener('abort', () => { req.destroy() }, { once: true })
         const done = serve(req, res, controller.signal)
           .catch(err => { log('%s %s: %O', req.method, req.url, err); res.destroy() }) // never an unhandled rejection
           .finally(() => inFlight.delete(controller))
