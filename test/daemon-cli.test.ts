@@ -119,7 +119,7 @@ test('shoal status --json and shoal peers --json describe the node of the data d
   for (const peer of list) assert.ok(known.has(peer.peerId) && peer.peerId !== b.peerId, peer.peerId)
 })
 
-test('a daemon that is down (stale api.json) is one clear error, exit 1; no daemon at all is too', async () => {
+test('a daemon that is down (stale api.json) is one clear error, exit 1; no daemon at all is too; a malformed --api is a usage error', async () => {
   const stale = join(work, 'stale')
   await mkdir(stale)
   const port = await freePort()
@@ -135,6 +135,11 @@ test('a daemon that is down (stale api.json) is one clear error, exit 1; no daem
   const status = await shoal(['status', '--data', none])
   assert.is(status.code, 1)
   assert.ok(status.stderr.includes('ERR_NO_DAEMON') && status.stderr.includes(none), status.stderr)
+  for (const api of ['nope', '127.0.0.1', '127.0.0.1:99999', 'example.com:80', '::1:80']) {
+    const node = await shoal(['node', '--listen', '/ip4/127.0.0.2/tcp/0', '--space', '1MiB', '--data', join(work, 'bad-api'), '--api', api])
+    assert.is(node.code, 2, `${api}: ${node.stderr}`)
+    assert.ok(node.stderr.includes('--api'), node.stderr)
+  }
   // put without a daemon, --vault or --bootstrap keeps its usage error
   const put = await shoal(['put', join(work, 'big.bin'), '--data', none])
   assert.is(put.code, 2, put.stderr)
