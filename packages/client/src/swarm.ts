@@ -5,6 +5,7 @@
 // in endgame), the first verified answer wins and the others are aborted. A holder that
 // sends bytes that do not hash to the chunk's address, breaks the protocol or cannot be
 // reached is blamed and not asked again during this download.
+import { setMaxListeners } from 'node:events'
 import debug from 'debug'
 import { RemoteError } from '@shoal/protocol'
 import { IntegrityError } from '@shoal/crypto'
@@ -124,6 +125,8 @@ class Swarm {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.replicas = Math.max(1, options.replicas ?? 3)
     this.signal = options.signal !== undefined ? AbortSignal.any([options.signal, this.controller.signal]) : this.controller.signal
+    // every request joins this signal: a window's worth and their duplicates at once
+    setMaxListeners(0, this.signal, this.controller.signal, ...(options.signal !== undefined ? [options.signal] : []))
     this.skip = options.skip ?? (() => false)
   }
 

@@ -3,6 +3,7 @@
 // sha256(key bytes) and of a peer sha256(peer id multihash bytes) — kad-dht's
 // convertBuffer/convertPeerId, which the package does not export.
 import { randomBytes } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { sha256 } from '@shoal/crypto'
@@ -141,6 +142,8 @@ export class Slots {
 /** The caller's signals and a deadline as one signal. */
 export function anySignal (signals: Array<AbortSignal | undefined>, timeoutMs?: number): AbortSignal {
   const all = signals.filter((s): s is AbortSignal => s !== undefined)
+  // an operation's signal is joined by one per request: hundreds at once are expected
+  if (all.length > 0) setMaxListeners(0, ...all)
   if (timeoutMs !== undefined) all.push(AbortSignal.timeout(timeoutMs))
   return AbortSignal.any(all)
 }

@@ -52,10 +52,10 @@ export function checkName (value: unknown, field: string): string | undefined {
   return value
 }
 
-/** `?replicas=` as a whole number from 1 to MAX_REPLICAS (default 3). */
-export function replicasParam (url: URL): number {
+/** `?replicas=` as a whole number from 1 to MAX_REPLICAS (default: the daemon's --replicas). */
+export function replicasParam (url: URL, fallback: number): number {
   const text = url.searchParams.get('replicas')
-  if (text === null) return 3
+  if (text === null) return fallback
   const replicas = Number(text)
   if (!/^\d+$/.test(text) || replicas < 1 || replicas > MAX_REPLICAS) throw new BadRequestError(`replicas: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
   return replicas

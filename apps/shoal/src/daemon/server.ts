@@ -25,6 +25,8 @@ export interface ApiServerInit {
   host: string
   port: number
   version: string
+  /** copies kept of each chunk uploaded through the API when the request names none (default 3) */
+  replicas?: number
 }
 
 export interface ApiServer {
@@ -45,6 +47,8 @@ export interface ApiContext {
   url: () => string
   startedAt: number
   version: string
+  /** replicas of an upload that names none */
+  replicas: number
 }
 
 export interface ApiRequest {
@@ -73,6 +77,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   let url = ''
   const context: ApiContext = {
     node: init.node,
+    replicas: init.replicas ?? 3,
     metrics: createMetrics(init.node),
     sealer (mode) {
       let entry = sealers.get(mode)

@@ -16,6 +16,7 @@ interface NodeFlags {
   bootstrap?: string[]
   bootstrapTimeout: string
   api: string
+  replicas: string
   data?: string
   json?: boolean
 }
@@ -29,6 +30,8 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const space = parseSize(flags.space, '--space')
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
+  const replicas = Number(flags.replicas)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to 64`)
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
   const dir = dataDir({ data: flags.data })
@@ -42,11 +45,18 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const stopped = new Promise<void>(resolve => { stopRequested = resolve })
   process.once('SIGINT', stopRequested)
   process.once('SIGTERM', stopRequested)
+  // A peer that breaks the muxer's rules can leave a libp2p-internal promise rejected
+  // with nobody awaiting it; by default that kills the process. A vault keeps serving
+  // the others: the bad connection is already closed by the muxer.
+  const onUnhandled = (reason: unknown): void => {
+    console.error(`shoal node: ignored a failure nobody handled: ${(reason as Error)?.message ?? String(reason)}`)
+  }
+  process.on('unhandledRejection', onUnhandled)
   const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000 })
   let server: ApiServer | null = null
   try {
     await node.start()
-    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION })
+    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas })
     await server.start()
     // written only once the API answers, so a client that finds it can use it at once
     await writeEndpoint(dir, { url: server.url, pid: process.pid })
@@ -63,6 +73,7 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   } finally {
     process.off('SIGINT', stopRequested)
     process.off('SIGTERM', stopRequested)
+    process.off('unhandledRejection', onUnhandled)
     await removeEndpoint(dir)
     await server?.stop()
     await node.stop()

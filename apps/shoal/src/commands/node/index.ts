@@ -7,6 +7,7 @@ export function nodeCommand (): Command {
     .requiredOption('--space <size>', 'space the vault offers, e.g. 50GiB')
     .option('--bootstrap <multiaddr...>', 'peers to join through (/ip4/…/tcp/…/p2p/…)')
     .option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time', '5')
+    .option('--replicas <n>', 'copies kept of each chunk uploaded through this node\'s API unless the upload says (default 3)', '3')
     .option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)', '127.0.0.1:0')
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')
     .option('--json', 'print one JSON object { peerId, addresses, api } instead of text')

@@ -8,14 +8,15 @@ import type { DaemonClient } from '../../daemon-client.js'
 import { createProgress, type ProgressReporter } from '../../progress.js'
 import { formatBytes } from '../../size.js'
 
-export interface DaemonPutFlags { replicas: number, convergence?: string, json?: boolean, quiet?: boolean }
+export interface DaemonPutFlags { replicas?: number, convergence?: string, json?: boolean, quiet?: boolean }
 
 interface Totals { uri: string, size: number, chunks: number, newChunks: number, storedBytes: number }
 
 export async function putViaDaemon (daemon: DaemonClient, path: string, flags: DaemonPutFlags): Promise<void> {
   const started = performance.now()
   const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true })
-  const query = `replicas=${flags.replicas}&convergence=${flags.convergence ?? 'user'}`
+  // no replicas named: the daemon's own --replicas decides
+  const query = `${flags.replicas !== undefined ? `replicas=${flags.replicas}&` : ''}convergence=${flags.convergence ?? 'user'}`
   let result: Totals
   try {
     result = await putPath(daemon, resolve(path), { query, progress, done: 0 }, true)

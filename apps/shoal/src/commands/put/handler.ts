@@ -7,14 +7,15 @@ import { formatBytes } from '../../size.js'
 import { findDaemon } from '../../daemon-client.js'
 import { putViaDaemon } from './daemon.js'
 
-interface PutFlags extends CommonOptions { compress: boolean, replicas: string }
+interface PutFlags extends CommonOptions { compress: boolean, replicas?: string }
 
 export async function putHandler (path: string, flags: PutFlags): Promise<void> {
-  const replicas = Number(flags.replicas)
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to 64`)
+  const asked = flags.replicas === undefined ? undefined : Number(flags.replicas)
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > 64)) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to 64`)
+  const replicas = asked ?? 3
   const info = await stat(path).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
   const daemon = await findDaemon(flags) // a running `shoal node` of the data dir does the work
-  if (daemon !== null) { await putViaDaemon(daemon, path, { ...flags, replicas }); return }
+  if (daemon !== null) { await putViaDaemon(daemon, path, { ...flags, replicas: asked }); return }
   const secret = await convergenceSecret(flags)
   const started = performance.now()
   const result = await withChunks(flags, async (chunks, signal) => {

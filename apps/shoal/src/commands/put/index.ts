@@ -7,7 +7,7 @@ export function putCommand (): Command {
     .argument('<path>', 'file or directory to store'))
     .addOption(convergenceOption)
     .option('--no-compress', 'never compress chunks')
-    .option('--replicas <n>', 'copies of each chunk to keep', '3')
+    .option('--replicas <n>', 'copies of each chunk to keep (default 3, or the daemon\'s --replicas)')
     // Handlers load on use: `shoal --help` should not pay for the whole pipeline.
     .action(async (...args) => { await (await import('./handler.js')).putHandler(...(args as Parameters<typeof import('./handler.js').putHandler>)) })
 }

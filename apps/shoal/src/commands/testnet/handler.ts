@@ -5,8 +5,12 @@ import { join } from 'node:path'
 import { InterruptedError } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { parseSize } from '../../size.js'
+import { requireDaemon } from '../../daemon-client.js'
 
-interface TestnetFlags { nodes: string, space: string, firstHost: string, json?: boolean }
+/** kad-dht's bucket size: a bigger network's tables need not list everyone. */
+const DHT_K = 20
+
+interface TestnetFlags { nodes: string, space: string, replicas: string, firstHost: string, json?: boolean }
 
 interface Started { peerId: string, addresses: string[], api: string }
 
@@ -25,6 +29,8 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
   const firstHost = Number(flags.firstHost)
   if (!Number.isInteger(firstHost) || firstHost < 1 || firstHost + count - 1 > 254) throw new UsageError(`--first-host: '${flags.firstHost}' leaves no room for ${count} nodes on 127.0.0.x`)
   parseSize(flags.space, '--space') // the nodes check it too; fail here, once, before starting any
+  const replicas = Number(flags.replicas)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > count) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to the ${count} nodes`)
 
   let interrupted: () => void = () => {}
   const stopRequested = new Promise<void>(resolve => { interrupted = resolve })
@@ -37,7 +43,7 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
     for (let i = 0; i < count; i++) {
       const dataDir = join(work, `node-${i}`)
       const host = `127.0.0.${firstHost + i}`
-      const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`]
+      const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`, '--replicas', String(replicas)]
       if (i > 0) args.push('--bootstrap', nodes[0].address)
       const child = spawn(process.execPath, [process.argv[1], ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
       children.push(child)
@@ -46,8 +52,10 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
       if (started === null) throw new InterruptedError()
       nodes.push({ peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir })
     }
+    const mesh = await Promise.race([waitForMesh(nodes), stopRequested.then(() => null)])
+    if (mesh === null) throw new InterruptedError()
     if (flags.json === true) {
-      console.log(JSON.stringify({ bootstrap: nodes[0].address, nodes }))
+      console.log(JSON.stringify({ bootstrap: nodes[0].address, replicas, nodes }))
     } else {
       console.log(nodes[0].address)
       console.log(nodes[0].api)
@@ -65,6 +73,36 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
     process.off('SIGTERM', interrupted)
     await Promise.all(children.map(stopChild))
     await rm(work, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
+
+/** How long the nodes may take to learn of each other. */
+const MESH_TIMEOUT_MS = 30_000
+
+/**
+ * Resolves once every node's DHT routing table lists every other node (or, in a network
+ * bigger than a k-bucket, at least K of them), so the first put already lands on the
+ * truly closest peers. Asks each node's own API, as `shoal status` would.
+ */
+async function waitForMesh (nodes: Array<{ dataDir: string }>): Promise<true> {
+  const want = Math.min(nodes.length - 1, DHT_K)
+  const daemons = await Promise.all(nodes.map(async node => await requireDaemon({ data: node.dataDir })))
+  const deadline = Date.now() + MESH_TIMEOUT_MS
+  while (true) {
+    const tables = await Promise.all(daemons.map(async d => (await d.json<{ routingTable: number }>('GET', '/v1/status').catch(() => null))?.routingTable ?? 0))
+    if (tables.every(size => size >= want)) return true
+    if (Date.now() > deadline) throw new MeshTimeoutError(tables, want)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}
+
+/** The nodes did not all learn of each other in time. */
+export class MeshTimeoutError extends Error {
+  static readonly code = 'ERR_MESH_TIMEOUT'
+  readonly code = MeshTimeoutError.code
+  override name = 'MeshTimeoutError'
+  constructor (tables: number[], want: number) {
+    super(`routing tables not filled within ${MESH_TIMEOUT_MS / 1000} s (want ${want} peers each, have ${tables.join(', ')})`)
   }
 }
 

@@ -5,6 +5,7 @@ export function testnetCommand (): Command {
     .description('run a local N-node network on 127.0.0.2.. (one `shoal node` process each) until Ctrl-C')
     .option('--nodes <n>', 'how many vault nodes', '5')
     .option('--space <size>', 'vault space per node', '1GiB')
+    .option('--replicas <n>', 'copies of each chunk kept for uploads through the nodes\' APIs', '3')
     .option('--first-host <n>', 'first node listens on 127.0.0.<n>', '2')
     .option('--json', 'print one JSON object { bootstrap, nodes: [{ peerId, address, api, dataDir }] } instead of text')
     .action(async (...args) => { await (await import('./handler.js')).testnetHandler(...(args as Parameters<typeof import('./handler.js').testnetHandler>)) })

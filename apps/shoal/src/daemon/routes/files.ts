@@ -22,7 +22,7 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
     throw new UnsupportedMediaTypeError(type, 'the raw bytes as application/octet-stream')
   }
   const name = checkName(url.searchParams.get('name') ?? undefined, 'name')
-  const replicas = replicasParam(url)
+  const replicas = replicasParam(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
   const declared = Number(req.headers['content-length'])
   const sink = createNetworkSink(context.node, { replicas, signal })

@@ -19,7 +19,7 @@ export const manifestRoutes: Route[] = [
 const MAX_DIRECTORY_BODY = 8 * 1024 * 1024
 
 async function postDirectory (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
-  const replicas = replicasParam(url)
+  const replicas = replicasParam(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
   const manifest = directoryFrom(await readJsonBody(req, MAX_DIRECTORY_BODY))
   const sink = createNetworkSink(context.node, { replicas, signal })
