@@ -30,6 +30,8 @@ const timeoutMs = Number(process.env.SHOAL_BENCH_TIMEOUT_S ?? 600) * 1000
 /** Time the nodes get after the last one is up, for their DHT routing tables to fill. */
 const settleMs = Number(process.env.SHOAL_BENCH_SETTLE_MS ?? 3000)
 const profile = process.env.SHOAL_BENCH_PROFILE !== '0'
+/** Also run every vault under --cpu-prof (a little slower) and print two of their profiles at the end. */
+const profileVaults = process.env.SHOAL_BENCH_PROFILE_VAULTS === '1'
 const shoalBin = fileURLToPath(new URL('../../../apps/shoal/bin/shoal.js', import.meta.url))
 const receiverJs = fileURLToPath(new URL('./network-receiver.js', import.meta.url))
 const CLK_TCK = 100 // Linux's USER_HZ; /proc/<pid>/stat counts CPU time in these
@@ -172,15 +174,20 @@ interface Vault { index: number, peerId: string, address: string, process: Child
 async function startTestnet (work: string, count: number, space: string): Promise<Vault[]> {
   const vaults: Vault[] = []
   for (let i = 0; i < count; i++) {
-    const args = ['node', '--json', '--data', join(work, `node-${i}`), '--space', space, '--listen', `/ip4/127.0.0.${2 + i}/tcp/0`]
+    const args = ['node', '--json', '--data', join(work, `node-${i}`), '--space', space, '--listen', `/ip4/127.0.0.${2 + i}/tcp/0`,
+      '--api', `127.0.0.${2 + i}:0`]
     if (i > 0) args.push('--bootstrap', vaults[0].address)
-    const child = track(spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
+    // a profile is written when the process exits on its own, which `shoal node` does on SIGTERM
+    const nodeFlags = profileVaults ? ['--cpu-prof', '--cpu-prof-dir', vaultProfileDir(work, i)] : []
+    const child = track(spawn(process.execPath, [...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
     const stderr = tail(child.stderr)
     const started = await firstJsonLine<{ peerId: string, addresses: string[] }>(child, `shoal node ${i}`, 30_000, stderr)
     vaults.push({ index: i, peerId: started.peerId, address: started.addresses[0], process: child, pid: child.pid ?? 0, stderr })
   }
   return vaults
 }
+
+const vaultProfileDir = (work: string, i: number): string => join(process.env.SHOAL_BENCH_PROFILE_DIR ?? join(work, 'profiles'), `vault-${i}`)
 
 // ---- the CLI as a measured process ----
 
@@ -267,7 +274,13 @@ export async function networkBench (): Promise<void> {
 
     // 2. the testnet
     const startedAt = performance.now()
-    vaults = await startTestnet(work, nodeCount, process.env.SHOAL_BENCH_SPACE ?? '16GiB')
+    try {
+      vaults = await startTestnet(work, nodeCount, process.env.SHOAL_BENCH_SPACE ?? '16GiB')
+    } catch (err) {
+      failed('the testnet', err) // nothing else can run; the finally stops what did start
+      process.exitCode = 1
+      return
+    }
     await new Promise(resolve => setTimeout(resolve, settleMs))
     console.log(`${nodeCount} vaults up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (+ ${settleMs / 1000} s to settle)`)
     const rssBefore = vaults.map(v => procStatus(v.pid, 'VmRSS'))
@@ -355,6 +368,14 @@ export async function networkBench (): Promise<void> {
     }
 
     await Promise.all(vaults.map(async v => await stop(v.process)))
+    if (profileVaults) {
+      for (const i of [0, 1]) {
+        const dir = vaultProfileDir(work, i)
+        for (const f of (await readdir(dir).catch(() => [])).filter(f => f.endsWith('.cpuprofile')).sort()) {
+          printSummary(`  vault ${i} profile ${f} (the whole run)`, summarize(join(dir, f)))
+        }
+      }
+    }
     ceilings.push(await bestOf(3, 'node:net copy, again after the testnet', file, join(work, 'net.out'), false))
 
     // 5. the ratios
