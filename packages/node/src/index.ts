@@ -149,7 +149,9 @@ class Node implements ShoalNode {
         services: {
           identify: identify(),
           ping: ping(),
-          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper })
+          // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
+          // would otherwise start only after a second
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 })
         }
       })
       if (this.store !== null) {
