@@ -5,7 +5,7 @@ import { swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
 
 export interface FetchOptions extends AbortOptions {
-  /** Chunks fetched, verified and decrypted at once (default 16); bounds memory. */
+  /** Chunks fetched, verified and decrypted at once (default 8); bounds memory. */
   concurrency?: number
   /** Holders per chunk the uploader placed (the manifest's replicas): asked first. */
   replicas?: number

@@ -81,7 +81,7 @@ export interface PutResult {
 }
 
 export interface GetOptions extends AbortOptions {
-  /** Chunks fetched, verified and decrypted at once (default 16); bounds memory. */
+  /** Chunks fetched, verified and decrypted at once (default 8); bounds memory. */
   concurrency?: number
   /**
    * A file download keeps a state file beside its partial output and, run again after an
