@@ -45,7 +45,8 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
       const host = `127.0.0.${firstHost + i}`
       const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`, '--replicas', String(replicas)]
       if (i > 0) args.push('--bootstrap', nodes[0].address)
-      const child = spawn(process.execPath, [process.argv[1], ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+      // the nodes run with this process's node flags (those of the `shoal` executable's shebang)
+      const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
       children.push(child)
       // resolve, never reject, on the losing side: a late rejection would be unhandled
       const started = await Promise.race([readStarted(child), stopRequested.then(() => null)])
