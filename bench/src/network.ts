@@ -169,13 +169,24 @@ async function bestOf (runs: number, label: string, file: string, out: string, f
 
 // ---- the testnet ----
 
-/** The V8 flags the `shoal` executable's shebang gives node, so the bench runs what `npx shoal` runs. */
-function launcherFlags (): string[] {
+/**
+ * What the `shoal` executable's shebang (`#!/usr/bin/env -S NAME=value node --flags`)
+ * sets: environment and node flags, so the bench runs what `npx shoal` runs.
+ */
+function launcherFlags (): { env: Record<string, string>, flags: string[] } {
   const first = readFileSync(shoalBin, 'utf8').split('\n')[0]
-  const match = /^#!\S*env(?:\s+-S)?\s+node\s*(.*)$/.exec(first)
-  return match === null ? [] : match[1].split(/\s+/).filter(flag => flag !== '')
+  const match = /^#!\S*env(?:\s+-S)?\s+(.*)$/.exec(first)
+  const words = match === null ? [] : match[1].split(/\s+/).filter(word => word !== '')
+  const env: Record<string, string> = {}
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
+    const [name, ...value] = (words.shift() as string).split('=')
+    env[name] = value.join('=')
+  }
+  if (words[0] === 'node') words.shift()
+  return { env, flags: words }
 }
 const launcher = launcherFlags()
+const launcherEnv = { ...process.env, ...launcher.env }
 
 interface Vault { index: number, peerId: string, address: string, process: ChildProcess, pid: number, stderr: () => string }
 
@@ -187,7 +198,7 @@ async function startTestnet (work: string, count: number, space: string): Promis
     if (i > 0) args.push('--bootstrap', vaults[0].address)
     // a profile is written when the process exits on its own, which `shoal node` does on SIGTERM
     const nodeFlags = profileVaults ? ['--cpu-prof', '--cpu-prof-dir', vaultProfileDir(work, i)] : []
-    const child = track(spawn(process.execPath, [...launcher, ...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
+    const child = track(spawn(process.execPath, [...launcher.flags, ...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv }))
     const stderr = tail(child.stderr)
     const started = await firstJsonLine<{ peerId: string, addresses: string[] }>(child, `shoal node ${i}`, 30_000, stderr)
     vaults.push({ index: i, peerId: started.peerId, address: started.addresses[0], process: child, pid: child.pid ?? 0, stderr })
@@ -210,7 +221,7 @@ async function runShoal (args: string[], vaults: Vault[], nodeFlags: string[] = 
   const vaultCpu = (): number => vaults.reduce((sum, v) => sum + cpuSeconds(v.pid), 0)
   const vaultCpuBefore = vaultCpu()
   const started = performance.now()
-  const child = track(spawn(process.execPath, [...launcher, ...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = track(spawn(process.execPath, [...launcher.flags, ...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv }))
   const stderr = tail(child.stderr)
   let stdout = ''
   child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
@@ -255,7 +266,7 @@ function cpuNote (run: Run): string {
 export async function networkBench (): Promise<void> {
   console.log(`# shoal network — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, node ${process.version}`)
   console.log(`# ${nodeCount} vault processes on 127.0.0.2-${1 + nodeCount}, r = ${replicas}; ${mib(size)} and ${mib(memorySize)} random files; timeout ${timeoutMs / 1000} s per command`)
-  console.log(`# every shoal process runs as its executable would: node ${launcher.join(' ')}\n`)
+  console.log(`# every shoal process runs as its executable would: ${Object.entries(launcher.env).map(([k, v]) => `${k}=${v} `).join('')}node ${launcher.flags.join(' ')}\n`)
   const work = await mkdtemp(join(tmpdir(), 'shoal-bench-net-'))
   const cleanup = (): void => {
     for (const child of children) child.kill('SIGKILL')

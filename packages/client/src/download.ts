@@ -81,7 +81,7 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
         sinceCheckpoint = 0
         checkpointing = checkpoint().finally(() => { lastCheckpoint = performance.now(); checkpointing = null })
       }
-    }, { signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1 })
+    }, { recycle: true, signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1 })
     await checkpointing
     await file.sync()
     await file.close()

@@ -109,10 +109,11 @@ export function matchesAddress (ref: ChunkRef, sealed: Uint8Array): boolean {
 
 /**
  * Decrypts and decompresses bytes already checked with matchesAddress. A failure here
- * is the manifest's (wrong key, size or codec), not the holder's.
+ * is the manifest's (wrong key, size or codec), not the holder's. With `inPlace` the
+ * plaintext overwrites `sealed` (a view of it is returned when nothing was compressed).
  */
-export function decryptChunk (ref: ChunkRef, sealed: Uint8Array, cipher: ChunkCipher = nodeCipher): Uint8Array {
-  const payload = cipher.decrypt(ref.key, sealed)
+export function decryptChunk (ref: ChunkRef, sealed: Uint8Array, cipher: ChunkCipher = nodeCipher, inPlace = false): Uint8Array {
+  const payload = cipher.decrypt(ref.key, sealed, inPlace ? sealed.subarray(0, Math.max(sealed.byteLength - TAG_BYTES, 0)) : undefined)
   let plaintext = payload
   if (ref.compression === 'brotli') {
     try {

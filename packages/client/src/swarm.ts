@@ -12,6 +12,9 @@ import { IntegrityError } from '@shoal/crypto'
 import type { ChunkRef } from '@shoal/manifest'
 import { ChunkNotFoundError } from './errors.js'
 import { decryptChunk, matchesAddress } from './seal.js'
+import { BufferPool } from './buffer-pool.js'
+import { MAX_FRAME_BYTES } from '@shoal/protocol'
+import { nodeCipher } from '@shoal/crypto'
 import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 
 const log = debug('shoal:swarm')
@@ -27,6 +30,12 @@ export interface SwarmOptions extends AbortOptions {
   skip?: (index: number) => boolean
   /** Deadline of one request to one holder (default 30 s): past it the holder is blamed as dead. */
   requestTimeoutMs?: number
+  /**
+   * The plaintext handed to `deliver` is only valid until deliver settles: its buffer is
+   * then reused for another chunk. Saves a fresh buffer (and later garbage) per chunk;
+   * only for a deliver that is done with the bytes when it resolves (a file write).
+   */
+  recycle?: boolean
 }
 
 export interface Blame { holder: string, reason: string }
@@ -128,9 +137,20 @@ class Swarm {
     // every request joins this signal: a window's worth and their duplicates at once
     setMaxListeners(0, this.signal, this.controller.signal, ...(options.signal !== undefined ? [options.signal] : []))
     this.skip = options.skip ?? (() => false)
+    // a window of chunks, duplicates and a few answers in flight; a buffer holds any frame
+    this.pool = options.recycle === true ? new BufferPool(MAX_FRAME_BYTES, this.window + 2) : null
+  }
+
+  private readonly allocate = (length: number): Uint8Array => (this.pool as BufferPool).take(length)
+
+  /** Returns a chunk's buffer to the pool (a buffer not from it is ignored). */
+  private release (bytes: Uint8Array | undefined): void {
+    if (bytes !== undefined) this.pool?.give(bytes.buffer)
   }
 
   private readonly skip: (index: number) => boolean
+  /** chunks are assembled and decrypted in these buffers when `recycle` is on */
+  private readonly pool: BufferPool | null
 
   async run (): Promise<SwarmStats> {
     const ticker = setInterval(() => { this.tick() }, TICK_MS)
@@ -180,7 +200,11 @@ class Swarm {
         this.active.add(chunk)
         this.launch(chunk)
       })
-      await this.deliver(index, plaintext)
+      try {
+        await this.deliver(index, plaintext)
+      } finally {
+        this.release(plaintext)
+      }
     } catch (err) {
       if (this.failure === undefined && !this.signal.aborted) {
         this.failure = err
@@ -235,20 +259,24 @@ class Swarm {
     let outcome: 'ok' | 'missing' | 'busy' | 'failed' | 'cancelled' = 'failed'
     let plaintext: Uint8Array | undefined
     try {
-      const sealed = await this.source.fetchFrom(holder, chunk.ref.cid, { signal })
+      const sealed = await this.source.fetchFrom(holder, chunk.ref.cid, { signal, ...(this.pool !== null ? { allocate: this.allocate } : {}) })
       if (sealed === null) {
         outcome = 'missing'
       } else {
         this.stats.fetchedBytes += sealed.byteLength
         if (chunk.done) {
           outcome = 'cancelled'
+          this.release(sealed)
         } else if (!matchesAddress(chunk.ref, sealed)) {
           chunk.lastError = new IntegrityError(`chunk ${chunk.ref.cid.toString()}: ${holder} sent bytes that do not hash to its address`)
           this.blame(holder, `sent bytes that do not hash to ${chunk.ref.cid.toString()}`)
+          this.release(sealed)
         } else {
           // the bytes are the chunk: a failure to open it is the manifest's, not the holder's
           outcome = 'ok'
-          plaintext = decryptChunk(chunk.ref, sealed)
+          plaintext = decryptChunk(chunk.ref, sealed, nodeCipher, this.pool !== null)
+          // decompressed into a new buffer: the sealed one is free at once
+          if (plaintext.buffer !== sealed.buffer) this.release(sealed)
         }
       }
     } catch (err) {

@@ -20,6 +20,14 @@ export interface ChunkSource {
   get (cid: CID, options?: AbortOptions): Promise<Uint8Array | null>
 }
 
+export interface FetchFromOptions extends AbortOptions {
+  /**
+   * Where the source may assemble the chunk (at least `length` bytes), e.g. a pooled
+   * buffer the caller recycles once it has verified and used the bytes.
+   */
+  allocate?: (length: number) => Uint8Array
+}
+
 /**
  * A source with several holders per chunk that can be asked one at a time (the
  * network): what the swarming downloader needs to spread requests and blame.
@@ -32,7 +40,7 @@ export interface HolderSource extends ChunkSource {
    * when it does not hold the chunk. Throws a RemoteError (@shoal/protocol) for an ERR
    * answer; anything else thrown means the holder failed.
    */
-  fetchFrom (holder: string, cid: CID, options?: AbortOptions): Promise<Uint8Array | null>
+  fetchFrom (holder: string, cid: CID, options?: FetchFromOptions): Promise<Uint8Array | null>
 }
 
 export interface Progress {

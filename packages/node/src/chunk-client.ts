@@ -12,6 +12,8 @@ export interface RequestOptions { signal?: AbortSignal }
 export interface GetRequestOptions extends RequestOptions {
   /** check the bytes against the CID here (default true); off only for a caller that verifies them itself */
   verify?: boolean
+  /** where the chunk is assembled when it spans several messages (a buffer the caller recycles) */
+  allocate?: (length: number) => Uint8Array
 }
 
 /** Talks the chunk protocol to other peers. */
@@ -27,7 +29,7 @@ export interface ChunkClient {
 }
 
 export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>, sessions: Sessions = new Sessions(libp2p)): ChunkClient {
-  async function exchange (peer: PeerId, request: Request, options: RequestOptions): Promise<Response> {
+  async function exchange (peer: PeerId, request: Request, options: RequestOptions & { allocate?: (length: number) => Uint8Array }): Promise<Response> {
     return await sessions.request(peer, request, options)
   }
 

@@ -32,7 +32,7 @@ export interface NetworkSource {
   /** The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk. */
   holders: (cid: CID, options?: { signal?: AbortSignal }) => Promise<string[]>
   /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
-  fetchFrom: (holder: string, cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
+  fetchFrom: (holder: string, cid: CID, options?: { signal?: AbortSignal, allocate?: (length: number) => Uint8Array }) => Promise<Uint8Array | null>
   /** Peers this source stopped asking, with why. */
   blamed: () => Map<string, Error>
 }
@@ -46,10 +46,10 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
 
   const known = new Map<string, PeerId>()
 
-  async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal, verify = true): Promise<Uint8Array | null> {
+  async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal, verify = true, allocate?: (length: number) => Uint8Array): Promise<Uint8Array | null> {
     // our own vault verifies on read (and quarantines a bad blob)
     if (peer.equals(self)) return await (node.store?.get(cid, { signal }) ?? null)
-    return await node.chunks.get(peer, cid, { signal, verify })
+    return await node.chunks.get(peer, cid, { signal, verify, allocate })
   }
 
   return {
@@ -80,7 +80,7 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
 
     async fetchFrom (holder, cid, options = {}) {
       const peer = known.get(holder) ?? peerIdFromString(holder)
-      return await getFrom(peer, cid, anySignal([init.signal, options.signal], requestTimeoutMs), false)
+      return await getFrom(peer, cid, anySignal([init.signal, options.signal], requestTimeoutMs), false, options.allocate)
     },
 
     blamed () {

@@ -26,6 +26,14 @@ interface Pending {
   reject: (err: unknown) => void
   /** the caller gave up; its answer is read and dropped */
   abandoned: boolean
+  /** where a large answer to this request is assembled (the caller recycles it) */
+  allocate?: (length: number) => Uint8Array
+}
+
+export interface SessionRequestOptions {
+  signal?: AbortSignal
+  /** where a large answer (a chunk) is assembled, e.g. a buffer the caller recycles */
+  allocate?: (length: number) => Uint8Array
 }
 
 class Lane {
@@ -56,7 +64,9 @@ class Lane {
 
   private async read (): Promise<void> {
     try {
-      for await (const body of readFrames(this.stream)) {
+      // answers come in request order: the one being assembled belongs to the head
+      const allocate = (length: number): Uint8Array => this.queue[0]?.allocate?.(length) ?? Buffer.allocUnsafe(length)
+      for await (const body of readFrames(this.stream, { allocate })) {
         const head = this.queue.shift()
         let response: Response
         try {
@@ -105,7 +115,7 @@ export class Sessions {
   constructor (private readonly libp2p: Pick<Libp2p, 'dialProtocol'>, private readonly options: SessionOptions = DEFAULT_SESSION_OPTIONS) {}
 
   /** Sends `request` (its id is assigned here) and resolves with the peer's answer. */
-  async request (peer: PeerId, request: Request, options: { signal?: AbortSignal } = {}): Promise<Response> {
+  async request (peer: PeerId, request: Request, options: SessionRequestOptions = {}): Promise<Response> {
     options.signal?.throwIfAborted()
     const lane = await this.laneTo(peer, options)
     const id = this.id()
@@ -119,7 +129,8 @@ export class Sessions {
         id,
         resolve: (response) => { options.signal?.removeEventListener('abort', onAbort); resolve(response) },
         reject: (err) => { options.signal?.removeEventListener('abort', onAbort); reject(err) },
-        abandoned: false
+        abandoned: false,
+        allocate: options.allocate
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       if (lane.closed) { pending.reject(new Error('stream closed')); return }

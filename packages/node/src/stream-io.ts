@@ -26,6 +26,8 @@ export async function sendBytes (stream: Stream, bytes: Uint8Array | Uint8Array[
 
 export interface ReadFramesOptions extends IoOptions {
   maxFrameBytes?: number
+  /** where a body spanning several messages is assembled (FrameDecoder's allocate) */
+  allocate?: (length: number) => Uint8Array
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ReadFramesOptions extends IoOptions {
  * partial one at the end), and the stream's error if it is reset or aborted.
  */
 export async function * readFrames (stream: Stream, options: ReadFramesOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
-  const decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes })
+  const decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes, allocate: options.allocate })
   // pause once the decoder holds about a frame; the window caps what is in flight
   const highWater = (options.maxFrameBytes ?? MAX_FRAME_BYTES) + 64 * 1024
   let failure: unknown = null

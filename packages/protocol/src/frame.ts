@@ -14,6 +14,15 @@ export interface FrameOptions {
   maxFrameBytes?: number
 }
 
+export interface FrameDecoderOptions extends FrameOptions {
+  /**
+   * Where a body that spans several pushed chunks is assembled (at least `length` bytes),
+   * asked at the moment it is assembled, e.g. from a pool the consumer recycles.
+   * Default: a fresh unfilled Buffer.
+   */
+  allocate?: (length: number) => Uint8Array
+}
+
 /** Pushes smaller than this are copied into scratch rather than kept as views. */
 const SMALL_PUSH = 1024
 const SCRATCH_BYTES = 16 * 1024
@@ -52,9 +61,11 @@ export class FrameDecoder {
   private scratchViewStart = 0
   private ended = false
   private failure: ProtocolError | null = null
+  private readonly allocate: ((length: number) => Uint8Array) | undefined
 
-  constructor (options: FrameOptions = {}) {
+  constructor (options: FrameDecoderOptions = {}) {
     this.maxFrameBytes = maxOf(options)
+    this.allocate = options.allocate
   }
 
   /** Bytes held and not yet returned as frames. */
@@ -195,7 +206,7 @@ export class FrameDecoder {
     }
     // not zero-filled (every byte is written below), and a Buffer, so a CBOR decode of
     // it hands out views rather than copies
-    const body = Buffer.allocUnsafe(n)
+    const body = this.allocate === undefined ? Buffer.allocUnsafe(n) : asBuffer(this.allocate(n), n)
     let filled = 0
     let c = this.head
     let at = this.offset
@@ -219,6 +230,11 @@ export class FrameDecoder {
       this.head = 0
     }
   }
+}
+
+function asBuffer (bytes: Uint8Array, length: number): Buffer {
+  if (bytes.byteLength < length) throw new RangeError(`allocate(${length}) returned ${bytes.byteLength} bytes`)
+  return Buffer.from(bytes.buffer, bytes.byteOffset, length)
 }
 
 /** Anything that iterates as Uint8Array pieces, such as a Uint8ArrayList. */

@@ -5,7 +5,7 @@
  * See README.md for the formats.
  */
 export { encodeFrame, encodeFrames, decodeFrames, FrameDecoder } from './frame.js'
-export type { FrameOptions, ByteList } from './frame.js'
+export type { FrameOptions, FrameDecoderOptions, ByteList } from './frame.js'
 export { encodeRequest, decodeRequest, encodeResponse, decodeResponse, encodeRequestFrame, encodeResponseFrame } from './messages.js'
 export { packBitmap, unpackBitmap } from './bitmap.js'
 export type {
