@@ -84,6 +84,28 @@ test('a body inside one pushed chunk is a view, not a copy', () => {
   assert.ok(body !== null && body.buffer === frame.buffer)
 })
 
+test('a body spanning pushes is assembled where allocate says; one inside a push stays a view', () => {
+  const big = new Uint8Array(100_000).map((_, i) => (i * 31) & 0xff)
+  const frame = encodeFrame(big)
+  const pool = new ArrayBuffer(200_000)
+  const asked: number[] = []
+  const decoder = new FrameDecoder({ allocate: n => { asked.push(n); return new Uint8Array(pool, 0, n + 10) } })
+  decoder.push(frame.subarray(0, 50_000))
+  decoder.push(frame.subarray(50_000))
+  const body = decoder.next()
+  assert.ok(body !== null && body.buffer === pool, 'assembled in the given buffer')
+  assert.is(body.byteLength, big.byteLength, 'exactly the body, not the spare bytes')
+  assert.is(Buffer.compare(body, big), 0)
+  assert.equal(asked, [big.byteLength])
+  const whole = new FrameDecoder({ allocate: () => { throw new Error('not needed') } })
+  whole.push(encodeFrame(big))
+  assert.ok(Buffer.compare(whole.next() as Uint8Array, big) === 0, 'one push: a view, no allocation')
+  const short = new FrameDecoder({ allocate: n => new Uint8Array(n - 1) })
+  short.push(frame.subarray(0, 10))
+  short.push(frame.subarray(10))
+  assert.throws(() => short.next(), /allocate/)
+})
+
 test('decodeFrames over Uint8Array and Uint8ArrayList-like chunks', async () => {
   const stream = concat(bodies.slice(0, 6).map(b => encodeFrame(b)))
   async function * source (): AsyncGenerator<Uint8Array | Uint8Array[]> {
