@@ -106,7 +106,8 @@ test('every chunk is on exactly the 3 XOR-closest of the 8 nodes, asked with HAS
       checked++
     }
   }
-  assert.ok(checked > 60, `checked ${checked} chunks`)
+  // 64 MiB in chunks of 1 MiB on average (at most 4), plus the small files and manifests
+  assert.ok(checked > 20, `checked ${checked} chunks`)
 })
 
 test('kill -9 of a get mid-download, run it again: it resumes, fetches less, and the file is exact', async () => {
