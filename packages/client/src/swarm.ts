@@ -127,6 +127,9 @@ class Swarm {
   private running = 0
   private failure: unknown = undefined
   private wake: (() => void) | null = null
+  private readonly skip: (index: number) => boolean
+  /** chunks are assembled and decrypted in these buffers when `recycle` is on */
+  private readonly pool: BufferPool | null
 
   constructor (private readonly refs: ChunkRef[], private readonly source: HolderSource, private readonly deliver: Deliver, options: SwarmOptions) {
     this.window = Math.max(1, options.window ?? 8)
@@ -147,10 +150,6 @@ class Swarm {
   private release (bytes: Uint8Array | undefined): void {
     if (bytes !== undefined) this.pool?.give(bytes.buffer)
   }
-
-  private readonly skip: (index: number) => boolean
-  /** chunks are assembled and decrypted in these buffers when `recycle` is on */
-  private readonly pool: BufferPool | null
 
   async run (): Promise<SwarmStats> {
     const ticker = setInterval(() => { this.tick() }, TICK_MS)
