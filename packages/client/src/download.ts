@@ -83,6 +83,8 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
       }
     }, { recycle: true, signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1 })
     await checkpointing
+    // a resumed partial file could be longer than this content (a damaged or foreign one)
+    if (resumed !== null) await file.truncate(manifest.size)
     await file.sync()
     await file.close()
     if (statePath !== null) await rm(statePath, { force: true })
