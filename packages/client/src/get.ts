@@ -39,7 +39,8 @@ export async function readManifest (capability: Capability | string, source: Chu
 export async function * getStream (capability: Capability | string, source: ChunkSource, options: GetOptions = {}): AsyncGenerator<Uint8Array> {
   const manifest = await loadManifest(toCapability(capability), source, options)
   if (manifest.type !== 'file') throw new WrongTypeError(`capability names a ${manifest.type}, not a file`)
-  yield * readContent(manifest.chunks, source, options)
+  const replicas = manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined
+  yield * readContent(manifest.chunks, source, { ...options, replicas })
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CID } from 'multiformats/cid'
 import type { ChunkerOptions } from '@shoal/chunker'
 import type { Capability, Compression } from '@shoal/manifest'
 import type { Sealer } from './seal-pool.js'
+import type { SwarmStats } from './swarm.js'
 
 export interface AbortOptions { signal?: AbortSignal }
 
@@ -97,6 +98,8 @@ export interface GetOptions extends AbortOptions {
    */
   resume?: boolean
   onProgress?: (progress: Progress) => void
+  /** What a streamed download (getStream) took: bytes fetched, duplicates, blamed holders. */
+  onStats?: (stats: SwarmStats) => void
 }
 
 export type { Compression }

@@ -1,0 +1,106 @@
+// The swarm against holders that behave differently: a slow one loses its requests to
+// the others, a lying one and a dead one are blamed and never asked again, a busy one
+// (RATE_LIMITED) is waited for, not blamed; the file is exact whatever they do.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { CID } from 'multiformats/cid'
+import { RemoteError } from '@shoal/protocol'
+import { putStream, readManifest, getStream, type HolderSource, type SwarmStats } from '../src/index.js'
+import type { FileManifest } from '@shoal/manifest'
+import { collect, from, openTempVault, pseudoRandom, sha256hex, MiB, SECRET, type Vault } from './helpers.js'
+
+const data = pseudoRandom(20 * MiB, 9)
+let vault: Vault
+let uri = ''
+
+test.before(async () => {
+  vault = await openTempVault()
+  uri = (await putStream(from(data), vault.store, { convergenceSecret: SECRET, compress: false, chunker: { minSize: 64 * 1024, avgSize: 256 * 1024, maxSize: 1024 * 1024 } })).uri
+})
+test.after(async () => { await vault.cleanup() })
+
+type Behaviour = (cid: CID, signal?: AbortSignal) => Promise<Uint8Array | null>
+
+/** Holders that all hold every chunk (from the vault) but answer as `behaviours` say. */
+function swarmOf (behaviours: Record<string, Behaviour>): HolderSource & { asked: Map<string, number> } {
+  const asked = new Map<string, number>()
+  return {
+    asked,
+    get: async (cid, options) => await vault.store.get(cid, options),
+    holders: async () => Object.keys(behaviours),
+    async fetchFrom (holder, cid, options) {
+      asked.set(holder, (asked.get(holder) ?? 0) + 1)
+      return await behaviours[holder](cid, options?.signal)
+    }
+  }
+}
+
+const honest: Behaviour = async (cid, signal) => await vault.store.get(cid, { signal })
+const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason) }, { once: true })
+  })
+}
+
+async function download (source: HolderSource): Promise<{ bytes: Uint8Array, stats: SwarmStats }> {
+  let stats: SwarmStats | undefined
+  const bytes = await collect(getStream(uri, source, { onStats: s => { stats = s } }))
+  return { bytes, stats: stats as SwarmStats }
+}
+
+test('a holder 50x slower than the others ends up serving few chunks; stalled requests were duplicated', async () => {
+  const manifest = await readManifest(uri, vault.store) as FileManifest
+  const source = swarmOf({
+    slow: async (cid, signal) => { await sleep(400, signal); return await honest(cid, signal) },
+    a: async (cid, signal) => { await sleep(8, signal); return await honest(cid, signal) },
+    b: async (cid, signal) => { await sleep(8, signal); return await honest(cid, signal) }
+  })
+  const { bytes, stats } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  const slow = stats.holders.slow?.chunks ?? 0
+  assert.ok(slow < manifest.chunks.length / 6, `the slow holder delivered ${slow} of ${manifest.chunks.length}`)
+  assert.ok(stats.duplicates > 0, 'stalled requests were sent again elsewhere')
+  assert.equal(stats.blamed, [], 'slow is not bad')
+})
+
+test('a holder that sends wrong bytes and one that fails are blamed once and never asked again', async () => {
+  const source = swarmOf({
+    liar: async (cid, signal) => { const real = await honest(cid, signal); const bad = Uint8Array.from(real as Uint8Array); bad[0] ^= 1; return bad },
+    dead: async () => { throw new Error('connection refused') },
+    good: honest
+  })
+  const { bytes, stats } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  assert.equal(stats.blamed.map(b => b.holder).sort(), ['dead', 'liar'])
+  assert.ok(stats.blamed.find(b => b.holder === 'liar')?.reason.includes('do not hash'), JSON.stringify(stats.blamed))
+  // each was asked before it was found out, then never again: at most the requests in flight at that moment
+  assert.ok((source.asked.get('liar') ?? 0) <= 8, `liar asked ${source.asked.get('liar')} times`)
+  assert.ok((source.asked.get('dead') ?? 0) <= 8, `dead asked ${source.asked.get('dead')} times`)
+})
+
+test('a busy holder (RATE_LIMITED) is backed off, not blamed', async () => {
+  let refusals = 0
+  const source = swarmOf({
+    busy: async (cid, signal) => {
+      if (refusals++ % 2 === 0) throw new RemoteError('RATE_LIMITED', 'too many requests')
+      return await honest(cid, signal)
+    }
+  })
+  const { bytes, stats } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  assert.equal(stats.blamed, [])
+  assert.ok(refusals > 1)
+})
+
+test('no holder has a chunk: ChunkNotFoundError', async () => {
+  const source = swarmOf({ empty: async () => null, other: async () => null })
+  try {
+    await download(source)
+    assert.unreachable('should have failed')
+  } catch (err) {
+    assert.is((err as { code?: string }).code, 'ERR_CHUNK_NOT_FOUND')
+  }
+})
+
+test.run()
