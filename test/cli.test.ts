@@ -4,7 +4,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, mkdir, readFile, rm, writeFile, truncate, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isOneLineError, shoal } from './helpers/cli.js'
+import { spawn } from 'node:child_process'
+import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
 
 let work = ''
 let common: string[] = []
@@ -56,6 +57,20 @@ test('get -o - streams the file to stdout', async () => {
   const get = await shoal(['get', uri, '-o', '-', ...common])
   assert.is(get.code, 0, get.stderr)
   assert.is(get.stdout, 'hello, shoal\n')
+})
+
+test('get -o - into a reader that stops early (| head) ends quietly with exit 0', async () => {
+  await writeFile(join(work, 'big-pipe.bin'), randomBytes(24 * 1024 * 1024))
+  const put = await shoal(['put', join(work, 'big-pipe.bin'), ...common])
+  const uri = put.stdout.trim().split('\n').pop() as string
+  const child = spawn(process.execPath, [shoalBin, 'get', uri, '-o', '-', ...common], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', d => { stderr += d })
+  // read the first bytes, then close our end of the pipe, as `head -c` does
+  await new Promise<void>(resolve => child.stdout.once('data', () => { child.stdout.destroy(); resolve() }))
+  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+  assert.is(code, 0, stderr)
+  assert.is(stderr.trim(), '')
 })
 
 test('put and ls of a directory; get restores the tree', async () => {

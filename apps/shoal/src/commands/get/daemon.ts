@@ -15,6 +15,7 @@ import { DaemonRequestError, DaemonTransferError, uriPath, type DaemonClient } f
 import { UsageError } from '../../errors.js'
 import { createProgress, type ProgressReporter } from '../../progress.js'
 import { formatBytes } from '../../size.js'
+import { quietOnClosedPipe } from '../../pipe.js'
 
 export interface DaemonGetFlags { output: string, json?: boolean, quiet?: boolean }
 
@@ -22,7 +23,7 @@ interface Listing { type: 'file' | 'directory', entries?: Array<{ name: string, 
 
 export async function getViaDaemon (daemon: DaemonClient, uri: string, flags: DaemonGetFlags): Promise<void> {
   if (flags.output === '-') {
-    await pipeline(await daemon.request('GET', uriPath('/v1/files/', uri)), process.stdout)
+    await pipeline(await daemon.request('GET', uriPath('/v1/files/', uri)), process.stdout).catch(quietOnClosedPipe)
     return
   }
   const target = resolve(flags.output)

@@ -10,6 +10,7 @@ import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
 import { findDaemon } from '../../daemon-client.js'
 import { getViaDaemon } from './daemon.js'
+import { quietOnClosedPipe } from '../../pipe.js'
 
 interface GetFlags extends CommonOptions { output: string }
 
@@ -20,7 +21,7 @@ export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
   const started = performance.now()
   if (flags.output === '-') {
     await withChunks(flags, async (chunks, signal) => {
-      await pipeline(Readable.from(getStream(capability, chunks.source(), { signal })), process.stdout)
+      await pipeline(Readable.from(getStream(capability, chunks.source(), { signal })), process.stdout).catch(quietOnClosedPipe)
     })
     return
   }
