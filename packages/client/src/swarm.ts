@@ -106,6 +106,8 @@ interface ActiveChunk {
   lastError: unknown
   /** some candidate was busy when a request was due: try again when capacity frees */
   waiting: boolean
+  /** every candidate was asked in vain once and the source was asked for more */
+  refreshed: boolean
   done: boolean
   resolve: (plaintext: Uint8Array) => void
   reject: (err: unknown) => void
@@ -195,7 +197,7 @@ class Swarm {
       const ref = this.refs[index]
       const candidates = await this.source.holders(ref.cid, { signal: this.signal })
       const plaintext = await new Promise<Uint8Array>((resolve, reject) => {
-        const chunk: ActiveChunk = { index, ref, candidates, asked: new Set(), attempts: [], lastError: undefined, waiting: false, done: false, resolve, reject }
+        const chunk: ActiveChunk = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, done: false, resolve, reject }
         this.active.add(chunk)
         this.launch(chunk)
       })
@@ -235,6 +237,12 @@ class Swarm {
     if (ready.length === 0) {
       if (open.length > 0 || chunk.attempts.length > 0) {
         chunk.waiting = chunk.attempts.length === 0
+        return false
+      }
+      if (!chunk.refreshed) {
+        // nobody we knew of had it: the holder list may be stale or short, ask once more
+        chunk.refreshed = true
+        void this.refresh(chunk)
         return false
       }
       this.finish(chunk, { error: chunk.lastError ?? new ChunkNotFoundError(chunk.ref.cid) })
@@ -309,6 +317,17 @@ class Swarm {
       if (!chunk.done && chunk.attempts.length === 0) this.launch(chunk)
       this.capacityFreed()
     }
+  }
+
+  private async refresh (chunk: ActiveChunk): Promise<void> {
+    try {
+      const more = await this.source.holders(chunk.ref.cid, { signal: this.signal, refresh: true })
+      for (const holder of more) if (!chunk.candidates.includes(holder)) chunk.candidates.push(holder)
+      log('chunk %d: none of the holders had it, %d candidates after a fresh lookup', chunk.index, chunk.candidates.length)
+    } catch (err) {
+      chunk.lastError ??= err
+    }
+    this.launch(chunk)
   }
 
   // Capacity came free: chunks that found every holder busy go first, in index order.

@@ -34,8 +34,11 @@ export interface FetchFromOptions extends AbortOptions {
  * network): what the swarming downloader needs to spread requests and blame.
  */
 export interface HolderSource extends ChunkSource {
-  /** Holders that may have the chunk, likeliest first (the uploader's placement order). */
-  holders (cid: CID, options?: AbortOptions): Promise<string[]>
+  /**
+   * Holders that may have the chunk, likeliest first (the uploader's placement order).
+   * `refresh`: none of those had it; look again (a fresh lookup, no cached answer).
+   */
+  holders (cid: CID, options?: AbortOptions & { refresh?: boolean }): Promise<string[]>
   /**
    * The chunk's bytes as `holder` sends them, unverified (the caller checks them), or null
    * when it does not hold the chunk. Throws a RemoteError (@shoal/protocol) for an ERR

@@ -93,6 +93,18 @@ test('a busy holder (RATE_LIMITED) is backed off, not blamed', async () => {
   assert.ok(refusals > 1)
 })
 
+test('when none of the listed holders has a chunk, the swarm asks the source once more (refresh) and gets it', async () => {
+  let refreshes = 0
+  const source: HolderSource = {
+    get: async (cid, options) => await vault.store.get(cid, options),
+    holders: async (_cid, options) => { if (options?.refresh === true) { refreshes++; return ['stale', 'real'] } return ['stale', 'gone'] },
+    fetchFrom: async (holder, cid, options) => holder === 'real' ? await honest(cid, options?.signal) : null
+  }
+  const { bytes } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  assert.ok(refreshes > 0)
+})
+
 test('no holder has a chunk: ChunkNotFoundError', async () => {
   const source = swarmOf({ empty: async () => null, other: async () => null })
   try {

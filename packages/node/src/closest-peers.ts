@@ -44,7 +44,9 @@ export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
 
 /**
  * Up to `count` peers closest to `key`, XOR-closest first: the DHT's FINAL_PEER answers,
- * plus this node when it is a vault (kad-dht never lists itself).
+ * the closest peers of our own routing table (a peer too busy to answer the lookup in
+ * time is still a candidate; a dead one costs the caller one failed request), and this
+ * node when it is a vault (kad-dht never lists itself).
  */
 export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, includeSelf: boolean, key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
   const found = new Map<string, PeerId>()
@@ -52,14 +54,18 @@ export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, include
   // With an empty routing table kad-dht's query has nobody to ask and waits for its
   // signal instead of ending, so a lone node would sit out the whole deadline. The
   // table is public on kad-dht's class though not on its KadDHT interface.
-  const table = (libp2p.services.dht as { routingTable?: { size: number } }).routingTable
+  const table = (libp2p.services.dht as { routingTable?: RoutingTableView }).routingTable
   if (table?.size === 0) return [...found.values()].slice(0, count)
   for await (const event of libp2p.services.dht.getClosestPeers(key, { signal: options.signal })) {
     if (event.name === 'FINAL_PEER') found.set(event.peer.id.toString(), event.peer.id)
   }
   options.signal?.throwIfAborted()
+  for (const peer of table?.closestPeers?.(kadId(key), { count }) ?? []) found.set(peer.toString(), peer)
   return sortByDistance(key, [...found.values()]).slice(0, count)
 }
+
+/** What we read of kad-dht's routing table (public on its class, not on its KadDHT interface). */
+interface RoutingTableView { size: number, closestPeers?: (kadId: Uint8Array, options: { count: number }) => Iterable<PeerId> }
 
 export interface PeerLookup {
   closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>

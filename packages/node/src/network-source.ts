@@ -5,7 +5,7 @@ import type { PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
-import { anySignal, cachedLookup, type ChunkNetworkNode } from './closest-peers.js'
+import { anySignal, cachedLookup, chunkKey, type ChunkNetworkNode } from './closest-peers.js'
 
 const log = debug('shoal:source')
 
@@ -30,7 +30,7 @@ export interface NetworkSource {
   /** The chunk, verified against its CID, or null when no reachable holder has it. */
   get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
   /** The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk. */
-  holders: (cid: CID, options?: { signal?: AbortSignal }) => Promise<string[]>
+  holders: (cid: CID, options?: { signal?: AbortSignal, refresh?: boolean }) => Promise<string[]>
   /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
   fetchFrom: (holder: string, cid: CID, options?: { signal?: AbortSignal, allocate?: (length: number) => Uint8Array }) => Promise<Uint8Array | null>
   /** Peers this source stopped asking, with why. */
@@ -73,7 +73,11 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
 
     async holders (cid, options = {}) {
       const signal = anySignal([init.signal, options.signal], lookupTimeoutMs)
-      const peers = await lookup(cid, { signal })
+      // refresh: the cached answer (or the operation's view of the network) let the
+      // caller down; a lookup of its own for this chunk
+      const peers = options.refresh === true
+        ? await node.closestPeers(chunkKey(cid), init.candidates ?? 11, { signal })
+        : await lookup(cid, { signal })
       for (const peer of peers) known.set(peer.toString(), peer)
       return peers.map(String)
     },
