@@ -42,8 +42,7 @@ export class NoPeersError extends Error {
 export async function waitForDhtPeers (node: ShoalNode, options: { want: number, signal?: AbortSignal, timeoutMs?: number }): Promise<void> {
   const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
-  // kad-dht's public interface does not expose the table; closest-peers.ts reads it the same way
-  const table = (): number => (node.libp2p.services.dht as { routingTable?: { size: number } }).routingTable?.size ?? 0
+  const table = (): number => node.routingTableSize
   while (true) {
     options.signal?.throwIfAborted()
     if (table() > 0) {

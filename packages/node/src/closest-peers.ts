@@ -54,7 +54,7 @@ export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, include
   // With an empty routing table kad-dht's query has nobody to ask and waits for its
   // signal instead of ending, so a lone node would sit out the whole deadline. The
   // table is public on kad-dht's class though not on its KadDHT interface.
-  const table = (libp2p.services.dht as { routingTable?: RoutingTableView }).routingTable
+  const table = routingTableOf(libp2p)
   if (table?.size === 0) return [...found.values()].slice(0, count)
   for await (const event of libp2p.services.dht.getClosestPeers(key, { signal: options.signal })) {
     if (event.name === 'FINAL_PEER') found.set(event.peer.id.toString(), event.peer.id)
@@ -66,6 +66,11 @@ export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, include
 
 /** What we read of kad-dht's routing table (public on its class, not on its KadDHT interface). */
 interface RoutingTableView { size: number, closestPeers?: (kadId: Uint8Array, options: { count: number }) => Iterable<PeerId> }
+
+/** kad-dht's routing table, or undefined if this kad-dht does not expose it. */
+export function routingTableOf (libp2p: Libp2p<{ dht: KadDHT }>): RoutingTableView | undefined {
+  return (libp2p.services.dht as { routingTable?: RoutingTableView }).routingTable
+}
 
 export interface PeerLookup {
   closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>

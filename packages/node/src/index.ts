@@ -22,7 +22,7 @@ import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } fro
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, NodeNotStartedError } from './errors.js'
-import { findClosestPeers, type ClosestPeersOptions } from './closest-peers.js'
+import { findClosestPeers, routingTableOf, type ClosestPeersOptions } from './closest-peers.js'
 
 export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS, auditProof } from './chunk-service.js'
@@ -74,6 +74,8 @@ export interface ShoalNode {
   readonly chunks: ChunkClient
   /** the vault store (null in client mode) */
   readonly store: Store | null
+  /** peers in the DHT routing table (0 before start()) */
+  readonly routingTableSize: number
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
   /**
@@ -109,6 +111,10 @@ class Node implements ShoalNode {
   get peerId (): PeerId {
     if (this.peer === null) throw new NodeNotStartedError()
     return this.peer
+  }
+
+  get routingTableSize (): number {
+    return this.node === null ? 0 : routingTableOf(this.node)?.size ?? 0
   }
 
   get multiaddrs (): Multiaddr[] {

@@ -38,7 +38,8 @@ export interface NetworkSource {
 }
 
 export function createNetworkSource (node: SourceNode, init: NetworkSourceInit = {}): NetworkSource {
-  const lookup = cachedLookup(node, init.candidates ?? 11)
+  const candidates = init.candidates ?? 11
+  const lookup = cachedLookup(node, candidates)
   const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
   const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
   const blame = new Map<string, Error>()
@@ -76,7 +77,7 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
       // refresh: the cached answer (or the operation's view of the network) let the
       // caller down; a lookup of its own for this chunk
       const peers = options.refresh === true
-        ? await node.closestPeers(chunkKey(cid), init.candidates ?? 11, { signal })
+        ? await node.closestPeers(chunkKey(cid), candidates, { signal })
         : await lookup(cid, { signal })
       for (const peer of peers) known.set(peer.toString(), peer)
       return peers.map(String)

@@ -17,8 +17,7 @@ async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<voi
     addresses: node.multiaddrs.map(String),
     api: context.url(),
     peers: node.libp2p.getPeers().length,
-    // kad-dht's table is public on its class though not on its KadDHT interface
-    routingTable: (node.libp2p.services.dht as { routingTable?: { size: number } }).routingTable?.size ?? 0,
+    routingTable: node.routingTableSize,
     store: { chunks: stats?.chunks ?? 0, bytes: stats?.bytes ?? 0, space: stats?.space ?? 0 },
     uptimeSeconds: Math.floor((Date.now() - context.startedAt) / 1000),
     version: context.version
