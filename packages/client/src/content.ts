@@ -33,7 +33,7 @@ export async function writeContent (source: AsyncIterable<Uint8Array>, options: 
   const sealAndStore = async (index: number, data: Uint8Array): Promise<void> => {
     const sealed = await sealer.seal(data)
     const cid = chunkCid(sealed.digest)
-    const isNew = await sink.put(cid, sealed.sealed, { signal })
+    const isNew = await sink.put(cid, sealed.sealed, { signal, hashed: true })
     // Only after a successful put: a failed one may still have a write in progress.
     sealer.release(sealed)
     refs[index] = { cid, key: sealed.key, size: sealed.size, stored: sealed.sealed.byteLength, compression: sealed.compression }

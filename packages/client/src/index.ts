@@ -1,4 +1,4 @@
-export type { AbortOptions, ChunkSink, ChunkSource, HolderSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
+export type { AbortOptions, ChunkSink, SinkPutOptions, ChunkSource, HolderSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
 export { ChunkNotFoundError, WrongTypeError } from './errors.js'
 export { put, putStream, UnsupportedFileTypeError } from './put.js'
 export { getFile, getStream, readManifest, OutputExistsError, UnsafeNameError, type GetResult } from './get.js'

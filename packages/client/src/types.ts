@@ -12,7 +12,16 @@ export interface ChunkSink {
    * Resolves true when the chunk was newly stored, false when it was already held.
    * The caller reuses `bytes` once the promise settles: copy them to keep them.
    */
-  put (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<boolean>
+  put (cid: CID, bytes: Uint8Array, options?: SinkPutOptions): Promise<boolean>
+}
+
+export interface SinkPutOptions extends AbortOptions {
+  /**
+   * `cid` was computed from exactly these bytes in this process (the sealer's digest): a
+   * local store may skip hashing them again. Bytes that cross a network are always
+   * verified by whoever receives them, whatever this says.
+   */
+  hashed?: boolean
 }
 
 /** Where sealed chunks come from. Untrusted: every chunk is verified against its CID. */

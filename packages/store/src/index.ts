@@ -20,6 +20,17 @@ export interface StoreStats {
   space: number
 }
 
+export interface PutChunkOptions {
+  signal?: AbortSignal
+  /**
+   * The caller computed `cid` from exactly these bytes, in this process, just now (the
+   * local pipeline's sealer hashes what it encrypts): the store then skips hashing them
+   * again, a third SHA-256 pass over every byte of a local put. Never set it for bytes
+   * that came from anywhere else; a vault serving the network verifies every PUT.
+   */
+  hashed?: boolean
+}
+
 /**
  * A vault's chunk store: encrypted chunks as files on disk, indexed and accounted in a
  * level database. Chunks are addressed by CIDv1 raw sha2-256 of their bytes.
@@ -35,7 +46,7 @@ export interface Store {
    * verified, so it must not change until the put settles (as with fs writes).
    * @throws UnsupportedCidError, ChunkTooLargeError, IntegrityError, NoSpaceError
    */
-  put (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<boolean>
+  put (cid: CID, bytes: Uint8Array, options?: PutChunkOptions): Promise<boolean>
   /**
    * The chunk's bytes, verified against its CID, or null when not held.
    * @throws IntegrityError when the stored blob is corrupt (it is then quarantined)

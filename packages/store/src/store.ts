@@ -9,7 +9,7 @@ import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } fr
 import { KeyedLock } from './keyed-lock.js'
 import { Layout } from './layout.js'
 import { recover } from './recover.js'
-import type { Store, StoreInit, StoreStats } from './index.js'
+import type { PutChunkOptions, Store, StoreInit, StoreStats } from './index.js'
 
 const log = debug('shoal:store')
 
@@ -103,12 +103,12 @@ export class VaultStore implements Store {
     await this.transition
   }
 
-  async put (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<boolean> {
+  async put (cid: CID, bytes: Uint8Array, options?: PutChunkOptions): Promise<boolean> {
     const digest = requireChunkDigest(cid)
     if (bytes.byteLength > MAX_CHUNK_SIZE) throw new ChunkTooLargeError(bytes.byteLength, MAX_CHUNK_SIZE)
     return await this.track(async index => {
       options?.signal?.throwIfAborted()
-      assertHashMatches(cid, bytes, digest)
+      if (options?.hashed !== true) assertHashMatches(cid, bytes, digest)
       return await this.locks.run(cid.toString(), async () => {
         if (await index.has(cid.bytes)) return false
         options?.signal?.throwIfAborted()

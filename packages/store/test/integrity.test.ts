@@ -34,6 +34,22 @@ test('a held chunk re-put with wrong bytes is still an IntegrityError', async ()
   } finally { await cleanup() }
 })
 
+test('hashed: true skips the put-time hash (the caller vouches); a get still catches bytes that lied', async () => {
+  const { dir, store, cleanup } = await openTempStore()
+  try {
+    const chunk = randomChunk(100_000)
+    assert.is(await store.put(chunk.cid, chunk.bytes, { hashed: true }), true)
+    assert.ok(Buffer.from(chunk.bytes).equals(await store.get(chunk.cid) as Uint8Array))
+    // A caller that vouches wrongly: the store takes its word at put time only.
+    const liar = randomChunk(1000)
+    assert.is(await store.put(liar.cid, randomChunk(1000).bytes, { hashed: true }), true)
+    assert.instance(await rejects(store.get(liar.cid)), IntegrityError)
+    assert.is(await store.has(liar.cid), false)
+    assert.equal((await blobFiles(dir)).length, 1)
+    assert.is((await store.stats()).bytes, 100_000)
+  } finally { await cleanup() }
+})
+
 test('CIDs other than v1 raw sha2-256 are refused with UnsupportedCidError', async () => {
   const { store, cleanup } = await openTempStore()
   try {
