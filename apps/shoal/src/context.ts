@@ -1,12 +1,16 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { mkdir, stat } from 'node:fs/promises'
+import debug from 'debug'
 import { loadOrCreateConvergenceSecret, SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createStore, type Store } from '@shoal/store'
 import type { ChunkSink, ChunkSource } from '@shoal/client'
 import { UsageError } from './errors.js'
 import { BOOTSTRAP_TIMEOUT_MS, checkBootstrap, checkListen, waitForDhtPeers } from './network.js'
 import { parseSize } from './size.js'
+import { surviveStrayRejections } from './stray-rejections.js'
+
+const log = debug('shoal:client')
 
 export interface CommonOptions {
   data?: string
@@ -90,6 +94,9 @@ export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks
   // its own key under client/: a `shoal node` run on the same data dir keeps <dir>/peer-key,
   // and two nodes with one peer ID would confuse every peer that meets both
   const node = createNode({ dataDir: join(dir, 'client'), listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS })
+  // A download or upload must not die of a rejection libp2p left unhandled on one broken
+  // connection: its own request fails, and goes to another holder.
+  const stopSurviving = surviveStrayRejections(message => log(message))
   return await withInterrupt(async signal => {
     try {
       await node.start()
@@ -100,6 +107,7 @@ export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks
       }, signal)
     } finally {
       await node.stop()
+      stopSurviving()
     }
   })
 }

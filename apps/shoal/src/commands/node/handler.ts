@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { loadOrCreateConvergenceSecret } from '@shoal/crypto'
 import { createNode } from '@shoal/node'
+import { surviveStrayRejections } from '../../stray-rejections.js'
 import { dataDir } from '../../context.js'
 import { loadOrCreateApiToken, removeEndpoint, writeEndpoint } from '../../daemon/api-files.js'
 import { parseApiAddress } from '../../daemon/listen.js'
@@ -45,13 +46,8 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const stopped = new Promise<void>(resolve => { stopRequested = resolve })
   process.once('SIGINT', stopRequested)
   process.once('SIGTERM', stopRequested)
-  // A peer that breaks the muxer's rules can leave a libp2p-internal promise rejected
-  // with nobody awaiting it; by default that kills the process. A vault keeps serving
-  // the others: the bad connection is already closed by the muxer.
-  const onUnhandled = (reason: unknown): void => {
-    console.error(`shoal node: ignored a failure nobody handled: ${(reason as Error)?.message ?? String(reason)}`)
-  }
-  process.on('unhandledRejection', onUnhandled)
+  // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
+  const stopSurviving = surviveStrayRejections(message => console.error(`shoal node: ${message}`))
   const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000 })
   let server: ApiServer | null = null
   try {
@@ -73,7 +69,7 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   } finally {
     process.off('SIGINT', stopRequested)
     process.off('SIGTERM', stopRequested)
-    process.off('unhandledRejection', onUnhandled)
+    stopSurviving()
     await removeEndpoint(dir)
     await server?.stop()
     await node.stop()
