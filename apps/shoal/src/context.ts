@@ -90,7 +90,7 @@ export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks
   const dir = dataDir(options)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   // loaded on use: local mode and --help should not pay for libp2p
-  const { createNode, createNetworkSink, createNetworkSource } = await import('@shoal/node')
+  const { createNode, createNetworkSink, createNetworkSource, DHT_K } = await import('@shoal/node')
   // its own key under client/: a `shoal node` run on the same data dir keeps <dir>/peer-key,
   // and two nodes with one peer ID would confuse every peer that meets both
   const node = createNode({ dataDir: join(dir, 'client'), listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS })
@@ -100,10 +100,11 @@ export async function withChunks<T> (options: CommonOptions, fn: (chunks: Chunks
   return await withInterrupt(async signal => {
     try {
       await node.start()
-      await waitForDhtPeers(node, { want: need.peers ?? 1, signal })
+      // the join check's lookup answers what the operation's first lookup would
+      const network = await waitForDhtPeers(node, { want: need.peers ?? 1, ask: DHT_K + 1, signal })
       return await fn({
-        sink: replicas => createNetworkSink(node, { replicas, signal }),
-        source: () => createNetworkSource(node, { signal })
+        sink: replicas => createNetworkSink(node, { replicas, signal, network }),
+        source: () => createNetworkSource(node, { signal, network })
       }, signal)
     } finally {
       await node.stop()

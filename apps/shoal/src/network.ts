@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ShoalNode } from '@shoal/node'
+
+type PeerId = Awaited<ReturnType<ShoalNode['closestPeers']>>[number]
 import { UsageError } from './errors.js'
 
 /** How long a node tries its bootstrap peers before giving up (`BootstrapError`). */
@@ -39,7 +41,12 @@ export class NoPeersError extends Error {
  * bootstrap peer learns of the others the same way, so a lookup made at once after the
  * dial finds too few and the sink would fail with InsufficientHoldersError.
  */
-export async function waitForDhtPeers (node: ShoalNode, options: { want: number, signal?: AbortSignal, timeoutMs?: number }): Promise<void> {
+/**
+ * Waits until a lookup of a random key finds at least `want` peers, and returns what it
+ * found: asked for `ask` (≥ want) peers, that answer can spare the operation its own
+ * first lookup (NetworkSourceInit.network).
+ */
+export async function waitForDhtPeers (node: ShoalNode, options: { want: number, ask?: number, signal?: AbortSignal, timeoutMs?: number }): Promise<PeerId[]> {
   const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   const table = (): number => node.routingTableSize
@@ -48,8 +55,8 @@ export async function waitForDhtPeers (node: ShoalNode, options: { want: number,
     if (table() > 0) {
       const key = randomBytes(32)
       const signal = AbortSignal.any([AbortSignal.timeout(2_000), ...(options.signal !== undefined ? [options.signal] : [])])
-      const found = (await node.closestPeers(key, options.want, { signal }).catch(() => [])).length
-      if (found >= options.want || (found > 0 && Date.now() > deadline)) return
+      const peers = await node.closestPeers(key, Math.max(options.want, options.ask ?? 0), { signal }).catch(() => [])
+      if (peers.length >= options.want || (peers.length > 0 && Date.now() > deadline)) return peers
     }
     if (Date.now() > deadline + 2_000) throw new NoPeersError(timeoutMs / 1000)
     await new Promise(resolve => setTimeout(resolve, 100))

@@ -89,9 +89,13 @@ export const DHT_K = 20
  * chunk, concurrent asks share one query, and a failed one is forgotten so it can be
  * retried.
  */
-export function cachedLookup (node: PeerLookup, count: number): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
+export function cachedLookup (node: PeerLookup, count: number, network?: PeerId[]): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
   const cache = new Map<string, Promise<PeerId[]>>()
-  let view: Promise<PeerId[] | null> | undefined
+  // Peers a random-key lookup answered just before (a caller's join check): the same
+  // answer our own first lookup would give, so it stands in for it.
+  let view: Promise<PeerId[] | null> | undefined = network !== undefined && network.length > 0
+    ? Promise.resolve(network.length < DHT_K ? network : null)
+    : undefined
 
   const wholeNetwork = async (options: ClosestPeersOptions): Promise<PeerId[] | null> => {
     if (view === undefined) {

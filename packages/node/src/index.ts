@@ -32,7 +32,7 @@ export { RemoteError } from '@shoal/protocol'
 export { InsufficientHoldersError } from './errors.js'
 export { createNetworkSink, type NetworkSink, type NetworkSinkInit, type PlacementNode } from './placement.js'
 export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
-export { sortByDistance, chunkKey, type ClosestPeersOptions } from './closest-peers.js'
+export { sortByDistance, chunkKey, DHT_K, type ClosestPeersOptions } from './closest-peers.js'
 
 const log = debug('shoal:node')
 
@@ -157,7 +157,9 @@ class Node implements ShoalNode {
           ping: ping(),
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
           // would otherwise start only after a second
-          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 })
+          // allowQueryWithZeroPeers (clients): a lookup need not wait for the self-query
+          // either (~0.25 s of every short-lived command); the CLI waits for a DHT peer itself
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0, allowQueryWithZeroPeers: clientMode })
         }
       })
       if (this.store !== null) {

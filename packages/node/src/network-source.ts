@@ -20,6 +20,12 @@ export interface NetworkSourceInit {
   requestTimeoutMs?: number
   /** deadline of one closest-peers lookup (default 30 s) */
   lookupTimeoutMs?: number
+  /**
+   * Peers a lookup of a random key answered just before (the CLI's join check, asked for
+   * DHT_K + 1): fewer than DHT_K means they are the whole reachable network, and this
+   * download does not look again.
+   */
+  network?: PeerId[]
 }
 
 /**
@@ -39,7 +45,7 @@ export interface NetworkSource {
 
 export function createNetworkSource (node: SourceNode, init: NetworkSourceInit = {}): NetworkSource {
   const candidates = init.candidates ?? 11
-  const lookup = cachedLookup(node, candidates)
+  const lookup = cachedLookup(node, candidates, init.network)
   const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
   const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
   const blame = new Map<string, Error>()

@@ -32,6 +32,8 @@ export interface NetworkSinkInit {
   signal?: AbortSignal
   /** candidates asked of the DHT per chunk (default replicas * 3 + 2) */
   candidates?: number
+  /** Like NetworkSourceInit.network: a fresh random-key lookup's answer, so the upload skips its own. */
+  network?: PeerId[]
   /** PUT requests in flight at once across all chunks (default 16) */
   concurrency?: number
   /** deadline of one PUT to one peer (default 30 s) */
@@ -55,7 +57,7 @@ export interface NetworkSink {
 export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = {}): NetworkSink {
   const replicas = init.replicas ?? 3
   if (!Number.isInteger(replicas) || replicas < 1) throw new RangeError(`replicas must be a positive integer, got ${replicas}`)
-  const lookup = cachedLookup(node, init.candidates ?? replicas * 3 + 2)
+  const lookup = cachedLookup(node, init.candidates ?? replicas * 3 + 2, init.network)
   const slots = new Slots(init.concurrency ?? 16)
   const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
   const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
