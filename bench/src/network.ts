@@ -1,7 +1,8 @@
 // The network half of `npm run bench` (`node bench/dist/src/index.js network` alone): an
 // 8-node testnet of real `shoal node` processes on 127.0.0.x, a short-lived `shoal put`
 // and `shoal get` client against it, and in the same run a plain node:net copy of the
-// same file between two processes as the ceiling, so the ratios hold on a noisy machine.
+// same file between two processes as the ceiling, so the ratios hold on a noisy machine,
+// and the transport's own floor: that file over one bare libp2p stream (network-libp2p.ts).
 // Then the client's peak RSS for a 1 GiB get, each vault's RSS before and after holding
 // the data, and (unless SHOAL_BENCH_PROFILE=0) a --cpu-prof of one put and one get.
 //
@@ -34,6 +35,7 @@ const profile = process.env.SHOAL_BENCH_PROFILE !== '0'
 const profileVaults = process.env.SHOAL_BENCH_PROFILE_VAULTS === '1'
 const shoalBin = fileURLToPath(new URL('../../../apps/shoal/bin/shoal.js', import.meta.url))
 const receiverJs = fileURLToPath(new URL('./network-receiver.js', import.meta.url))
+const libp2pJs = fileURLToPath(new URL('./network-libp2p.js', import.meta.url))
 const CLK_TCK = 100 // Linux's USER_HZ; /proc/<pid>/stat counts CPU time in these
 
 // ---- child processes: every one is tracked so nothing outlives the bench ----
@@ -167,6 +169,43 @@ async function bestOf (runs: number, label: string, file: string, out: string, f
   return report(best, `best of ${runs}: ${all.map(m => mbps(m).toFixed(0)).join(', ')} MB/s`)
 }
 
+// ---- the transport's floor: one bare libp2p stream (tcp + noise + yamux) between two processes ----
+
+interface StreamCopy { seconds: number, sendCpuMs: number, receiveCpuMs: number }
+
+/** Sends `file` from a libp2p process on 127.0.0.3 to one on 127.0.0.2 that writes it to `out`; checks its sha256. */
+async function libp2pCopy (file: string, out: string, bytes: number, sha: string): Promise<StreamCopy> {
+  const receiver = track(spawn(process.execPath, [libp2pJs, 'receive', '127.0.0.2', out], { stdio: ['ignore', 'pipe', 'pipe'] }))
+  const receiverErr = tail(receiver.stderr)
+  let sender: ChildProcess | undefined
+  try {
+    const { address } = await firstJsonLine<{ address: string }>(receiver, 'the libp2p receiver', 30_000, receiverErr)
+    const received = firstJsonLine<{ bytes: number, cpuMs: number }>(receiver, 'the libp2p receiver', timeoutMs, receiverErr)
+    received.catch(() => {}) // awaited below; if the send fails first, that is the error to report
+    sender = track(spawn(process.execPath, [libp2pJs, 'send', '127.0.0.3', address, file], { stdio: ['ignore', 'pipe', 'pipe'] }))
+    const senderErr = tail(sender.stderr)
+    const bothErr = (): string => [senderErr(), receiverErr()].filter(text => text !== '').join('\nthe receiver: ')
+    const sent = await firstJsonLine<{ bytes: number, seconds: number, cpuMs: number }>(sender, 'the libp2p sender', timeoutMs, bothErr)
+    const got = await received
+    if (sent.bytes !== bytes || got.bytes !== bytes) throw new Error(`sent ${sent.bytes} and received ${got.bytes} bytes, not ${bytes}`)
+    if (await sha256File(out) !== sha) throw new Error('the received file differs from the sent one')
+    return { seconds: sent.seconds, sendCpuMs: sent.cpuMs, receiveCpuMs: got.cpuMs }
+  } finally {
+    if (sender !== undefined) await stop(sender)
+    await stop(receiver)
+    await rm(out, { force: true })
+  }
+}
+
+/** Best of `runs` copies, like the ceiling; the CPU per MiB each side spent in the best one. */
+async function libp2pBestOf (runs: number, file: string, out: string, sha: string): Promise<Measurement> {
+  const all: Array<StreamCopy & Measurement> = []
+  for (let i = 0; i < runs; i++) all.push({ label: `libp2p stream (tcp+noise+yamux), best of ${runs}`, bytes: size, ...await libp2pCopy(file, out, size, sha) })
+  const best = all.reduce((a, b) => mbps(b) > mbps(a) ? b : a)
+  const perMiB = (ms: number): string => (ms / (size / MiB)).toFixed(2)
+  return report(best, `runs ${all.map(m => mbps(m).toFixed(0)).join(', ')} MB/s; send ${perMiB(best.sendCpuMs)} ms/MiB, receive ${perMiB(best.receiveCpuMs)} ms/MiB CPU`)
+}
+
 // ---- the testnet ----
 
 /**
@@ -290,6 +329,11 @@ export async function networkBench (): Promise<void> {
     // 1. the ceiling, before the testnet exists (and again after it is gone)
     const ceilings: Measurement[] = []
     ceilings.push(await bestOf(3, 'node:net copy, process to process (ceiling)', file, join(work, 'net.out'), false))
+    // the transport's own ceiling: what Shoal's libp2p stack moves with nothing of Shoal's on it
+    let stream: Measurement | undefined
+    try {
+      stream = await libp2pBestOf(3, file, join(work, 'libp2p.out'), fileSha)
+    } catch (err) { failed('libp2p stream (tcp+noise+yamux)', err) }
     const ceilingSync = await bestOf(3, 'node:net copy + fdatasync at the end', file, join(work, 'net.out'), true)
 
     // 2. the testnet
@@ -409,6 +453,7 @@ export async function networkBench (): Promise<void> {
     const ceiling = ceilings.reduce((best, m) => mbps(m) > mbps(best) ? m : best)
     console.log(`\nceiling (best node:net copy): ${mbps(ceiling).toFixed(0)} MB/s (with fdatasync: ${mbps(ceilingSync).toFixed(0)} MB/s)`)
     if (get !== undefined) console.log(`get / ceiling:  ${pct(mbps(get), mbps(ceiling)).padStart(5)}   (target ≥ 60 %, at least 40 %)`)
+    if (stream !== undefined) console.log(`libp2p stream / node:net ceiling: ${pct(mbps(stream), mbps(ceiling))}  (the transport's own ceiling; shoal get cannot beat it)`)
     if (put !== undefined) console.log(`put / ceiling:  ${pct(mbps(put), mbps(ceiling)).padStart(5)}`)
     if (put !== undefined && get !== undefined) console.log(`put / get:      ${pct(mbps(put), mbps(get)).padStart(5)}   (target ≥ 33 %)`)
     if (bigGetPeak !== undefined) console.log(`get ${mib(memorySize)} peak RSS: ${mib(bigGetPeak)}   (target < 200 MiB)`)
