@@ -43,12 +43,30 @@ export async function * readFrames (stream: Stream, options: ReadFramesOptions =
   let wake: (() => void) | null = null
   const notify = (): void => { const w = wake; wake = null; w?.() }
 
+  // libp2p v3's resume() hands us what it buffered while paused and only then grants the
+  // sender window again: a pause made during that hand-over is undone at once, the read
+  // buffer then outgrows its limit and the stream is reset. So while we resume, the
+  // handler only buffers, and we pause again once resume() has returned.
+  let resuming = false
+  const pauseIfFull = (): void => {
+    if (decoder.bufferedBytes > highWater && stream.readStatus === 'readable') stream.pause()
+  }
+  const resume = (): void => {
+    resuming = true
+    try {
+      stream.resume()
+    } finally {
+      resuming = false
+    }
+    pauseIfFull()
+  }
+
   const onMessage = (evt: { data: Uint8Array | Iterable<Uint8Array> }): void => {
     if (failure !== null) return
     try {
       if (evt.data instanceof Uint8Array) decoder.push(evt.data)
       else for (const piece of evt.data) decoder.push(piece)
-      if (decoder.bufferedBytes > highWater && stream.readStatus === 'readable') stream.pause()
+      if (!resuming) pauseIfFull()
     } catch (err) {
       failure = err
     }
@@ -72,11 +90,11 @@ export async function * readFrames (stream: Stream, options: ReadFramesOptions =
       if (failure !== null) throw failure
       const body = decoder.next()
       if (body !== null) {
-        if (stream.readStatus === 'paused' && decoder.bufferedBytes <= highWater) stream.resume()
+        if (stream.readStatus === 'paused' && decoder.bufferedBytes <= highWater) resume()
         yield body
         continue
       }
-      if (stream.readStatus === 'paused') stream.resume()
+      if (stream.readStatus === 'paused') resume()
       if (ended || stream.readableEnded) {
         decoder.end()
         for (let rest = decoder.next(); rest !== null; rest = decoder.next()) yield rest
