@@ -454,6 +454,7 @@ export async function networkBench (): Promise<void> {
     console.log(`\nceiling (best node:net copy): ${mbps(ceiling).toFixed(0)} MB/s (with fdatasync: ${mbps(ceilingSync).toFixed(0)} MB/s)`)
     if (get !== undefined) console.log(`get / ceiling:  ${pct(mbps(get), mbps(ceiling)).padStart(5)}   (target ≥ 60 %, at least 40 %)`)
     if (stream !== undefined) console.log(`libp2p stream / node:net ceiling: ${pct(mbps(stream), mbps(ceiling))}  (the transport's own ceiling; shoal get cannot beat it)`)
+    if (stream !== undefined && get !== undefined) console.log(`get / libp2p stream: ${pct(mbps(get), mbps(stream))}  (how far shoal's own work and start-up keep it from the transport's limit)`)
     if (put !== undefined) console.log(`put / ceiling:  ${pct(mbps(put), mbps(ceiling)).padStart(5)}`)
     if (put !== undefined && get !== undefined) console.log(`put / get:      ${pct(mbps(put), mbps(get)).padStart(5)}   (target ≥ 33 %)`)
     if (bigGetPeak !== undefined) console.log(`get ${mib(memorySize)} peak RSS: ${mib(bigGetPeak)}   (target < 200 MiB)`)
