@@ -62,20 +62,29 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
   return {
     async get (cid, options = {}) {
       const signal = anySignal([init.signal, options.signal])
-      const holders = await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) })
-      for (const peer of holders) {
-        const name = peer.toString()
-        if (blame.has(name)) continue
-        try {
-          const bytes = await getFrom(peer, cid, anySignal([signal], requestTimeoutMs))
-          if (bytes !== null) return bytes
-        } catch (err) {
-          if (signal.aborted) throw signal.reason
-          log('blaming %p for %s: %s', peer, cid, (err as Error).message)
-          blame.set(name, err as Error)
+      const asked = new Set<string>()
+      const tryAll = async (holders: PeerId[]): Promise<Uint8Array | null> => {
+        for (const peer of holders) {
+          const name = peer.toString()
+          if (blame.has(name) || asked.has(name)) continue
+          asked.add(name)
+          try {
+            const bytes = await getFrom(peer, cid, anySignal([signal], requestTimeoutMs))
+            if (bytes !== null) return bytes
+          } catch (err) {
+            if (signal.aborted) throw signal.reason
+            log('blaming %p for %s: %s', peer, cid, (err as Error).message)
+            blame.set(name, err as Error)
+          }
         }
+        return null
       }
-      return null
+      const found = await tryAll(await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) }))
+      if (found !== null) return found
+      // None of the cached holders has it (the operation's view of the network may have
+      // been partial): one fresh lookup of this chunk before calling it missing, as the
+      // swarming downloader does.
+      return await tryAll(await node.closestPeers(chunkKey(cid), candidates, { signal: anySignal([signal], lookupTimeoutMs) }))
     },
 
     async holders (cid, options = {}) {
