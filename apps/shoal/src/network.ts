@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { ShoalNode } from '@shoal/node'
+import { UsageError } from './errors.js'
 
 type PeerId = Awaited<ReturnType<ShoalNode['closestPeers']>>[number]
-import { UsageError } from './errors.js'
 
 /** How long a node tries its bootstrap peers before giving up (`BootstrapError`). */
 export const BOOTSTRAP_TIMEOUT_MS = 5_000
@@ -40,11 +40,8 @@ export class NoPeersError extends Error {
  * peer to the routing table only after identify says it speaks our DHT protocol, and the
  * bootstrap peer learns of the others the same way, so a lookup made at once after the
  * dial finds too few and the sink would fail with InsufficientHoldersError.
- */
-/**
- * Waits until a lookup of a random key finds at least `want` peers, and returns what it
- * found: asked for `ask` (≥ want) peers, that answer can spare the operation its own
- * first lookup (NetworkSourceInit.network).
+ * Returns what that lookup found: asked for `ask` (≥ want) peers, the answer spares the
+ * operation its own first lookup (NetworkSourceInit.network).
  */
 export async function waitForDhtPeers (node: ShoalNode, options: { want: number, ask?: number, signal?: AbortSignal, timeoutMs?: number }): Promise<PeerId[]> {
   const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
