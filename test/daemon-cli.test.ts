@@ -73,6 +73,44 @@ test('a directory through the daemons: put, ls, get', async () => {
   assert.is(Buffer.compare(await readFile(join(work, 'tree.out', 'sub', 'b.bin')), inner), 0)
 })
 
+test('an interrupted directory get resumes: complete files are kept, the partial one continues with Range', async () => {
+  const [a, , c] = net.nodes
+  const dir = join(work, 'tree2')
+  await mkdir(join(dir, 'sub'), { recursive: true })
+  const first = randomBytes(200_000)
+  const second = randomBytes(1024 * 1024 + 9)
+  await writeFile(join(dir, 'a.bin'), first)
+  await writeFile(join(dir, 'sub', 'b.bin'), second)
+  const put = await shoal(['put', dir, '--data', a.dataDir])
+  assert.is(put.code, 0, put.stderr)
+  const dirUri = lastLine(put.stdout)
+  const top = JSON.parse((await shoal(['ls', dirUri, '--data', c.dataDir, '--json'])).stdout) as { entries: Array<{ name: string, uri: string }> }
+  const subUri = top.entries.find(e => e.name === 'sub')?.uri as string
+  const sub = JSON.parse((await shoal(['ls', subUri, '--data', c.dataDir, '--json'])).stdout) as { entries: Array<{ name: string, uri: string }> }
+  const bUri = sub.entries.find(e => e.name === 'b.bin')?.uri as string
+
+  // what an interrupted get of it to tree2.out leaves: its temp dir (named from the URI)
+  // with a.bin complete and a prefix of sub/b.bin under b.bin's own partial name
+  const target = join(work, 'tree2.out')
+  const temp = join(work, `.tree2.out.shoal-${sha(Buffer.from(dirUri)).slice(0, 16)}.part`)
+  await mkdir(join(temp, 'sub'), { recursive: true })
+  await writeFile(join(temp, 'a.bin'), first)
+  const prefix = 700_000
+  await writeFile(join(temp, 'sub', `.b.bin.shoal-${sha(Buffer.from(bUri)).slice(0, 16)}.part`), second.subarray(0, prefix))
+
+  const get = await shoal(['get', dirUri, '--data', c.dataDir, '-o', target, '--json'])
+  assert.is(get.code, 0, get.stderr)
+  const out = JSON.parse(lastLine(get.stdout))
+  assert.is(out.type, 'directory')
+  assert.is(out.files, 2)
+  assert.is(out.size, first.length + second.length)
+  assert.is(out.resumedBytes, first.length + prefix)
+  assert.is(Buffer.compare(await readFile(join(target, 'a.bin')), first), 0)
+  assert.is(Buffer.compare(await readFile(join(target, 'sub', 'b.bin')), second), 0)
+  assert.equal((await readdir(join(target, 'sub'))), ['b.bin'])
+  assert.not.ok(existsSync(temp))
+})
+
 test('get resumes from a partial temp file with Range and ends with the exact file', async () => {
   const d = net.nodes[3]
   const target = join(work, 'resumed.bin')

@@ -3,7 +3,9 @@
 // URI, so a get that was interrupted leaves a prefix the next get of the same URI to the
 // same target finds and continues with `Range: bytes=<size>-` (content under a
 // capability never changes, so the prefix is still right). A directory is walked with
-// GET /v1/manifests and each file fetched in turn.
+// GET /v1/manifests and each file fetched in turn into a temp directory named the same
+// way; an interrupted directory get leaves it, and the next one keeps the files already
+// complete in it and continues the partial one.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
@@ -61,7 +63,7 @@ export function partialPath (target: string, uri: string): string {
   return join(dirname(target), `.${basename(target)}.shoal-${id}.part`)
 }
 
-async function getFile (daemon: DaemonClient, uri: string, target: string, progress: ProgressReporter): Promise<{ size: number, resumedBytes: number }> {
+async function getFile (daemon: DaemonClient, uri: string, target: string, progress: Pick<ProgressReporter, 'update'>): Promise<{ size: number, resumedBytes: number }> {
   const temp = partialPath(target, uri)
   let have = (await stat(temp).catch(() => null))?.size ?? 0
   let res = await daemon.request('GET', uriPath('/v1/files/', uri), { headers: have > 0 ? { range: `bytes=${have}-` } : {}, accept: [416] })
@@ -106,25 +108,25 @@ async function finish<T> (temp: string, target: string, result: T): Promise<T> {
   return result
 }
 
-/** A directory goes to a temp dir renamed at the end, as getFile in @shoal/client does it. */
-async function getDirectory (daemon: DaemonClient, uri: string, target: string, progress: ProgressReporter): Promise<{ size: number, files: number }> {
+interface Totals { size: number, files: number, resumedBytes: number }
+
+/**
+ * A directory goes to a temp dir renamed at the end, as getFile in @shoal/client does it.
+ * The temp dir stays when the get fails, like a file's partial: its name comes from the
+ * URI and the target, so only a get of the same URI to the same target picks it up.
+ */
+async function getDirectory (daemon: DaemonClient, uri: string, target: string, progress: ProgressReporter): Promise<Totals> {
   if (await stat(target).catch(() => null) !== null) throw new OutputExistsError(target)
   const temp = partialPath(target, uri)
-  await rm(temp, { recursive: true, force: true })
-  const totals = { size: 0, files: 0 }
-  try {
-    await writeDirectory(daemon, uri, temp, totals, progress)
-    await rename(temp, target)
-  } catch (err) {
-    await rm(temp, { recursive: true, force: true })
-    throw err
-  }
+  const totals: Totals = { size: 0, files: 0, resumedBytes: 0 }
+  await writeDirectory(daemon, uri, temp, totals, progress)
+  await rename(temp, target)
   return totals
 }
 
-async function writeDirectory (daemon: DaemonClient, uri: string, path: string, totals: { size: number, files: number }, progress: ProgressReporter): Promise<void> {
+async function writeDirectory (daemon: DaemonClient, uri: string, path: string, totals: Totals, progress: ProgressReporter): Promise<void> {
   const listing = await daemon.json<Listing>('GET', uriPath('/v1/manifests/', uri))
-  await mkdir(path)
+  await mkdir(path, { recursive: true }) // already there when resuming
   for (const entry of listing.entries ?? []) {
     // the daemon's manifest decoder refuses '/', NUL, '.' and '..'; check again: this is the
     // line between another machine's data and our file system
@@ -134,13 +136,13 @@ async function writeDirectory (daemon: DaemonClient, uri: string, path: string, 
       await writeDirectory(daemon, entry.uri, child, totals, progress)
       continue
     }
-    const res = await daemon.request('GET', uriPath('/v1/files/', entry.uri))
-    try {
-      await pipeline(res, createWriteStream(child, { flags: 'wx', mode: 0o600 }))
-    } catch (err) {
-      throw broken(err)
-    }
-    totals.size += (await stat(child)).size
+    // a file is under its own name only once complete and synced (getFile's finish)
+    const done = await stat(child).catch(() => null)
+    const file = done?.isFile() === true
+      ? { size: done.size, resumedBytes: done.size }
+      : await getFile(daemon, entry.uri, child, { update: p => progress.update({ bytes: totals.size + p.bytes }) })
+    totals.size += file.size
+    totals.resumedBytes += file.resumedBytes
     totals.files++
     progress.update({ bytes: totals.size })
   }
