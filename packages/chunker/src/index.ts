@@ -41,6 +41,16 @@ export interface StreamChunkerOptions extends ChunkerOptions {
   allocate?: (length: number) => Uint8Array
 }
 
+/**
+ * A source the chunker reads into its own window: `read` fills a prefix of `into` and
+ * resolves how many bytes it wrote, 0 only at the end (a file: FileHandle.read). It
+ * spares a copy of every byte over an AsyncIterable, whose blocks the chunker must copy
+ * into its window. `into` is valid only until the promise settles.
+ */
+export interface ByteReader {
+  read: (into: Uint8Array) => Promise<number>
+}
+
 export interface ChunkWithData extends Chunk {
   /** The chunk's bytes in their own ArrayBuffer, owned by the consumer (may be transferred). */
   data: Uint8Array
@@ -55,14 +65,15 @@ export interface ChunkWithData extends Chunk {
  * throw InvalidChunkerOptionError (a RangeError) naming the option and its allowed range.
  */
 export function fastcdc (source: Uint8Array, options?: ChunkerOptions): Iterable<Chunk>
-export function fastcdc (source: AsyncIterable<Uint8Array>, options?: StreamChunkerOptions): AsyncIterable<ChunkWithData>
-export function fastcdc (source: Uint8Array | AsyncIterable<Uint8Array>, options?: StreamChunkerOptions): Iterable<Chunk> | AsyncIterable<ChunkWithData> {
+export function fastcdc (source: AsyncIterable<Uint8Array> | ByteReader, options?: StreamChunkerOptions): AsyncIterable<ChunkWithData>
+export function fastcdc (source: Uint8Array | AsyncIterable<Uint8Array> | ByteReader, options?: StreamChunkerOptions): Iterable<Chunk> | AsyncIterable<ChunkWithData> {
   const resolved = resolveOptions(options, DEFAULT_CHUNKER_OPTIONS)
   if (source instanceof Uint8Array) return chunkBytes(source, resolved)
-  if (typeof (source as Partial<AsyncIterable<Uint8Array>>)?.[Symbol.asyncIterator] === 'function') {
+  const isIterable = typeof (source as Partial<AsyncIterable<Uint8Array>>)?.[Symbol.asyncIterator] === 'function'
+  if (isIterable || typeof (source as Partial<ByteReader>)?.read === 'function') {
     const allocate = options?.allocate
     if (allocate !== undefined && typeof allocate !== 'function') throw new TypeError('allocate must be a function')
     return chunkStream(source, resolved, allocate)
   }
-  throw new TypeError('fastcdc source must be a Uint8Array or an AsyncIterable<Uint8Array>')
+  throw new TypeError('fastcdc source must be a Uint8Array, an AsyncIterable<Uint8Array> or a ByteReader')
 }

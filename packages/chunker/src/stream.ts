@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import type { ChunkWithData } from './index.js'
+import type { ByteReader, ChunkWithData } from './index.js'
 import type { ResolvedOptions } from './options.js'
 import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
 
@@ -9,7 +9,7 @@ import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
  * (less than maxSize bytes) moves to the window's start. Cuts only ever see maxSize bytes
  * ahead or the true end of input, so they do not depend on how the stream was split.
  */
-export async function * chunkStream (source: AsyncIterable<Uint8Array>, options: ResolvedOptions, allocate: (length: number) => Uint8Array = ownedBuffer): AsyncGenerator<ChunkWithData, void, undefined> {
+export async function * chunkStream (source: AsyncIterable<Uint8Array> | ByteReader, options: ResolvedOptions, allocate: (length: number) => Uint8Array = ownedBuffer): AsyncGenerator<ChunkWithData, void, undefined> {
   // A reused cutter may have a larger window; filling only this much keeps chunks coming
   // out as promptly as with a fresh one.
   const capacity = windowSize(options.maxSize)
@@ -37,6 +37,19 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array>, options:
   }
 
   try {
+    if (!(Symbol.asyncIterator in source)) {
+      // A reader writes straight into the window: no copy of the read on this thread.
+      for (;;) {
+        const room = cutter.memory.subarray(cutter.window + filled, cutter.window + capacity)
+        const n = await source.read(room)
+        if (!Number.isSafeInteger(n) || n < 0 || n > room.byteLength) throw new TypeError(`ByteReader.read must resolve 0..${room.byteLength} bytes, got ${String(n)}`)
+        if (n === 0) break
+        filled += n
+        if (filled === capacity) yield * drain(false)
+      }
+      if (filled > 0) yield * drain(true)
+      return
+    }
     for await (const read of source) {
       if (!(read instanceof Uint8Array)) throw new TypeError(`chunker source must yield Uint8Array, got ${describe(read)}`)
       let taken = 0

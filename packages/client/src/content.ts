@@ -1,4 +1,4 @@
-import { fastcdc, type ChunkerOptions } from '@shoal/chunker'
+import { fastcdc, type ByteReader, type ChunkerOptions } from '@shoal/chunker'
 import { chunkCid, type ChunkRef } from '@shoal/manifest'
 import type { Sealer } from './seal-pool.js'
 import type { AbortOptions, ChunkSink, Progress } from './types.js'
@@ -21,7 +21,7 @@ export interface WriteContentOptions extends AbortOptions {
 }
 
 /** Chunk → seal → store a byte stream, in order, with bounded parallelism. */
-export async function writeContent (source: AsyncIterable<Uint8Array>, options: WriteContentOptions): Promise<ContentResult> {
+export async function writeContent (source: AsyncIterable<Uint8Array> | ByteReader, options: WriteContentOptions): Promise<ContentResult> {
   const { sink, sealer, signal } = options
   const inFlight = options.inFlight ?? 6
   const refs: ChunkRef[] = []
