@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { MAX_REPLICAS } from '@shoal/manifest'
 import type { ShoalNode } from '@shoal/node'
 import { UsageError } from './errors.js'
 
@@ -24,6 +25,13 @@ export function checkBootstrap (addresses: string[] | undefined): string[] {
     if (!DIALABLE.test(address)) throw new UsageError(`--bootstrap: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
   }
   return addresses ?? []
+}
+
+/** `--replicas`: a whole number from 1 to MAX_REPLICAS (what a manifest can record). */
+export function checkReplicas (text: string): number {
+  const replicas = Number(text)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) throw new UsageError(`--replicas: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
+  return replicas
 }
 
 /** The client joined the network (a bootstrap peer answered) but never learned of a DHT peer. */

@@ -1,6 +1,6 @@
 // Shared test helpers: reference fixtures, reproducible random data and stream splitting.
 import { readFileSync } from 'node:fs'
-import type { Chunk, ChunkWithData } from '../src/index.js'
+import { DEFAULT_CHUNKER_OPTIONS, fastcdc, type Chunk, type ChunkerOptions, type ChunkWithData } from '../src/index.js'
 
 // Tests run from packages/chunker/dist/test/; fixtures live at the repository root.
 const fixtures = new URL('../../../../test/fixtures/fastcdc/', import.meta.url)
@@ -114,6 +114,17 @@ export function mixedBytes (length: number, seed: number): Uint8Array {
     offset = end
   }
   return bytes
+}
+
+/**
+ * Throws unless streamed `chunks` are what chunking `source` in one piece gives: the same
+ * cuts and hashes, each with its own copy of the bytes it covers, tiling the whole input.
+ */
+export function assertSameAsWhole (chunks: ChunkWithData[], source: Uint8Array, options: ChunkerOptions): void {
+  const difference = firstDifference(boundaries(chunks), boundaries(fastcdc(source, options)))
+  if (difference !== undefined) throw new Error(difference)
+  assertDataMatches(chunks, source)
+  assertTiles(chunks, source.length, options.maxSize ?? DEFAULT_CHUNKER_OPTIONS.maxSize)
 }
 
 /** A short description of where two chunk lists first differ, or undefined if equal. */

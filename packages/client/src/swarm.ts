@@ -7,14 +7,12 @@
 // reached is blamed and not asked again during this download.
 import { setMaxListeners } from 'node:events'
 import debug from 'debug'
-import { RemoteError } from '@shoal/protocol'
-import { IntegrityError } from '@shoal/crypto'
+import { MAX_FRAME_BYTES, RemoteError } from '@shoal/protocol'
+import { IntegrityError, nodeCipher } from '@shoal/crypto'
 import type { ChunkRef } from '@shoal/manifest'
 import { ChunkNotFoundError } from './errors.js'
 import { decryptChunk, matchesAddress } from './seal.js'
 import { BufferPool } from './buffer-pool.js'
-import { MAX_FRAME_BYTES } from '@shoal/protocol'
-import { nodeCipher } from '@shoal/crypto'
 import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 
 const log = debug('shoal:swarm')

@@ -5,7 +5,7 @@ import { sha256 } from '@shoal/crypto'
 import { fromWireError, unpackBitmap, MAX_HAS_CIDS, type Request, type Response } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import { BadResponseError, PeerIntegrityError } from './errors.js'
-import { Sessions } from './sessions.js'
+import { Sessions, type SessionRequestOptions } from './sessions.js'
 
 export interface RequestOptions { signal?: AbortSignal }
 
@@ -29,7 +29,7 @@ export interface ChunkClient {
 }
 
 export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>, sessions: Sessions = new Sessions(libp2p)): ChunkClient {
-  async function exchange (peer: PeerId, request: Request, options: RequestOptions & { allocate?: (length: number) => Uint8Array }): Promise<Response> {
+  async function exchange (peer: PeerId, request: Request, options: SessionRequestOptions): Promise<Response> {
     return await sessions.request(peer, request, options)
   }
 

@@ -53,6 +53,11 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
 
   const known = new Map<string, PeerId>()
 
+  /** A lookup of the chunk's own key, past every cached answer. */
+  async function freshLookup (cid: CID, signal: AbortSignal): Promise<PeerId[]> {
+    return await node.closestPeers(chunkKey(cid), candidates, { signal })
+  }
+
   async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal, verify = true, allocate?: (length: number) => Uint8Array): Promise<Uint8Array | null> {
     // our own vault verifies on read (and quarantines a bad blob)
     if (peer.equals(self)) return await (node.store?.get(cid, { signal }) ?? null)
@@ -84,7 +89,7 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
       // None of the cached holders has it (the operation's view of the network may have
       // been partial): one fresh lookup of this chunk before calling it missing, as the
       // swarming downloader does.
-      return await tryAll(await node.closestPeers(chunkKey(cid), candidates, { signal: anySignal([signal], lookupTimeoutMs) }))
+      return await tryAll(await freshLookup(cid, anySignal([signal], lookupTimeoutMs)))
     },
 
     async holders (cid, options = {}) {
@@ -92,7 +97,7 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
       // refresh: the cached answer (or the operation's view of the network) let the
       // caller down; a lookup of its own for this chunk
       const peers = options.refresh === true
-        ? await node.closestPeers(chunkKey(cid), candidates, { signal })
+        ? await freshLookup(cid, signal)
         : await lookup(cid, { signal })
       for (const peer of peers) known.set(peer.toString(), peer)
       return peers.map(String)

@@ -7,7 +7,7 @@ import { loadOrCreateApiToken, removeEndpoint, writeEndpoint } from '../../daemo
 import { parseApiAddress } from '../../daemon/listen.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
 import { UsageError } from '../../errors.js'
-import { checkBootstrap, checkListen } from '../../network.js'
+import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { parseSize } from '../../size.js'
 import { VERSION } from '../../version.js'
 
@@ -31,8 +31,7 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const space = parseSize(flags.space, '--space')
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
-  const replicas = Number(flags.replicas)
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to 64`)
+  const replicas = checkReplicas(flags.replicas)
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
   const dir = dataDir({ data: flags.data })

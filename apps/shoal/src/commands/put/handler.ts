@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { put } from '@shoal/client'
 import { convergenceSecret, withChunks, type CommonOptions } from '../../context.js'
+import { checkReplicas } from '../../network.js'
 import { UsageError } from '../../errors.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
@@ -10,8 +11,7 @@ import { putViaDaemon } from './daemon.js'
 interface PutFlags extends CommonOptions { compress: boolean, replicas?: string }
 
 export async function putHandler (path: string, flags: PutFlags): Promise<void> {
-  const asked = flags.replicas === undefined ? undefined : Number(flags.replicas)
-  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > 64)) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to 64`)
+  const asked = flags.replicas === undefined ? undefined : checkReplicas(flags.replicas)
   const replicas = asked ?? 3
   const info = await stat(path).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
   const daemon = await findDaemon(flags) // a running `shoal node` of the data dir does the work
