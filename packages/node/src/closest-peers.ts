@@ -80,16 +80,32 @@ export interface PeerLookup {
 export const DHT_K = 20
 
 /**
+ * How many chunks' answers an operation keeps: far more than it has in flight (tens),
+ * so concurrent and nearby repeated asks share one, but bounded: an answer costs ~1.7 KB
+ * of heap, and an upload of 100 GiB has ~100,000 chunks.
+ */
+export const KEPT_CHUNKS = 1024
+
+/** Sets `key`, then forgets the oldest entries (a Map keeps insertion order) beyond `keep`. */
+export function setBounded<K, V> (map: Map<K, V>, key: K, value: V, keep: number): void {
+  map.set(key, value)
+  for (const oldest of map.keys()) {
+    if (map.size <= keep) break
+    map.delete(oldest)
+  }
+}
+
+/**
  * Holder candidates for the chunks of one operation (an upload or a download), with at
  * most one DHT query per chunk. First one lookup of a random key: a Kademlia lookup
  * answers the K closest peers that responded, so when it answers fewer than K the
  * network we can reach has fewer than K peers, every per-chunk lookup would answer that
  * same set, and the closest peers of each chunk are computed locally from it. In a
- * bigger network each chunk gets its own lookup. Either way results are cached per
- * chunk, concurrent asks share one query, and a failed one is forgotten so it can be
- * retried.
+ * bigger network each chunk gets its own lookup. Either way the answers of the last
+ * `keep` chunks are cached, concurrent asks share one query, and a failed one is
+ * forgotten so it can be retried.
  */
-export function cachedLookup (node: PeerLookup, count: number, network?: PeerId[]): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
+export function cachedLookup (node: PeerLookup, count: number, network?: PeerId[], keep = KEPT_CHUNKS): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
   const cache = new Map<string, Promise<PeerId[]>>()
   // Peers a random-key lookup answered just before (a caller's join check): the same
   // answer our own first lookup would give, so it stands in for it.
@@ -114,7 +130,7 @@ export function cachedLookup (node: PeerLookup, count: number, network?: PeerId[
       lookup = wholeNetwork(options).then(async peers => peers !== null
         ? sortByDistance(chunkKey(cid), peers).slice(0, count)
         : await node.closestPeers(chunkKey(cid), count, options))
-      cache.set(name, lookup)
+      setBounded(cache, name, lookup, keep)
       lookup.catch(() => { if (cache.get(name) === lookup) cache.delete(name) })
     }
     return await lookup

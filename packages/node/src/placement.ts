@@ -4,7 +4,7 @@
 import type { PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import type { CID } from 'multiformats/cid'
-import { anySignal, cachedLookup, Slots, type ChunkNetworkNode } from './closest-peers.js'
+import { anySignal, cachedLookup, KEPT_CHUNKS, setBounded, Slots, type ChunkNetworkNode } from './closest-peers.js'
 import { InsufficientHoldersError } from './errors.js'
 import { RemoteError } from '@shoal/protocol'
 
@@ -50,7 +50,10 @@ export interface NetworkSink {
    * @throws InsufficientHoldersError when fewer than `replicas` peers could take it
    */
   put: (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }) => Promise<boolean>
-  /** The peers known to hold the chunk after its put, XOR-closest first (empty if never put). */
+  /**
+   * The peers known to hold the chunk after its put, XOR-closest first; empty if it was
+   * never put, or not among the last KEPT_CHUNKS (1,024) chunks put.
+   */
   holders: (cid: CID) => PeerId[]
 }
 
@@ -122,7 +125,7 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
       }
       const results = await Promise.allSettled(Array.from({ length: replicas - accepted.size }, lane))
       const holders = candidates.filter(peer => accepted.has(peer.toString()))
-      if (holders.length > 0) held.set(cid.toString(), holders)
+      if (holders.length > 0) setBounded(held, cid.toString(), holders, KEPT_CHUNKS)
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed !== undefined) throw failed.reason
       if (holders.length < replicas) throw new InsufficientHoldersError(cid.toString(), holders.length, replicas, causes)

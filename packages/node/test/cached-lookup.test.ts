@@ -6,7 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { cachedLookup, chunkKey, DHT_K, sortByDistance, type PeerLookup } from '../src/closest-peers.js'
+import { cachedLookup, chunkKey, DHT_K, setBounded, sortByDistance, type PeerLookup } from '../src/closest-peers.js'
 
 // cachedLookup decides how many DHT queries an operation makes; a counting lookup over a
 // fixed set of peers stands in for the DHT (which would answer the same set).
@@ -58,6 +58,27 @@ test('a network of K or more peers: each chunk gets its own lookup, once', async
   for (let i = 0; i < 5; i++) await lookup(cidOf(i), {})
   for (let i = 0; i < 5; i++) await lookup(cidOf(i), {})
   assert.is(dht.asked, 5)
+})
+
+test('the cache is bounded: answers of the last `keep` chunks are kept, older ones asked again', async () => {
+  const all = await peers(DHT_K + 2)
+  const dht = counting(all)
+  const lookup = cachedLookup(dht, 3, all.slice(0, DHT_K + 1), 4)
+  for (let i = 0; i < 6; i++) await lookup(cidOf(i), {}) // 0 and 1 are pushed out by 4 and 5
+  assert.is(dht.asked, 6)
+  for (let i = 2; i < 6; i++) await lookup(cidOf(i), {})
+  assert.is(dht.asked, 6, 'the last four are still cached')
+  const again = await lookup(cidOf(0), {})
+  assert.is(dht.asked, 7, 'the oldest was forgotten and is looked up afresh')
+  assert.equal(again.map(String), sortByDistance(chunkKey(cidOf(0)), all).slice(0, 3).map(String))
+})
+
+test('setBounded keeps the newest entries in insertion order', () => {
+  const map = new Map<number, string>()
+  for (let i = 0; i < 10; i++) setBounded(map, i, String(i), 3)
+  assert.equal([...map.keys()], [7, 8, 9])
+  setBounded(map, 8, 'again', 3) // an existing key keeps its place
+  assert.equal([...map.entries()], [[7, '7'], [8, 'again'], [9, '9']])
 })
 
 test.run()
