@@ -3,6 +3,9 @@ import type { ByteReader, ChunkWithData } from './index.js'
 import type { ResolvedOptions } from './options.js'
 import { acquireCutter, Cutter, releaseCutter, windowSize } from './wasm.js'
 
+/** The window a chunking run starts with (see chunkStream). */
+const FIRST_WINDOW = 256 * 1024
+
 /**
  * Chunks of a byte stream. Reads are appended to a window in wasm memory; when it is full
  * (or the stream ends) every decidable chunk is cut and copied out, and the undecided tail
@@ -13,7 +16,11 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array> | ByteRea
   // A reused cutter may have a larger window; filling only this much keeps chunks coming
   // out as promptly as with a fresh one.
   const capacity = windowSize(options.maxSize)
-  const cutter = acquireCutter(options, capacity)
+  // The window starts small and doubles while input keeps coming, so chunking a small
+  // file (most files in a directory) never maps a 16 MiB wasm window. Cuts are still made
+  // only with `capacity` bytes in the window or at the end, so boundaries do not change.
+  let size = Math.min(capacity, FIRST_WINDOW)
+  const cutter = acquireCutter(options, size)
   let filled = 0 // bytes in the window
   let offset = 0 // stream offset of the window's first byte
 
@@ -36,16 +43,26 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array> | ByteRea
     offset += cutTo
   }
 
+  // The window is full: grow it, or once it has its whole capacity, cut it.
+  async function * full (): AsyncGenerator<ChunkWithData, void, undefined> {
+    if (size < capacity) {
+      size = Math.min(capacity, size * 2)
+      cutter.reserve(size)
+      return
+    }
+    yield * drain(false)
+  }
+
   try {
     if (!(Symbol.asyncIterator in source)) {
       // A reader writes straight into the window: no copy of the read on this thread.
       for (;;) {
-        const room = cutter.memory.subarray(cutter.window + filled, cutter.window + capacity)
+        const room = cutter.memory.subarray(cutter.window + filled, cutter.window + size)
         const n = await source.read(room)
         if (!Number.isSafeInteger(n) || n < 0 || n > room.byteLength) throw new TypeError(`ByteReader.read must resolve 0..${room.byteLength} bytes, got ${String(n)}`)
         if (n === 0) break
         filled += n
-        if (filled === capacity) yield * drain(false)
+        if (filled === size) yield * full()
       }
       if (filled > 0) yield * drain(true)
       return
@@ -54,11 +71,11 @@ export async function * chunkStream (source: AsyncIterable<Uint8Array> | ByteRea
       if (!(read instanceof Uint8Array)) throw new TypeError(`chunker source must yield Uint8Array, got ${describe(read)}`)
       let taken = 0
       while (taken < read.byteLength) {
-        const n = Math.min(capacity - filled, read.byteLength - taken)
+        const n = Math.min(size - filled, read.byteLength - taken)
         cutter.memory.set(n === read.byteLength ? read : read.subarray(taken, taken + n), cutter.window + filled)
         filled += n
         taken += n
-        if (filled === capacity) yield * drain(false)
+        if (filled === size) yield * full()
       }
     }
     if (filled > 0) yield * drain(true)

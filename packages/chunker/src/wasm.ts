@@ -124,11 +124,14 @@ function align (value: number, to: number): number {
 
 // Idle cutters, reused so repeated chunking does not keep mapping fresh wasm memories
 // (each reserves address space and is slow to touch the first time). Wasm memory never
-// shrinks, so only cutters with windows up to the default settings' 16 MiB are kept:
-// at most ~34 MiB stays resident after chunking ends.
+// shrinks, so only two cutters with windows up to the default settings' 16 MiB are kept,
+// and besides them up to eight small ones (a window of at most 1 MiB: small files, put
+// several at once): at most ~42 MiB stays resident after chunking ends.
 const idle: Cutter[] = []
 const MAX_IDLE = 2
 const MAX_IDLE_CAPACITY = 17 * 1024 * 1024
+const MAX_IDLE_SMALL = 8
+const SMALL_CAPACITY = 1024 * 1024
 
 export function acquireCutter (options: ResolvedOptions, bytes: number): Cutter {
   const cutter = idle.pop() ?? new Cutter()
@@ -138,5 +141,11 @@ export function acquireCutter (options: ResolvedOptions, bytes: number): Cutter 
 }
 
 export function releaseCutter (cutter: Cutter): void {
-  if (idle.length < MAX_IDLE && cutter.capacity <= MAX_IDLE_CAPACITY && !idle.includes(cutter)) idle.push(cutter)
+  if (idle.includes(cutter) || cutter.capacity > MAX_IDLE_CAPACITY) return
+  const small = cutter.capacity <= SMALL_CAPACITY
+  const kept = idle.filter(c => (c.capacity <= SMALL_CAPACITY) === small).length
+  if (kept >= (small ? MAX_IDLE_SMALL : MAX_IDLE)) return
+  // Small ones last: acquire pops from the end, and most runs start small.
+  if (small) idle.push(cutter)
+  else idle.unshift(cutter)
 }

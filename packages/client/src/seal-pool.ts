@@ -128,7 +128,7 @@ class SealPool implements Sealer {
     // Transferring moves the whole ArrayBuffer: only do that with memory this chunk owns.
     const owned = plaintext.byteOffset === 0 && plaintext.buffer instanceof ArrayBuffer
     const plain = owned ? plaintext.buffer as ArrayBuffer : new Uint8Array(plaintext).buffer
-    const out = this.pool.take(CAPACITY).buffer as ArrayBuffer
+    const out = this.pool.take(plaintext.byteLength + TAG_BYTES).buffer as ArrayBuffer
     const job: SealJob = { id, plain, length: plaintext.byteLength, out }
     return await new Promise<SealedChunk>((resolve, reject) => {
       target.pending.set(id, { resolve, reject })
