@@ -7,6 +7,7 @@ import { readContent } from './fetch.js'
 import { downloadFile, partialPaths, type DownloadOptions } from './download.js'
 import type { Blame } from './swarm.js'
 import { loadManifest } from './manifest-io.js'
+import { eachAtOnce, FILES_AT_ONCE, fileWeight, Permits } from './permits.js'
 import type { AbortOptions, ChunkSource, GetOptions } from './types.js'
 
 export interface GetResult {
@@ -62,7 +63,7 @@ export async function getFile (capability: Capability | string, source: ChunkSou
   const temp = join(dirname(target), `.${basename(target)}.shoal-${randomBytes(6).toString('hex')}.part`)
   await refuseExistingDirectory(target)
   try {
-    await writeManifest(manifest, source, temp, result, options)
+    await writeManifest(manifest, source, temp, result, options, new Permits())
     await rename(temp, target)
   } catch (err) {
     await rm(temp, { recursive: true, force: true })
@@ -76,18 +77,31 @@ async function refuseExistingDirectory (target: string): Promise<void> {
   if (existing != null) throw new OutputExistsError(target)
 }
 
-async function writeManifest (manifest: Manifest, source: ChunkSource, path: string, result: GetResult, options: GetOptions): Promise<void> {
+/**
+ * Writes a file, or a directory with its entries FILES_AT_ONCE at a time (their files
+ * share `permits`, as in put). Names one file system may take for the same file (case,
+ * Unicode form) would race for it: a directory with such names is written one at a time.
+ */
+async function writeManifest (manifest: Manifest, source: ChunkSource, path: string, result: GetResult, options: GetOptions, permits: Permits): Promise<void> {
   if (manifest.type === 'file') {
     await writeFileContent(manifest, source, path, result, { ...options, state: null })
   } else if (manifest.type === 'directory') {
     await mkdir(path)
-    for (const entry of manifest.entries) {
+    const folded = new Set(manifest.entries.map(entry => entry.name.normalize('NFC').toLowerCase()))
+    const limit = folded.size === manifest.entries.length ? FILES_AT_ONCE : 1
+    await eachAtOnce(manifest.entries, limit, async entry => {
       checkLocalName(entry.name)
       const child = await loadManifest(entry.capability, source, options)
       if (child.type !== entry.type) throw new WrongTypeError(`${entry.name}: listed as a ${entry.type}, manifest is a ${child.type}`)
-      await writeManifest(child, source, join(path, entry.name), result, { ...options, onProgress: undefined })
+      const weight = child.type === 'file' ? fileWeight(child.size, permits) : 0
+      await permits.acquire(weight, options.signal)
+      try {
+        await writeManifest(child, source, join(path, entry.name), result, { ...options, onProgress: undefined }, permits)
+      } finally {
+        permits.release(weight)
+      }
       options.onProgress?.({ bytes: result.size })
-    }
+    })
     await restoreMetadata(path, manifest)
   } else {
     throw new WrongTypeError(`unexpected ${manifest.type} manifest`)

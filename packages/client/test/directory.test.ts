@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
-import { getFile, put, readManifest, type ChunkSink, type SinkPutOptions } from '../src/index.js'
+import { getFile, put, readManifest, type AbortOptions, type ChunkSink, type ChunkSource, type SinkPutOptions } from '../src/index.js'
 import { KiB, openTempVault, pseudoRandom, SECRET, sha256hex, type Vault } from './helpers.js'
 
 /** The real store, counting how many puts it has in progress at once. */
@@ -21,6 +21,25 @@ function counting (vault: Vault): ChunkSink & { most: number } {
     }
   }
   return sink
+}
+
+/** The real store as a source, counting how many gets it has in progress at once. */
+function countingSource (vault: Vault): ChunkSource & { most: number } {
+  let now = 0
+  const source = {
+    most: 0,
+    get: async (cid: CID, options?: AbortOptions) => {
+      source.most = Math.max(source.most, ++now)
+      try {
+        // a turn of the event loop, as any real read takes: lets overlap show
+        await new Promise(resolve => setImmediate(resolve))
+        return await vault.store.get(cid, options)
+      } finally {
+        now--
+      }
+    }
+  }
+  return source
 }
 
 /** 40 files, the first names the biggest, so files later in name order finish first. */
@@ -56,8 +75,29 @@ test('a directory of small files is put several files at once, listed in name or
       assert.is((await put(root, other.store, { convergenceSecret: SECRET })).uri, first.uri)
     } finally { await other.cleanup() }
     const output = join(vault.dir, 'out')
-    const got = await getFile(first.uri, vault.store, output)
+    const source = countingSource(vault)
+    const got = await getFile(first.uri, source, output)
+    assert.ok(source.most > 1, `files were written one at a time (at most ${source.most} get in progress)`)
     assert.is(got.files, files.size)
+    for (const [name, bytes] of files) assert.is(sha256hex(await readFile(join(output, name))), sha256hex(bytes), name)
+  } finally { await vault.cleanup() }
+})
+
+test('names a file system may fold together are written one at a time, each exact', async () => {
+  const vault = await openTempVault()
+  try {
+    const root = join(vault.dir, 'tree')
+    await mkdir(root)
+    const files = new Map<string, Uint8Array>()
+    for (let i = 0; i < 12; i++) files.set(`f${i}.bin`, pseudoRandom(3 * KiB + i, i + 1))
+    files.set('A.txt', Buffer.from('upper'))
+    files.set('a.txt', Buffer.from('lower'))
+    for (const [name, bytes] of files) await writeFile(join(root, name), bytes)
+    const { uri } = await put(root, vault.store, { convergenceSecret: SECRET })
+    const source = countingSource(vault)
+    const output = join(vault.dir, 'out')
+    await getFile(uri, source, output)
+    assert.is(source.most, 1, 'one file at a time')
     for (const [name, bytes] of files) assert.is(sha256hex(await readFile(join(output, name))), sha256hex(bytes), name)
   } finally { await vault.cleanup() }
 })
