@@ -3,16 +3,16 @@
 // URI, so a get that was interrupted leaves a prefix the next get of the same URI to the
 // same target finds and continues with `Range: bytes=<size>-` (content under a
 // capability never changes, so the prefix is still right). A directory is walked with
-// GET /v1/manifests and each file fetched in turn into a temp directory named the same
-// way; an interrupted directory get leaves it, and the next one keeps the files already
-// complete in it and continues the partial one.
+// GET /v1/manifests and its files fetched (several at once) into a temp directory named
+// the same way; an interrupted directory get leaves it, and the next one keeps the files
+// already complete in it and continues the partial ones.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { OutputExistsError, UnsafeNameError } from '@shoal/client'
+import { eachAtOnce, fileWeight, FILES_AT_ONCE, OutputExistsError, Permits, UnsafeNameError } from '@shoal/client'
 import { DaemonRequestError, DaemonTransferError, uriPath, type DaemonClient } from '../../daemon-client.js'
 import { UsageError } from '../../errors.js'
 import { createProgress, type ProgressReporter } from '../../progress.js'
@@ -21,7 +21,7 @@ import { quietOnClosedPipe } from '../../pipe.js'
 
 export interface DaemonGetFlags { output: string, json?: boolean, quiet?: boolean }
 
-interface Listing { type: 'file' | 'directory', entries?: Array<{ name: string, type: 'file' | 'directory', uri: string }> }
+interface Listing { type: 'file' | 'directory', entries?: Array<{ name: string, type: 'file' | 'directory', size?: number, uri: string }> }
 
 export async function getViaDaemon (daemon: DaemonClient, uri: string, flags: DaemonGetFlags): Promise<void> {
   if (flags.output === '-') {
@@ -119,33 +119,57 @@ async function getDirectory (daemon: DaemonClient, uri: string, target: string, 
   if (await stat(target).catch(() => null) !== null) throw new OutputExistsError(target)
   const temp = partialPath(target, uri)
   const totals: Totals = { size: 0, files: 0, resumedBytes: 0 }
-  await writeDirectory(daemon, uri, temp, totals, progress)
+  await writeDirectory(daemon, uri, temp, { totals, progress, permits: new Permits(), bytes: 0 })
   await rename(temp, target)
   return totals
 }
 
-async function writeDirectory (daemon: DaemonClient, uri: string, path: string, totals: Totals, progress: ProgressReporter): Promise<void> {
+interface DirectoryWalk { totals: Totals, progress: ProgressReporter, permits: Permits, bytes: number }
+
+async function writeDirectory (daemon: DaemonClient, uri: string, path: string, walk: DirectoryWalk): Promise<void> {
   const listing = await daemon.json<Listing>('GET', uriPath('/v1/manifests/', uri))
   await mkdir(path, { recursive: true }) // already there when resuming
-  for (const entry of listing.entries ?? []) {
+  const entries = listing.entries ?? []
+  // several files at once, as a get without a daemon does (@shoal/client's getFile), but
+  // one at a time where two names could be one file on this file system (case, Unicode form)
+  const folded = new Set(entries.map(entry => entry.name.normalize('NFC').toLowerCase()))
+  await eachAtOnce(entries, folded.size === entries.length ? FILES_AT_ONCE : 1, async entry => {
     // the daemon's manifest decoder refuses '/', NUL, '.' and '..'; check again: this is the
     // line between another machine's data and our file system
     if (entry.name.includes('/') || entry.name === '.' || entry.name === '..' || entry.name.includes('\0')) throw new UnsafeNameError(entry.name)
     const child = join(path, entry.name)
     if (entry.type === 'directory') {
-      await writeDirectory(daemon, entry.uri, child, totals, progress)
-      continue
+      await writeDirectory(daemon, entry.uri, child, walk)
+      return
     }
     // a file is under its own name only once complete and synced (getFile's finish)
     const done = await stat(child).catch(() => null)
-    const file = done?.isFile() === true
-      ? { size: done.size, resumedBytes: done.size }
-      : await getFile(daemon, entry.uri, child, { update: p => progress.update({ bytes: totals.size + p.bytes }) })
-    totals.size += file.size
-    totals.resumedBytes += file.resumedBytes
-    totals.files++
-    progress.update({ bytes: totals.size })
-  }
+    let file: { size: number, resumedBytes: number }
+    if (done?.isFile() === true) {
+      file = { size: done.size, resumedBytes: done.size }
+      walk.bytes += done.size
+    } else {
+      const weight = fileWeight(entry.size ?? 0, walk.permits)
+      await walk.permits.acquire(weight)
+      try {
+        let counted = 0 // this file's bytes already in walk.bytes
+        file = await getFile(daemon, entry.uri, child, {
+          update: p => {
+            walk.bytes += p.bytes - counted
+            counted = p.bytes
+            walk.progress.update({ bytes: walk.bytes })
+          }
+        })
+        walk.bytes += file.size - counted
+      } finally {
+        walk.permits.release(weight)
+      }
+    }
+    walk.totals.size += file.size
+    walk.totals.resumedBytes += file.resumedBytes
+    walk.totals.files++
+    walk.progress.update({ bytes: walk.bytes })
+  })
 }
 
 /** A connection that broke mid-body says so; anything else (a full disk) keeps its own error. */

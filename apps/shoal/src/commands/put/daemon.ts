@@ -1,9 +1,9 @@
 // `shoal put` through a running daemon: files stream to POST /v1/files, a directory is
-// put file by file and then described bottom-up with POST /v1/directories.
+// put file by file (several at once) and then described bottom-up with POST /v1/directories.
 import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { UnsupportedFileTypeError } from '@shoal/client'
+import { eachAtOnce, fileWeight, FILES_AT_ONCE, Permits, UnsupportedFileTypeError } from '@shoal/client'
 import type { DaemonClient } from '../../daemon-client.js'
 import { createProgress, type ProgressReporter } from '../../progress.js'
 import { formatBytes } from '../../size.js'
@@ -19,7 +19,7 @@ export async function putViaDaemon (daemon: DaemonClient, path: string, flags: D
   const query = `${flags.replicas !== undefined ? `replicas=${flags.replicas}&` : ''}convergence=${flags.convergence ?? 'user'}`
   let result: Totals
   try {
-    result = await putPath(daemon, resolve(path), { query, progress, done: 0 }, true)
+    result = await putPath(daemon, resolve(path), { query, progress, done: 0, permits: new Permits() }, true)
   } finally {
     progress.stop()
   }
@@ -32,7 +32,7 @@ export async function putViaDaemon (daemon: DaemonClient, path: string, flags: D
   console.log(result.uri)
 }
 
-interface Walk { query: string, progress: ProgressReporter, done: number }
+interface Walk { query: string, progress: ProgressReporter, done: number, permits: Permits }
 
 async function putPath (daemon: DaemonClient, path: string, walk: Walk, top: boolean): Promise<Totals> {
   const info = top ? await stat(path) : await lstat(path)
@@ -48,17 +48,27 @@ async function putPath (daemon: DaemonClient, path: string, walk: Walk, top: boo
   }
   if (!info.isDirectory()) throw new UnsupportedFileTypeError(path)
   const totals: Totals = { uri: '', size: 0, chunks: 0, newChunks: 0, storedBytes: 0 }
-  const entries: Array<{ name: string, type: 'file' | 'directory', size: number, uri: string }> = []
-  for (const child of (await readdir(path)).sort()) {
+  const names = (await readdir(path)).sort()
+  const listed: Array<{ name: string, type: 'file' | 'directory', size: number, uri: string } | undefined> = new Array(names.length)
+  // several files at once, as a put without a daemon does (@shoal/client's put)
+  await eachAtOnce(names, FILES_AT_ONCE, async (child, index) => {
     const kind = await lstat(join(path, child))
-    if (!kind.isFile() && !kind.isDirectory()) continue // symlinks, sockets, devices: not content (as put does)
-    const result = await putPath(daemon, join(path, child), walk, false)
-    entries.push({ name: child, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, uri: result.uri })
+    if (!kind.isFile() && !kind.isDirectory()) return // symlinks, sockets, devices: not content (as put does)
+    const weight = kind.isFile() ? fileWeight(kind.size, walk.permits) : 0
+    await walk.permits.acquire(weight)
+    let result: Totals
+    try {
+      result = await putPath(daemon, join(path, child), walk, false)
+    } finally {
+      walk.permits.release(weight)
+    }
+    listed[index] = { name: child, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, uri: result.uri }
     totals.size += result.size
     totals.chunks += result.chunks
     totals.newChunks += result.newChunks
     totals.storedBytes += result.storedBytes
-  }
+  })
+  const entries = listed.filter(entry => entry !== undefined)
   const body = Buffer.from(JSON.stringify({ ...(name !== '' ? { name } : {}), entries }))
   const stored = await daemon.json<{ uri: string }>('POST', `/v1/directories?${walk.query}`, {
     body,
