@@ -10,6 +10,13 @@ import { RemoteError } from '@shoal/protocol'
 
 const log = debug('shoal:placement')
 
+/**
+ * Chunks up to this size are PUT without asking HAS first. 500 files of ~4 KiB (each a
+ * data chunk and a manifest) put into a 5-node loopback testnet: 8.7-9.3 s with HAS
+ * first, 7.2-7.7 s without (2026-11-26, interleaved runs).
+ */
+export const HAS_FIRST_ABOVE = 16 * 1024
+
 /** How often a RATE_LIMITED peer is asked again before it counts as a refusal. */
 const RATE_LIMIT_RETRIES = 5
 const RATE_LIMIT_BACKOFF_MS = 100
@@ -99,10 +106,14 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
       signal.throwIfAborted()
       const accepted = new Set<string>()
       // HAS first: the closest peers may hold it already (a re-upload, or dedup with
-      // another upload), and then its bytes need not cross the network at all
-      const closest = candidates.slice(0, replicas)
-      const already = await Promise.all(closest.map(async peer => await holds(peer, cid, anySignal([signal], requestTimeoutMs))))
-      closest.forEach((peer, i) => { if (already[i]) accepted.add(peer.toString()) })
+      // another upload), and then its bytes need not cross the network at all. Not for a
+      // small chunk (a small file, a manifest): its bytes cost about what the question
+      // does, and a holder answers a PUT of what it has with OK at once.
+      if (bytes.byteLength > HAS_FIRST_ABOVE) {
+        const closest = candidates.slice(0, replicas)
+        const already = await Promise.all(closest.map(async peer => await holds(peer, cid, anySignal([signal], requestTimeoutMs))))
+        closest.forEach((peer, i) => { if (already[i]) accepted.add(peer.toString()) })
+      }
       const order = candidates.filter(peer => !accepted.has(peer.toString()))
       let next = 0
       let newly = false

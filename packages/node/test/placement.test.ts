@@ -3,6 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { PeerId } from '@libp2p/interface'
 import { PeerIntegrityError, RemoteError, chunkKey, createNetworkSink, createNetworkSource, sortByDistance, type NetworkSink } from '../src/index.js'
+import { HAS_FIRST_ABOVE } from '../src/placement.js'
 import { blobPath, randomChunk, startNodes, waitForMesh, KiB, type Chunk, type Testnet } from './helpers.js'
 
 let net: Testnet
@@ -107,6 +108,40 @@ test('a holder that sends bytes not matching the CID is blamed and the next hold
   } finally {
     store.get = realGet
   }
+})
+
+test('a small chunk goes straight to PUT; a bigger one asks HAS first, so putting it again sends no bytes', async () => {
+  const a = net.nodes[0]
+  const asked = { has: 0, put: 0 }
+  const chunks = new Proxy(a.chunks, {
+    get (target, prop) {
+      const value = Reflect.get(target, prop) as unknown
+      if (typeof value !== 'function') return value
+      if (prop !== 'has' && prop !== 'put') return value.bind(target)
+      return async (...args: unknown[]) => { asked[prop]++; return await value.apply(target, args) }
+    }
+  })
+  const counted = { peerId: a.peerId, store: a.store, chunks, closestPeers: a.closestPeers.bind(a) }
+  const counting = createNetworkSink(counted, { replicas: 3, signal: AbortSignal.timeout(30_000) })
+  // chunks whose 3 closest are all remote and have space: each replica is one request
+  const remote = (size: number): Chunk => {
+    for (;;) {
+      const chunk = randomChunk(size)
+      const closest = sortByDistance(chunkKey(chunk.cid), net.nodes.map(n => n.peerId)).slice(0, 3).map(nodeIndex)
+      if (!closest.includes(0) && !closest.includes(TINY)) return chunk
+    }
+  }
+  const small = remote(HAS_FIRST_ABOVE)
+  assert.is(await counting.put(small.cid, small.bytes), true)
+  assert.equal(asked, { has: 0, put: 3 }, 'small: three PUTs, no HAS')
+  assert.is(await counting.put(small.cid, small.bytes), false, 'put again: the holders answer that they have it')
+  const big = remote(HAS_FIRST_ABOVE + 1)
+  asked.has = asked.put = 0
+  assert.is(await counting.put(big.cid, big.bytes), true)
+  assert.equal(asked, { has: 3, put: 3 }, 'bigger: HAS to the three closest, then three PUTs')
+  asked.has = asked.put = 0
+  assert.is(await counting.put(big.cid, big.bytes), false)
+  assert.equal(asked, { has: 3, put: 0 }, 'put again: HAS only, no bytes sent')
 })
 
 test('with 2 of a chunk\'s 3 holders stopped, the source still gets it', async () => {
