@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events'
+
 /**
  * Files of a directory put or written at once, at most. A small file costs a few fsyncs
  * (and over the network a round trip or two) and little CPU, so one at a time leaves the
@@ -42,7 +44,11 @@ export class Permits {
         this.wake()
         reject(signal?.reason)
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal !== undefined) {
+        // every file waiting in a tree listens to the operation's one signal: dozens at once
+        setMaxListeners(0, signal)
+        signal.addEventListener('abort', onAbort, { once: true })
+      }
       this.queue.push(waiter)
     })
   }
