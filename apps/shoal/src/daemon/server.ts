@@ -10,6 +10,7 @@ import { checkBearer } from './auth.js'
 import { errorReply, RouteNotFoundError } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
+import { networkView, type NetworkView } from './network-view.js'
 import { fileRoutes } from './routes/files.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
@@ -49,6 +50,8 @@ export interface ApiContext {
   version: string
   /** replicas of an upload that names none */
   replicas: number
+  /** a recent random-key lookup's answer, for NetworkSinkInit/NetworkSourceInit.network */
+  network: NetworkView
 }
 
 export interface ApiRequest {
@@ -89,6 +92,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       return entry
     },
     url: () => url,
+    network: networkView(init.node),
     startedAt: Date.now(),
     version: init.version
   }

@@ -25,7 +25,7 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
   const replicas = replicasParam(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
   const declared = Number(req.headers['content-length'])
-  const sink = createNetworkSink(context.node, { replicas, signal })
+  const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal) })
   const result = await putStream(counted(req, context), sink, {
     sealer,
     convergenceSecret,
@@ -57,7 +57,7 @@ async function * counted (req: IncomingMessage, context: ApiContext): AsyncGener
  */
 async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequest): Promise<void> {
   const capability = capabilityFromPath(rest)
-  const source = createNetworkSource(context.node, { signal })
+  const source = createNetworkSource(context.node, { signal, network: await context.network(signal) })
   const manifest = await readManifest(capability, source, { signal })
   if (manifest.type !== 'file') throw new WrongTypeError(`the URI names a ${manifest.type}, not a file (list it with GET /v1/manifests/<uri>)`)
   const size = manifest.size

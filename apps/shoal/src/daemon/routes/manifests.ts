@@ -22,7 +22,7 @@ async function postDirectory (context: ApiContext, { req, res, url, signal }: Ap
   const replicas = replicasParam(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
   const manifest = directoryFrom(await readJsonBody(req, MAX_DIRECTORY_BODY))
-  const sink = createNetworkSink(context.node, { replicas, signal })
+  const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal) })
   const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret, signal })
   const size = manifest.entries.reduce((n, e) => n + e.size, 0)
   sendJson(res, 201, { uri: formatCapability(stored.capability), size })
@@ -53,7 +53,7 @@ function directoryFrom (body: unknown): DirectoryManifest {
 
 async function getManifest (context: ApiContext, { res, rest, signal }: ApiRequest): Promise<void> {
   const capability = capabilityFromPath(rest)
-  const manifest = await readManifest(capability, createNetworkSource(context.node, { signal }), { signal })
+  const manifest = await readManifest(capability, createNetworkSource(context.node, { signal, network: await context.network(signal) }), { signal })
   if (manifest.type === 'file') {
     sendJson(res, 200, { type: 'file', name: manifest.name ?? null, size: manifest.size, chunks: manifest.chunks.length })
     return
