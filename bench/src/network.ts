@@ -18,6 +18,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
+import { firstJsonLine, nodeArgs, stopChild } from '@shoal/cli'
 import { MiB } from './data.js'
 import { mbps, peakRss, report, type Measurement } from './measure.js'
 import { printSummary, summarize } from './network-profile.js'
@@ -48,41 +49,11 @@ function track (child: ChildProcess): ChildProcess {
   return child
 }
 
-/** SIGTERM (a clean stop), SIGKILL if it has not gone within 5 s. */
-async function stop (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  await new Promise<void>(resolve => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    child.once('exit', () => { clearTimeout(timer); resolve() })
-    child.kill('SIGTERM')
-  })
-}
-
 /** Keeps the last few KiB of a stream, for error messages. */
 function tail (stream: NodeJS.ReadableStream | null): () => string {
   let text = ''
   stream?.on('data', (d: Buffer) => { text = (text + d.toString()).slice(-4096) })
   return () => text.trim()
-}
-
-/** Resolves with the first line a child prints on stdout (parsed as JSON). */
-async function firstJsonLine<T> (child: ChildProcess, what: string, ms: number, stderr: () => string): Promise<T> {
-  return await new Promise((resolve, reject) => {
-    let out = ''
-    const fail = (why: string): void => { done(); reject(new Error(`${what} ${why}${stderr() !== '' ? ': ' + stderr() : ''}`)) }
-    const timer = setTimeout(() => fail(`printed nothing within ${ms / 1000} s`), ms)
-    const onData = (d: Buffer): void => {
-      out += d.toString()
-      const end = out.indexOf('\n')
-      if (end < 0) return
-      done()
-      try { resolve(JSON.parse(out.slice(0, end)) as T) } catch (err) { reject(err) }
-    }
-    const onExit = (code: number | null): void => fail(`exited (code ${code})`)
-    function done (): void { clearTimeout(timer); child.stdout?.off('data', onData); child.off('exit', onExit) }
-    child.stdout?.on('data', onData)
-    child.once('exit', onExit)
-  })
 }
 
 // ---- /proc ----
@@ -137,7 +108,7 @@ async function netCopy (file: string, out: string, bytes: number, fsync: boolean
   const receiver = track(spawn(process.execPath, [receiverJs, '127.0.0.2', out, ...(fsync ? ['fsync'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] }))
   const stderr = tail(receiver.stderr)
   try {
-    const { port } = await firstJsonLine<{ port: number }>(receiver, 'the node:net receiver', 10_000, stderr)
+    const { port } = await firstJsonLine<{ port: number }>(receiver, { what: 'the node:net receiver', timeoutMs: 10_000, stderr })
     const closed = new Promise<{ bytes: number }>((resolve, reject) => {
       let out = ''
       receiver.stdout?.on('data', (d: Buffer) => {
@@ -156,7 +127,7 @@ async function netCopy (file: string, out: string, bytes: number, fsync: boolean
     if (received.bytes !== bytes) throw new Error(`the node:net receiver got ${received.bytes} bytes, not ${bytes}`)
     return seconds
   } finally {
-    await stop(receiver)
+    await stopChild(receiver)
     await rm(out, { force: true })
   }
 }
@@ -179,20 +150,20 @@ async function libp2pCopy (file: string, out: string, bytes: number, sha: string
   const receiverErr = tail(receiver.stderr)
   let sender: ChildProcess | undefined
   try {
-    const { address } = await firstJsonLine<{ address: string }>(receiver, 'the libp2p receiver', 30_000, receiverErr)
-    const received = firstJsonLine<{ bytes: number, cpuMs: number }>(receiver, 'the libp2p receiver', timeoutMs, receiverErr)
+    const { address } = await firstJsonLine<{ address: string }>(receiver, { what: 'the libp2p receiver', timeoutMs: 30_000, stderr: receiverErr })
+    const received = firstJsonLine<{ bytes: number, cpuMs: number }>(receiver, { what: 'the libp2p receiver', timeoutMs, stderr: receiverErr })
     received.catch(() => {}) // awaited below; if the send fails first, that is the error to report
     sender = track(spawn(process.execPath, [libp2pJs, 'send', '127.0.0.3', address, file], { stdio: ['ignore', 'pipe', 'pipe'] }))
     const senderErr = tail(sender.stderr)
     const bothErr = (): string => [senderErr(), receiverErr()].filter(text => text !== '').join('\nthe receiver: ')
-    const sent = await firstJsonLine<{ bytes: number, seconds: number, cpuMs: number }>(sender, 'the libp2p sender', timeoutMs, bothErr)
+    const sent = await firstJsonLine<{ bytes: number, seconds: number, cpuMs: number }>(sender, { what: 'the libp2p sender', timeoutMs, stderr: bothErr })
     const got = await received
     if (sent.bytes !== bytes || got.bytes !== bytes) throw new Error(`sent ${sent.bytes} and received ${got.bytes} bytes, not ${bytes}`)
     if (await sha256File(out) !== sha) throw new Error('the received file differs from the sent one')
     return { seconds: sent.seconds, sendCpuMs: sent.cpuMs, receiveCpuMs: got.cpuMs }
   } finally {
-    if (sender !== undefined) await stop(sender)
-    await stop(receiver)
+    if (sender !== undefined) await stopChild(sender)
+    await stopChild(receiver)
     await rm(out, { force: true })
   }
 }
@@ -232,14 +203,12 @@ interface Vault { index: number, peerId: string, address: string, process: Child
 async function startTestnet (work: string, count: number, space: string): Promise<Vault[]> {
   const vaults: Vault[] = []
   for (let i = 0; i < count; i++) {
-    const args = ['node', '--json', '--data', join(work, `node-${i}`), '--space', space, '--listen', `/ip4/127.0.0.${2 + i}/tcp/0`,
-      '--api', `127.0.0.${2 + i}:0`]
-    if (i > 0) args.push('--bootstrap', vaults[0].address)
+    const args = nodeArgs({ dataDir: join(work, `node-${i}`), space, host: `127.0.0.${2 + i}`, bootstrap: vaults[0]?.address })
     // a profile is written when the process exits on its own, which `shoal node` does on SIGTERM
     const nodeFlags = profileVaults ? ['--cpu-prof', '--cpu-prof-dir', vaultProfileDir(work, i)] : []
     const child = track(spawn(process.execPath, [...launcher.flags, ...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv }))
     const stderr = tail(child.stderr)
-    const started = await firstJsonLine<{ peerId: string, addresses: string[] }>(child, `shoal node ${i}`, 30_000, stderr)
+    const started = await firstJsonLine<{ peerId: string, addresses: string[] }>(child, { what: `shoal node ${i}`, timeoutMs: 30_000, stderr })
     vaults.push({ index: i, peerId: started.peerId, address: started.addresses[0], process: child, pid: child.pid ?? 0, stderr })
   }
   return vaults
@@ -273,7 +242,7 @@ async function runShoal (args: string[], vaults: Vault[], nodeFlags: string[] = 
   }
   const poll = setInterval(sample, 50)
   let timedOut = false
-  const timer = setTimeout(() => { timedOut = true; void stop(child) }, timeoutMs)
+  const timer = setTimeout(() => { timedOut = true; void stopChild(child) }, timeoutMs)
   try {
     const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
     const seconds = (performance.now() - started) / 1000
@@ -438,7 +407,7 @@ export async function networkBench (): Promise<void> {
       await rm(join(work, 'profile.out'), { force: true })
     }
 
-    await Promise.all(vaults.map(async v => await stop(v.process)))
+    await Promise.all(vaults.map(async v => await stopChild(v.process)))
     if (profileVaults) {
       for (const i of [0, 1]) {
         const dir = vaultProfileDir(work, i)
@@ -460,8 +429,8 @@ export async function networkBench (): Promise<void> {
     if (bigGetPeak !== undefined) console.log(`get ${mib(memorySize)} peak RSS: ${mib(bigGetPeak)}   (target < 200 MiB)`)
     console.log(`vault RSS growth: ${(growth / MiB).toFixed(0)} MiB max since start, ${(dataGrowth / MiB).toFixed(0)} MiB max while holding ${mib(moreHeld)}+ more   (target: no growth with data held)`)
   } finally {
-    await Promise.all(vaults.map(async v => await stop(v.process)))
-    await Promise.all([...children].map(stop))
+    await Promise.all(vaults.map(async v => await stopChild(v.process)))
+    await Promise.all([...children].map(async child => await stopChild(child)))
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     process.off('exit', cleanup)

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { firstJsonLine, nodeArgs, stopChild, type NodeStarted } from '@shoal/cli'
 import { shoalBin } from './cli.js'
 
 export interface TestnetNode {
@@ -38,8 +39,6 @@ export interface TestnetInit {
   startTimeoutMs?: number
 }
 
-interface Started { peerId: string, addresses: string[], api: string }
-
 export async function createTestnet (init: TestnetInit): Promise<Testnet> {
   const nodes: TestnetNode[] = []
   const children: ChildProcess[] = []
@@ -54,13 +53,10 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
     for (let i = 0; i < init.nodes; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
       dirs.push(dataDir)
-      const host = `127.0.0.${(init.firstHost ?? 2) + i}`
-      const args = ['node', '--json', '--data', dataDir, '--space', init.spaceOf?.(i) ?? init.space ?? '256MiB',
-        '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`]
-      if (i > 0) args.push('--bootstrap', nodes[0].address)
+      const args = nodeArgs({ dataDir, space: init.spaceOf?.(i) ?? init.space ?? '256MiB', host: `127.0.0.${(init.firstHost ?? 2) + i}`, bootstrap: nodes[0]?.address })
       const child = spawn(process.execPath, [shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
       children.push(child)
-      const started = await readStarted(child, init.startTimeoutMs ?? 20_000)
+      const started = await firstJsonLine<NodeStarted>(child, { what: `shoal node ${i}`, timeoutMs: init.startTimeoutMs ?? 20_000, stderr: tail(child) })
       nodes.push({ peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir, process: child })
     }
     if (init.waitForMesh !== false) await waitForMesh(nodes, init.startTimeoutMs ?? 20_000)
@@ -90,39 +86,12 @@ async function waitForMesh (nodes: TestnetNode[], timeoutMs: number): Promise<vo
   }
 }
 
-/** The `{ peerId, addresses, api }` line a node prints once it is up. */
-async function readStarted (child: ChildProcess, timeoutMs: number): Promise<Started> {
-  return await new Promise((resolve, reject) => {
-    let stdout = ''
-    let stderr = ''
-    const fail = (why: string): void => { cleanup(); reject(new Error(`shoal node ${why}: ${stderr.trim()}`)) }
-    const timer = setTimeout(() => fail(`printed no address within ${timeoutMs} ms`), timeoutMs)
-    const onOut = (d: Buffer): void => {
-      stdout += d.toString()
-      const line = stdout.split('\n').find((l, i, all) => i < all.length - 1 && l.trim() !== '')
-      if (line === undefined) return
-      cleanup()
-      try { resolve(JSON.parse(line) as Started) } catch (err) { reject(err) }
-    }
-    const onErr = (d: Buffer): void => { stderr += d.toString() }
-    const onExit = (code: number | null): void => fail(`exited with ${code}`)
-    function cleanup (): void {
-      clearTimeout(timer)
-      child.stdout?.off('data', onOut)
-      child.off('exit', onExit)
-    }
-    child.stdout?.on('data', onOut)
-    child.stderr?.on('data', onErr)
-    child.on('exit', onExit)
-  })
+/** The last 8 KiB a node wrote to stderr (read all along, so a chatty node never blocks on a full pipe). */
+function tail (child: ChildProcess): () => string {
+  let text = ''
+  child.stderr?.on('data', (d: Buffer) => { text = (text + d.toString()).slice(-8192) })
+  return () => text
 }
 
-/** SIGTERM (a clean stop), then SIGKILL if it has not gone within 5 s. */
-export async function kill (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
-  return await new Promise(resolve => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    child.once('exit', code => { clearTimeout(timer); resolve(code) })
-    child.kill(signal)
-  })
-}
+/** SIGTERM (a clean stop) or `signal`, then SIGKILL if it has not gone within 5 s; its exit code. */
+export const kill = stopChild

@@ -1,1 +1,1 @@
-export {}
+export { firstJsonLine, nodeArgs, stopChild, type FirstLineOptions, type NodeArgsInit, type NodeStarted } from './node-process.js'

@@ -6,13 +6,12 @@ import { InterruptedError } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { parseSize } from '../../size.js'
 import { requireDaemon } from '../../daemon-client.js'
+import { firstJsonLine, nodeArgs, stopChild, type NodeStarted } from '../../node-process.js'
 
 /** kad-dht's bucket size: a bigger network's tables need not list everyone. */
 const DHT_K = 20
 
 interface TestnetFlags { nodes: string, space: string, replicas: string, firstHost: string, json?: boolean }
-
-interface Started { peerId: string, addresses: string[], api: string }
 
 /** How long one node may take to come up before the testnet gives up. */
 const START_TIMEOUT_MS = 20_000
@@ -42,16 +41,15 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
     const nodes: Array<{ peerId: string, address: string, api: string, dataDir: string }> = []
     for (let i = 0; i < count; i++) {
       const dataDir = join(work, `node-${i}`)
-      const host = `127.0.0.${firstHost + i}`
-      const args = ['node', '--json', '--data', dataDir, '--space', flags.space, '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`, '--replicas', String(replicas)]
-      if (i > 0) args.push('--bootstrap', nodes[0].address)
+      const args = nodeArgs({ dataDir, space: flags.space, host: `127.0.0.${firstHost + i}`, replicas, bootstrap: nodes[0]?.address })
       // the nodes run with this process's node flags (those of the `shoal` executable's shebang)
       const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
       children.push(child)
-      // resolve, never reject, on the losing side: a late rejection would be unhandled
-      const started = await Promise.race([readStarted(child), stopRequested.then(() => null)])
-      if (started === null) throw new InterruptedError()
-      nodes.push({ peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir })
+      const started = firstJsonLine<NodeStarted>(child, { what: `node ${i}`, timeoutMs: START_TIMEOUT_MS, exited: code => new NodeExitedError(i, code) })
+      started.catch(() => {}) // raced below; a late rejection must not go unhandled
+      const up = await Promise.race([started, stopRequested.then(() => null)])
+      if (up === null) throw new InterruptedError()
+      nodes.push({ peerId: up.peerId, address: up.addresses[0], api: up.api, dataDir })
     }
     const mesh = await Promise.race([waitForMesh(nodes), stopRequested.then(() => null)])
     if (mesh === null) throw new InterruptedError()
@@ -72,7 +70,7 @@ export async function testnetHandler (flags: TestnetFlags): Promise<void> {
   } finally {
     process.off('SIGINT', interrupted)
     process.off('SIGTERM', interrupted)
-    await Promise.all(children.map(stopChild))
+    await Promise.all(children.map(async child => await stopChild(child)))
     await rm(work, { recursive: true, force: true, maxRetries: 3 })
   }
 }
@@ -113,32 +111,4 @@ export class NodeExitedError extends Error {
   readonly code = NodeExitedError.code
   override name = 'NodeExitedError'
   constructor (index: number, exitCode: number | null) { super(`node ${index} exited (code ${exitCode})`) }
-}
-
-async function readStarted (child: ChildProcess): Promise<Started> {
-  return await new Promise((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => { done(); reject(new Error(`a node printed no address within ${START_TIMEOUT_MS / 1000} s`)) }, START_TIMEOUT_MS)
-    const onData = (d: Buffer): void => {
-      stdout += d.toString()
-      const end = stdout.indexOf('\n')
-      if (end < 0) return
-      done()
-      try { resolve(JSON.parse(stdout.slice(0, end)) as Started) } catch (err) { reject(err) }
-    }
-    const onExit = (code: number | null): void => { done(); reject(new NodeExitedError(-1, code)) }
-    function done (): void { clearTimeout(timer); child.stdout?.off('data', onData); child.off('exit', onExit) }
-    child.stdout?.on('data', onData)
-    child.once('exit', onExit)
-  })
-}
-
-/** SIGTERM (a clean stop), SIGKILL after 5 s. */
-async function stopChild (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  await new Promise<void>(resolve => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    child.once('exit', () => { clearTimeout(timer); resolve() })
-    child.kill('SIGTERM')
-  })
 }
