@@ -144,6 +144,11 @@ test('errors are JSON with proper statuses: malformed URI 400, unknown route 404
   const name = await call(a, '/v1/files?name=a%2Fb', { method: 'POST', body: 'x' })
   assert.is(name.status, 400)
   await name.body?.cancel()
+  for (const query of ['mode=4096', 'mode=-1', 'mode=rwx', 'mtime=1.5', 'mtime=soon']) {
+    const meta = await call(a, `/v1/files?${query}`, { method: 'POST', body: 'x' })
+    assert.is(meta.status, 400, query)
+    assert.match((await errorOf(meta)).message, /mode|mtime/, query)
+  }
 
   assert.is((await call(a, '/v1/status')).status, 200)
 })
@@ -188,6 +193,8 @@ test('a directory POSTed from child URIs lists them back; a directory URI is not
   assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'file', size: -1, uri: fileUri }] })), 400)
   assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'file', size: 1, uri: 'shoal:nope' }] })), 400)
   assert.is(await bad(JSON.stringify({ entries: [entries[0], entries[0]] })), 400) // duplicate names
+  assert.is(await bad(JSON.stringify({ mode: 0o10000, entries })), 400)
+  assert.is(await bad(JSON.stringify({ mtime: '2001', entries })), 400, 'mtime is a JSON number')
   assert.is(await bad(JSON.stringify({ entries: [] }), 'text/plain'), 415)
   assert.is(await bad(JSON.stringify({ entries: [], pad: 'x'.repeat(9 * 1024 * 1024) })), 413)
 })

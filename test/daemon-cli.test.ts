@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
@@ -71,6 +71,37 @@ test('a directory through the daemons: put, ls, get', async () => {
   assert.is(get.code, 0, get.stderr)
   assert.is(await readFile(join(work, 'tree.out', 'a.txt'), 'utf8'), 'alpha\n')
   assert.is(Buffer.compare(await readFile(join(work, 'tree.out', 'sub', 'b.bin')), inner), 0)
+})
+
+test('mode and mtime go through the daemons as they do without one: a script stays executable', async () => {
+  const [a, , c] = net.nodes
+  const dir = join(work, 'meta')
+  await mkdir(join(dir, 'bin'), { recursive: true })
+  const script = join(dir, 'bin', 'run.sh')
+  await writeFile(script, '#!/bin/sh\necho hi\n')
+  await chmod(script, 0o750)
+  await chmod(join(dir, 'bin'), 0o711)
+  const old = new Date('2001-02-03T04:05:06.789Z')
+  await utimes(script, old, old)
+  await utimes(join(dir, 'bin'), old, old)
+  const put = await shoal(['put', dir, '--data', a.dataDir])
+  assert.is(put.code, 0, put.stderr)
+  const target = join(work, 'meta.out')
+  const get = await shoal(['get', lastLine(put.stdout), '--data', c.dataDir, '-o', target])
+  assert.is(get.code, 0, get.stderr)
+  const file = await stat(join(target, 'bin', 'run.sh'))
+  assert.is(file.mode & 0o777, 0o750, 'the script\'s mode')
+  assert.is(Math.floor(file.mtimeMs), old.getTime(), 'the script\'s mtime')
+  const sub = await stat(join(target, 'bin'))
+  assert.is(sub.mode & 0o777, 0o711, 'the directory\'s mode')
+  assert.is(Math.floor(sub.mtimeMs), old.getTime(), 'the directory\'s mtime')
+  // a single file too, straight from GET /v1/files
+  const one = await shoal(['put', script, '--data', a.dataDir])
+  assert.is(one.code, 0, one.stderr)
+  const single = join(work, 'run.sh.out')
+  assert.is((await shoal(['get', lastLine(one.stdout), '--data', c.dataDir, '-o', single])).code, 0)
+  assert.is((await stat(single)).mode & 0o777, 0o750)
+  assert.is(Math.floor((await stat(single)).mtimeMs), old.getTime())
 })
 
 test('an interrupted directory get resumes: complete files are kept, the partial one continues with Range', async () => {

@@ -52,6 +52,37 @@ export function checkName (value: unknown, field: string): string | undefined {
   return value
 }
 
+/** Largest permission value a manifest holds (rwx for all, setuid/setgid/sticky). */
+const MAX_MODE = 0o7777
+
+/**
+ * A file's or directory's mode and mtime (milliseconds since 1970) as a manifest records
+ * them, each optional: JSON numbers (see queryNumber for a query string's).
+ */
+export function metadataFrom (mode: unknown, mtime: unknown, field = ''): { mode?: number, mtime?: number } {
+  const out: { mode?: number, mtime?: number } = {}
+  const whole = (value: unknown, name: string): number | undefined => {
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new BadRequestError(`${field}${name} must be a whole number, got ${JSON.stringify(value)}`)
+    return value
+  }
+  const m = whole(mode, 'mode')
+  if (m !== undefined) {
+    if (m < 0 || m > MAX_MODE) throw new BadRequestError(`${field}mode must be from 0 to ${MAX_MODE} (0o7777), got ${m}`)
+    out.mode = m
+  }
+  const t = whole(mtime, 'mtime')
+  if (t !== undefined) out.mtime = t
+  return out
+}
+
+/** A query parameter: its number if it is written as a whole one, else its text (for the error), or undefined. */
+export function queryNumber (url: URL, name: string): number | string | undefined {
+  const text = url.searchParams.get(name)
+  if (text === null) return undefined
+  return /^-?\d+$/.test(text) ? Number(text) : text
+}
+
 /** `?replicas=` as a whole number from 1 to MAX_REPLICAS (default: the daemon's --replicas). */
 export function replicasParam (url: URL, fallback: number): number {
   const text = url.searchParams.get('replicas')

@@ -8,7 +8,8 @@
 // already complete in it and continues the partial ones.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { chmod, mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises'
+import type { IncomingHttpHeaders } from 'node:http'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -21,7 +22,7 @@ import { quietOnClosedPipe } from '../../pipe.js'
 
 export interface DaemonGetFlags { output: string, json?: boolean, quiet?: boolean }
 
-interface Listing { type: 'file' | 'directory', entries?: Array<{ name: string, type: 'file' | 'directory', size?: number, uri: string }> }
+interface Listing { type: 'file' | 'directory', mode?: number, mtime?: number, entries?: Array<{ name: string, type: 'file' | 'directory', size?: number, uri: string }> }
 
 export async function getViaDaemon (daemon: DaemonClient, uri: string, flags: DaemonGetFlags): Promise<void> {
   if (flags.output === '-') {
@@ -71,7 +72,11 @@ async function getFile (daemon: DaemonClient, uri: string, target: string, progr
     res.resume()
     const total = Number(/\/(\d+)$/.exec(res.headers['content-range'] ?? '')?.[1])
     // the prefix is already the whole file: the last get died between its last write and the rename
-    if (total === have) return await finish(temp, target, { size: have, resumedBytes: have })
+    if (total === have) {
+      const head = await daemon.request('HEAD', uriPath('/v1/files/', uri))
+      head.resume()
+      return await finish(temp, target, { size: have, resumedBytes: have }, recorded(head.headers))
+    }
     // longer than the file: not a prefix of it after all; start over
     await rm(temp, { force: true })
     have = 0
@@ -94,16 +99,35 @@ async function getFile (daemon: DaemonClient, uri: string, target: string, progr
     throw broken(err)
   }
   if (written - resumedBytes !== length) throw new DaemonTransferError(`got ${written - resumedBytes} of ${length} bytes`)
-  return await finish(temp, target, { size: written, resumedBytes })
+  return await finish(temp, target, { size: written, resumedBytes }, recorded(res.headers))
 }
 
-async function finish<T> (temp: string, target: string, result: T): Promise<T> {
+/** The mode and mtime the uploader recorded, as the daemon sends them with a file. */
+function recorded (headers: IncomingHttpHeaders): Metadata {
+  const number = (name: string): number | undefined => {
+    const value = headers[name]
+    return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined
+  }
+  return { mode: number('x-shoal-mode'), mtime: number('x-shoal-mtime') }
+}
+
+interface Metadata { mode?: number, mtime?: number }
+
+/** As @shoal/client's get restores them: permission bits only (never setuid/setgid from someone else's data), and the mtime. */
+async function restore (path: string, meta: Metadata): Promise<void> {
+  if (meta.mode !== undefined) await chmod(path, meta.mode & 0o777)
+  if (meta.mtime !== undefined) await utimes(path, new Date(), new Date(meta.mtime))
+}
+
+async function finish<T> (temp: string, target: string, result: T, meta: Metadata): Promise<T> {
   const file = await open(temp, 'r+')
   try {
     await file.sync()
   } finally {
     await file.close()
   }
+  // before the rename: a file under its own name is complete, metadata included
+  await restore(temp, meta)
   await rename(temp, target)
   return result
 }
@@ -170,6 +194,8 @@ async function writeDirectory (daemon: DaemonClient, uri: string, path: string, 
     walk.totals.files++
     walk.progress.update({ bytes: walk.bytes })
   })
+  // last: writing the entries changed the directory's own mtime
+  await restore(path, listing)
 }
 
 /** A connection that broke mid-body says so; anything else (a full disk) keeps its own error. */

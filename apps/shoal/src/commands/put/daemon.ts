@@ -38,10 +38,12 @@ async function putPath (daemon: DaemonClient, path: string, walk: Walk, top: boo
   const info = top ? await stat(path) : await lstat(path)
   const name = basename(path)
   const nameQuery = name !== '' ? `&name=${encodeURIComponent(name)}` : ''
+  // recorded as a put without a daemon records them (@shoal/client's put)
+  const meta = { mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs) }
   if (info.isFile()) {
     const body = createReadStream(path, { highWaterMark: 1024 * 1024 })
     body.on('data', part => { walk.done += part.length; walk.progress.update({ bytes: walk.done }) })
-    return await daemon.json<Totals>('POST', `/v1/files?${walk.query}${nameQuery}`, {
+    return await daemon.json<Totals>('POST', `/v1/files?${walk.query}${nameQuery}&mode=${meta.mode}&mtime=${meta.mtime}`, {
       body,
       headers: { 'content-type': 'application/octet-stream', 'content-length': info.size }
     })
@@ -69,7 +71,7 @@ async function putPath (daemon: DaemonClient, path: string, walk: Walk, top: boo
     totals.storedBytes += result.storedBytes
   })
   const entries = listed.filter(entry => entry !== undefined)
-  const body = Buffer.from(JSON.stringify({ ...(name !== '' ? { name } : {}), entries }))
+  const body = Buffer.from(JSON.stringify({ ...(name !== '' ? { name } : {}), ...meta, entries }))
   const stored = await daemon.json<{ uri: string }>('POST', `/v1/directories?${walk.query}`, {
     body,
     headers: { 'content-type': 'application/json', 'content-length': body.byteLength }

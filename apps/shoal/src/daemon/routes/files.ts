@@ -7,7 +7,7 @@ import { putStream, readContent, readManifest, WrongTypeError } from '@shoal/cli
 import type { ChunkRef } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
 import { RangeNotSatisfiableError, UnsupportedMediaTypeError } from '../errors.js'
-import { capabilityFromPath, checkName, convergenceParam, replicasParam, sendJson } from '../http.js'
+import { capabilityFromPath, checkName, convergenceParam, metadataFrom, queryNumber, replicasParam, sendJson } from '../http.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
 export const fileRoutes: Route[] = [
@@ -22,6 +22,7 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
     throw new UnsupportedMediaTypeError(type, 'the raw bytes as application/octet-stream')
   }
   const name = checkName(url.searchParams.get('name') ?? undefined, 'name')
+  const meta = metadataFrom(queryNumber(url, 'mode'), queryNumber(url, 'mtime'))
   const replicas = replicasParam(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
   const declared = Number(req.headers['content-length'])
@@ -32,6 +33,7 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
     replicas,
     signal,
     ...(name !== undefined ? { name } : {}),
+    ...meta,
     ...(Number.isSafeInteger(declared) ? { size: declared } : {})
   })
   sendJson(res, 201, { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes })
@@ -83,6 +85,13 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
     'cache-control': 'private, immutable'
   }
   if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`
+  // what the uploader recorded, so a client can restore it (Last-Modified for any client,
+  // to the second; ours read the exact values)
+  if (manifest.mtime !== undefined) {
+    headers['last-modified'] = new Date(manifest.mtime).toUTCString()
+    headers['x-shoal-mtime'] = manifest.mtime
+  }
+  if (manifest.mode !== undefined) headers['x-shoal-mode'] = manifest.mode
   if (req.method === 'HEAD' || size === 0) {
     res.writeHead(status, headers)
     res.end()

@@ -4,7 +4,7 @@ import { readManifest, storeManifest } from '@shoal/client'
 import { formatCapability, MAX_ENTRIES_PER_DIRECTORY, parseCapability, type DirectoryEntry, type DirectoryManifest } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
 import { BadRequestError } from '../errors.js'
-import { capabilityFromPath, checkName, convergenceParam, readJsonBody, replicasParam, sendJson } from '../http.js'
+import { capabilityFromPath, checkName, convergenceParam, metadataFrom, readJsonBody, replicasParam, sendJson } from '../http.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
 export const manifestRoutes: Route[] = [
@@ -30,8 +30,8 @@ async function postDirectory (context: ApiContext, { req, res, url, signal }: Ap
 
 /** Validates the body at the boundary; the manifest encoder checks the rest (unique names). */
 function directoryFrom (body: unknown): DirectoryManifest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('body must be an object { name?, entries }')
-  const { name, entries } = body as { name?: unknown, entries?: unknown }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('body must be an object { name?, mode?, mtime?, entries }')
+  const { name, mode, mtime, entries } = body as { name?: unknown, mode?: unknown, mtime?: unknown, entries?: unknown }
   if (!Array.isArray(entries)) throw new BadRequestError('entries must be an array')
   if (entries.length > MAX_ENTRIES_PER_DIRECTORY) throw new BadRequestError(`more than ${MAX_ENTRIES_PER_DIRECTORY} entries`)
   const checked: DirectoryEntry[] = entries.map((value: unknown, i) => {
@@ -48,20 +48,26 @@ function directoryFrom (body: unknown): DirectoryManifest {
   // the format stores entries in UTF-8 byte order; clients need not know that
   checked.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
   const dirName = checkName(name, 'name')
-  return { version: 1, type: 'directory', ...(dirName !== undefined ? { name: dirName } : {}), entries: checked }
+  return { version: 1, type: 'directory', ...(dirName !== undefined ? { name: dirName } : {}), ...metadataFrom(mode, mtime), entries: checked }
 }
 
 async function getManifest (context: ApiContext, { res, rest, signal }: ApiRequest): Promise<void> {
   const capability = capabilityFromPath(rest)
   const manifest = await readManifest(capability, createNetworkSource(context.node, { signal, network: await context.network(signal) }), { signal })
   if (manifest.type === 'file') {
-    sendJson(res, 200, { type: 'file', name: manifest.name ?? null, size: manifest.size, chunks: manifest.chunks.length })
+    sendJson(res, 200, { type: 'file', name: manifest.name ?? null, ...metadataOf(manifest), size: manifest.size, chunks: manifest.chunks.length })
     return
   }
   sendJson(res, 200, {
     type: 'directory',
     name: manifest.name ?? null,
+    ...metadataOf(manifest),
     size: manifest.entries.reduce((n, e) => n + e.size, 0),
     entries: manifest.entries.map(e => ({ name: e.name, type: e.type, size: e.size, uri: formatCapability(e.capability) }))
   })
+}
+
+/** mode and mtime where the manifest has them */
+function metadataOf (manifest: { mode?: number, mtime?: number }): { mode?: number, mtime?: number } {
+  return { ...(manifest.mode !== undefined ? { mode: manifest.mode } : {}), ...(manifest.mtime !== undefined ? { mtime: manifest.mtime } : {}) }
 }
