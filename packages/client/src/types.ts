@@ -69,7 +69,7 @@ export interface PutOptions extends AbortOptions {
   /** Compress chunks that shrink by at least 10 % (default true). */
   compress?: boolean
   chunker?: ChunkerOptions
-  /** Worker threads that seal chunks; 0 seals on the calling thread. Default: one per core but one (at least one). */
+  /** Worker threads that seal chunks; 0 seals on the calling thread. Default: one per core but one (at least one); none for a single file under 8 MiB (put). */
   workers?: number
   /**
    * A long-lived sealer (createSealer) to use instead of starting workers for this put,
