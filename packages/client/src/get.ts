@@ -134,7 +134,22 @@ async function writeFileContent (manifest: FileManifest, source: ChunkSource, pa
 async function restoreMetadata (path: string, manifest: FileManifest | DirectoryManifest): Promise<void> {
   // Only permission bits: never setuid/setgid from someone else's manifest.
   if (manifest.mode !== undefined) await chmod(path, manifest.mode & 0o777)
-  if (manifest.mtime !== undefined) await utimes(path, new Date(), new Date(manifest.mtime))
+  if (manifest.mtime !== undefined) await setMtime(path, manifest.mtime)
+}
+
+/**
+ * Best effort: a manifest may carry any whole number of milliseconds, and a time this
+ * file system cannot hold (EINVAL), or no Date can, leaves the file's own mtime; the
+ * content is what the get is for.
+ */
+export async function setMtime (path: string, mtime: number): Promise<void> {
+  const when = new Date(mtime)
+  if (Number.isNaN(when.getTime())) return
+  try {
+    await utimes(path, new Date(), when)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err
+  }
 }
 
 /** A directory download would overwrite something that is already there. */

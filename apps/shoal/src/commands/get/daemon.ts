@@ -8,12 +8,12 @@
 // already complete in it and continues the partial ones.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { chmod, mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises'
+import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import type { IncomingHttpHeaders } from 'node:http'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { eachAtOnce, fileWeight, FILES_AT_ONCE, OutputExistsError, Permits, UnsafeNameError } from '@shoal/client'
+import { eachAtOnce, fileWeight, FILES_AT_ONCE, OutputExistsError, Permits, setMtime, UnsafeNameError } from '@shoal/client'
 import { DaemonRequestError, DaemonTransferError, uriPath, type DaemonClient } from '../../daemon-client.js'
 import { UsageError } from '../../errors.js'
 import { createProgress, type ProgressReporter } from '../../progress.js'
@@ -116,7 +116,7 @@ interface Metadata { mode?: number, mtime?: number }
 /** As @shoal/client's get restores them: permission bits only (never setuid/setgid from someone else's data), and the mtime. */
 async function restore (path: string, meta: Metadata): Promise<void> {
   if (meta.mode !== undefined) await chmod(path, meta.mode & 0o777)
-  if (meta.mtime !== undefined) await utimes(path, new Date(), new Date(meta.mtime))
+  if (meta.mtime !== undefined) await setMtime(path, meta.mtime)
 }
 
 async function finish<T> (temp: string, target: string, result: T, meta: Metadata): Promise<T> {

@@ -88,7 +88,8 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
   // what the uploader recorded, so a client can restore it (Last-Modified for any client,
   // to the second; ours read the exact values)
   if (manifest.mtime !== undefined) {
-    headers['last-modified'] = new Date(manifest.mtime).toUTCString()
+    const when = new Date(manifest.mtime)
+    if (!Number.isNaN(when.getTime())) headers['last-modified'] = when.toUTCString()
     headers['x-shoal-mtime'] = manifest.mtime
   }
   if (manifest.mode !== undefined) headers['x-shoal-mode'] = manifest.mode
