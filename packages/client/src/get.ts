@@ -63,7 +63,7 @@ export async function getFile (capability: Capability | string, source: ChunkSou
   const temp = join(dirname(target), `.${basename(target)}.shoal-${randomBytes(6).toString('hex')}.part`)
   await refuseExistingDirectory(target)
   try {
-    await writeManifest(manifest, source, temp, result, options, new Permits())
+    await writeManifest(manifest, temp, { source, result, permits: new Permits() }, options)
     await rename(temp, target)
   } catch (err) {
     await rm(temp, { recursive: true, force: true })
@@ -77,12 +77,17 @@ async function refuseExistingDirectory (target: string): Promise<void> {
   if (existing != null) throw new OutputExistsError(target)
 }
 
+/** What every entry of one get shares: where chunks come from, the counts, the permits. */
+interface Walk { source: ChunkSource, result: GetResult, permits: Permits }
+
 /**
  * Writes a file, or a directory with its entries FILES_AT_ONCE at a time (their files
- * share `permits`, as in put). Names one file system may take for the same file (case,
- * Unicode form) would race for it: a directory with such names is written one at a time.
+ * share the walk's permits, as in put). Names one file system may take for the same file
+ * (case, Unicode form) would race for it: a directory with such names is written one at
+ * a time.
  */
-async function writeManifest (manifest: Manifest, source: ChunkSource, path: string, result: GetResult, options: GetOptions, permits: Permits): Promise<void> {
+async function writeManifest (manifest: Manifest, path: string, walk: Walk, options: GetOptions): Promise<void> {
+  const { source, result, permits } = walk
   if (manifest.type === 'file') {
     await writeFileContent(manifest, source, path, result, { ...options, state: null })
   } else if (manifest.type === 'directory') {
@@ -96,7 +101,7 @@ async function writeManifest (manifest: Manifest, source: ChunkSource, path: str
       const weight = child.type === 'file' ? fileWeight(child.size, permits) : 0
       await permits.acquire(weight, options.signal)
       try {
-        await writeManifest(child, source, join(path, entry.name), result, { ...options, onProgress: undefined }, permits)
+        await writeManifest(child, join(path, entry.name), walk, { ...options, onProgress: undefined })
       } finally {
         permits.release(weight)
       }

@@ -26,7 +26,7 @@ const INLINE_BELOW = 8 * 1024 * 1024
 export async function put (path: string, sink: ChunkSink, options: PutOptions): Promise<PutResult> {
   const info = await stat(path)
   const workers = options.workers ?? (info.isFile() && info.size < INLINE_BELOW ? 0 : undefined)
-  return await withSealer({ ...options, workers }, async sealer => await putEntry(path, info, sink, sealer, options, new Permits(), false))
+  return await withSealer({ ...options, workers }, async sealer => await putEntry(path, info, { sink, sealer, permits: new Permits() }, options, false))
 }
 
 async function withSealer<T> (options: PutOptions, fn: (sealer: Sealer) => Promise<T>): Promise<T> {
@@ -66,12 +66,16 @@ async function finish (manifest: Manifest, counts: Omit<PutResult, 'capability' 
   }
 }
 
+/** What every entry of one put shares. */
+interface Walk { sink: ChunkSink, sealer: Sealer, permits: Permits }
+
 /**
- * Puts a file or, recursively, a directory. The files of a directory share `permits`: a
- * small one takes one, a big one all of them. Entries are listed in name order whatever
- * order they finish in, so the same tree always gives the same manifest.
+ * Puts a file or, recursively, a directory. The files of a directory share the walk's
+ * permits: a small one takes one, a big one all of them. Entries are listed in name order
+ * whatever order they finish in, so the same tree always gives the same manifest.
  */
-async function putEntry (path: string, info: Stats, sink: ChunkSink, sealer: Sealer, options: PutOptions, permits: Permits, inDirectory: boolean): Promise<PutResult> {
+async function putEntry (path: string, info: Stats, walk: Walk, options: PutOptions, inDirectory: boolean): Promise<PutResult> {
+  const { sink, sealer, permits } = walk
   // `shoal put .` or `/`: the resolved name, and none at all for the root.
   const name = basename(resolve(path))
   const meta = { ...(name !== '' ? { name } : {}), mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs) }
@@ -92,7 +96,7 @@ async function putEntry (path: string, info: Stats, sink: ChunkSink, sealer: Sea
     const child = join(path, name)
     const kind = await lstat(child)
     if (!kind.isFile() && !kind.isDirectory()) return // symlinks, sockets, devices: not content
-    const result = await putEntry(child, kind, sink, sealer, { ...options, onProgress: undefined }, permits, true)
+    const result = await putEntry(child, kind, walk, { ...options, onProgress: undefined }, true)
     entries[index] = { name, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, capability: result.capability }
     totals.size += result.size
     totals.chunks += result.chunks
