@@ -4,7 +4,11 @@
 // the swarm has been seeing is duplicated to another holder (and so are the last ones,
 // in endgame), the first verified answer wins and the others are aborted. A holder that
 // sends bytes that do not hash to the chunk's address, breaks the protocol or cannot be
-// reached is blamed and not asked again during this download.
+// reached is blamed and not asked again during this download, with one exception: a
+// chunk about to fail for want of holders asks, once, every holder the swarm knows of,
+// those blamed for failing (not for bad bytes) included, and one that then serves a
+// verified chunk is no longer blamed. In a network short of holders (r - 1 of them down)
+// a good holder blamed for one timeout or reset was the last copy.
 import { setMaxListeners } from 'node:events'
 import debug from 'debug'
 import { MAX_FRAME_BYTES, RemoteError } from '@shoal/protocol'
@@ -106,6 +110,10 @@ interface ActiveChunk {
   waiting: boolean
   /** every candidate was asked in vain once and the source was asked for more */
   refreshed: boolean
+  /** after that too, every known holder was made a candidate (see launch) */
+  lastResort: boolean
+  /** holders whose request for this chunk failed (not: answered that they lack it) */
+  failedOn: Set<string>
   done: boolean
   resolve: (plaintext: Uint8Array) => void
   reject: (err: unknown) => void
@@ -118,6 +126,8 @@ class Swarm {
   private readonly replicas: number
   private readonly holders = new Map<string, HolderState>()
   private readonly blamed = new Map<string, string>()
+  /** blamed for sending bytes that are not the chunk: never asked again, not even as a last resort */
+  private readonly liars = new Set<string>()
   private readonly active = new Set<ActiveChunk>()
   private readonly latencies: number[] = []
   private readonly controller = new AbortController()
@@ -195,7 +205,7 @@ class Swarm {
       const ref = this.refs[index]
       const candidates = await this.source.holders(ref.cid, { signal: this.signal })
       const plaintext = await new Promise<Uint8Array>((resolve, reject) => {
-        const chunk: ActiveChunk = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, done: false, resolve, reject }
+        const chunk: ActiveChunk = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, failedOn: new Set(), done: false, resolve, reject }
         this.active.add(chunk)
         this.launch(chunk)
       })
@@ -229,7 +239,7 @@ class Swarm {
       return false
     }
     const now = performance.now()
-    const open = chunk.candidates.filter(h => !chunk.asked.has(h) && !this.blamed.has(h))
+    const open = chunk.candidates.filter(h => !chunk.asked.has(h) && !(chunk.lastResort ? this.liars.has(h) : this.blamed.has(h)))
     // the closest candidates are where the uploader put it; the rest only if they fail
     const ready = open.slice(0, this.replicas).filter(h => this.state(h).inFlight < this.limit(h) && this.state(h).backoffUntil <= now)
     if (ready.length === 0) {
@@ -242,6 +252,13 @@ class Swarm {
         chunk.refreshed = true
         void this.refresh(chunk)
         return false
+      }
+      if (!chunk.lastResort) {
+        chunk.lastResort = true
+        for (const holder of chunk.failedOn) chunk.asked.delete(holder)
+        for (const holder of this.holders.keys()) if (!chunk.candidates.includes(holder)) chunk.candidates.push(holder)
+        log('chunk %d: no holder left, asking every known one once more', chunk.index)
+        return this.launch(chunk)
       }
       this.finish(chunk, { error: chunk.lastError ?? new ChunkNotFoundError(chunk.ref.cid) })
       return false
@@ -275,6 +292,7 @@ class Swarm {
         } else if (!matchesAddress(chunk.ref, sealed)) {
           chunk.lastError = new IntegrityError(`chunk ${chunk.ref.cid.toString()}: ${holder} sent bytes that do not hash to its address`)
           this.blame(holder, `sent bytes that do not hash to ${chunk.ref.cid.toString()}`)
+          this.liars.add(holder)
           this.release(sealed)
         } else {
           // the bytes are the chunk: a failure to open it is the manifest's, not the holder's
@@ -293,6 +311,7 @@ class Swarm {
         outcome = 'busy'
       } else {
         chunk.lastError = err
+        chunk.failedOn.add(holder)
         this.blame(holder, describe(err))
       }
     } finally {
@@ -301,6 +320,9 @@ class Swarm {
       if (--state.inFlight === 0) state.busyMs += now - state.busySince
       chunk.attempts.splice(chunk.attempts.indexOf(attempt), 1)
       if (outcome === 'ok' && plaintext !== undefined) {
+        // a holder blamed for a failure that has now served a verified chunk (as a last
+        // resort) is working again: ask it like the others from here on
+        if (this.blamed.delete(holder)) log('%s served a verified chunk: no longer blamed', holder)
         state.bytes += chunk.ref.stored
         this.recordLatency(now - attempt.started)
         this.stats.chunks++

@@ -79,6 +79,25 @@ test('a holder that sends wrong bytes and one that fails are blamed once and nev
   assert.ok((source.asked.get('dead') ?? 0) <= 8, `dead asked ${source.asked.get('dead')} times`)
 })
 
+test('the last good holder, blamed for one failure, is asked again before a chunk is given up; a liar never is', async () => {
+  // the network of a degraded swarm: one holder sends wrong bytes, the only other one
+  // fails its first request (a reset, a timeout) and is fine after that
+  let failures = 0
+  const source = swarmOf({
+    liar: async (cid, signal) => { const real = await honest(cid, signal); const bad = Uint8Array.from(real as Uint8Array); bad[0] ^= 1; return bad },
+    flaky: async (cid, signal) => {
+      if (failures++ === 0) throw new Error('stream reset')
+      return await honest(cid, signal)
+    }
+  })
+  const liarAsked = (): number => source.asked.get('liar') ?? 0
+  const { bytes, stats } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  assert.ok((source.asked.get('flaky') ?? 0) > 1, 'flaky was asked again')
+  assert.equal(stats.blamed.map(b => b.holder), ['liar'], 'flaky served verified chunks after all: no longer blamed')
+  assert.ok(liarAsked() <= 8, `liar asked ${liarAsked()} times: only before it was found out`)
+})
+
 test('a busy holder (RATE_LIMITED) is backed off, not blamed', async () => {
   let refusals = 0
   const source = swarmOf({
