@@ -165,6 +165,29 @@ test('get resumes from a partial temp file with Range and ends with the exact fi
   assert.is(Buffer.compare(Buffer.concat(parts), data), 0)
 })
 
+test('a get that died between its last write and the rename finishes from the whole prefix, mode and mtime included', async () => {
+  const [a, , , d] = net.nodes
+  const file = join(work, 'whole.bin')
+  const bytes = randomBytes(300_000)
+  await writeFile(file, bytes)
+  await chmod(file, 0o604)
+  const old = new Date('1999-12-31T23:59:59.250Z')
+  await utimes(file, old, old)
+  const put = await shoal(['put', file, '--data', a.dataDir])
+  assert.is(put.code, 0, put.stderr)
+  const fileUri = lastLine(put.stdout)
+  const target = join(work, 'whole.out')
+  // the partial already holds every byte: the daemon answers the Range with 416
+  await writeFile(join(work, `.whole.out.shoal-${sha(Buffer.from(fileUri)).slice(0, 16)}.part`), bytes)
+  const get = await shoal(['get', fileUri, '--data', d.dataDir, '-o', target, '--json'])
+  assert.is(get.code, 0, get.stderr)
+  assert.is(JSON.parse(lastLine(get.stdout)).resumedBytes, bytes.length)
+  assert.is(Buffer.compare(await readFile(target), bytes), 0)
+  const got = await stat(target)
+  assert.is(got.mode & 0o777, 0o604)
+  assert.is(Math.floor(got.mtimeMs), old.getTime())
+})
+
 test('shoal status --json and shoal peers --json describe the node of the data dir', async () => {
   const b = net.nodes[1]
   const status = await shoal(['status', '--data', b.dataDir, '--json'])
