@@ -1,11 +1,13 @@
 // Fetching chunks from the network (DESIGN.md §2, Download): the closest peers to a
 // chunk are its holders; ask them XOR-closest first. A peer that sends bad bytes, errs
-// or cannot be reached is blamed and not asked again for the life of this source.
+// or cannot be reached is blamed and not asked again for the life of this source, but for
+// one last ask of a chunk no other holder had (see get).
 import type { PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { anySignal, cachedLookup, chunkKey, type ChunkNetworkNode } from './closest-peers.js'
+import { PeerIntegrityError } from './errors.js'
 
 const log = debug('shoal:source')
 
@@ -84,12 +86,27 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
         }
         return null
       }
-      const found = await tryAll(await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) }))
+      const cached = await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) })
+      const found = await tryAll(cached)
       if (found !== null) return found
       // None of the cached holders has it (the operation's view of the network may have
       // been partial): one fresh lookup of this chunk before calling it missing, as the
       // swarming downloader does.
-      return await tryAll(await freshLookup(cid, anySignal([signal], lookupTimeoutMs)))
+      const fresh = await freshLookup(cid, anySignal([signal], lookupTimeoutMs))
+      const refound = await tryAll(fresh)
+      if (refound !== null) return refound
+      // Last resort, as the swarm's: holders blamed for a failure (never for bad bytes) are
+      // asked once more; with r - 1 holders down, one timeout or reset must not lose the
+      // last copy. One that fails again is blamed again.
+      const failed = [...cached, ...fresh].filter(peer => {
+        const why = blame.get(peer.toString())
+        return why !== undefined && !(why instanceof PeerIntegrityError)
+      })
+      for (const peer of failed) {
+        blame.delete(peer.toString())
+        asked.delete(peer.toString())
+      }
+      return await tryAll(failed)
     },
 
     async holders (cid, options = {}) {

@@ -9,6 +9,8 @@ import { blobPath, randomChunk, startNodes, waitForMesh, KiB, type Chunk, type T
 let net: Testnet
 let sink: NetworkSink
 const chunks: Chunk[] = []
+// chunks a test damaged on one of their holders (that holder no longer has them)
+const damaged = new Set<Chunk>()
 // node 2 offers 4 KiB: every chunk is bigger, so placement must pass it by
 const TINY = 2
 
@@ -73,6 +75,7 @@ test('a holder with a corrupt blob is blamed and the next holder answers', async
   const chunk = chunks.find(c => ![0, 5].includes(nodeIndex(sink.holders(c.cid)[0])))
   assert.ok(chunk !== undefined)
   const bad = nodeIndex(sink.holders(chunk.cid)[0])
+  damaged.add(chunk)
   const file = blobPath(net.dirs[bad], chunk.cid)
   const blob = await readFile(file)
   blob[blob.length >> 1] ^= 0xff
@@ -102,7 +105,7 @@ test('a holder that sends bytes not matching the CID is blamed and the next hold
     // blamed for the life of the source: not asked again, even for another chunk it holds
     let asked = 0
     store.get = async (...args) => { asked++; return await realGet(...args) }
-    const other = chunks.find(c => c !== chunk && sink.holders(c.cid)[0].equals(liar.peerId))
+    const other = chunks.find(c => c !== chunk && !damaged.has(c) && sink.holders(c.cid)[0].equals(liar.peerId))
     if (other !== undefined) assertBytes(await source.get(other.cid), other.bytes)
     assert.is(asked, 0, 'the liar is not asked again')
   } finally {
@@ -111,50 +114,84 @@ test('a holder that sends bytes not matching the CID is blamed and the next hold
 })
 
 test('a small chunk goes straight to PUT; a bigger one asks HAS first, so putting it again sends no bytes', async () => {
-  const a = net.nodes[0]
   const asked = { has: 0, put: 0 }
-  const chunks = new Proxy(a.chunks, {
+  // a node's real chunk client, counting the requests placement makes through it
+  const countingSink = (uploader: number): NetworkSink => {
+    const node = net.nodes[uploader]
+    const client = new Proxy(node.chunks, {
+      get (target, prop) {
+        const value = Reflect.get(target, prop) as unknown
+        if (typeof value !== 'function') return value
+        if (prop !== 'has' && prop !== 'put') return value.bind(target)
+        return async (...args: unknown[]) => { asked[prop]++; return await value.apply(target, args) }
+      }
+    })
+    return createNetworkSink({ peerId: node.peerId, store: node.store, chunks: client, closestPeers: node.closestPeers.bind(node) }, { replicas: 3, signal: AbortSignal.timeout(30_000) })
+  }
+  // A chunk whose 3 closest nodes all have space, put from a node not among them: each
+  // replica is then exactly one request. (XOR distance splits six nodes into halves by
+  // their IDs' top bits, so which nodes can be a chunk's 3 closest depends on the run.)
+  const placed = (size: number): { chunk: Chunk, sink: NetworkSink } => {
+    for (let tries = 0; tries < 1000; tries++) {
+      const chunk = randomChunk(size)
+      const closest = sortByDistance(chunkKey(chunk.cid), net.nodes.map(n => n.peerId)).slice(0, 3).map(nodeIndex)
+      if (closest.includes(TINY)) continue
+      const uploader = net.nodes.findIndex((_, i) => i !== TINY && !closest.includes(i))
+      return { chunk, sink: countingSink(uploader) }
+    }
+    throw new Error('no chunk in 1000 whose 3 closest nodes all have space')
+  }
+  const small = placed(HAS_FIRST_ABOVE)
+  assert.is(await small.sink.put(small.chunk.cid, small.chunk.bytes), true)
+  assert.equal(asked, { has: 0, put: 3 }, 'small: three PUTs, no HAS')
+  assert.is(await small.sink.put(small.chunk.cid, small.chunk.bytes), false, 'put again: the holders answer that they have it')
+  const big = placed(HAS_FIRST_ABOVE + 1)
+  asked.has = asked.put = 0
+  assert.is(await big.sink.put(big.chunk.cid, big.chunk.bytes), true)
+  assert.equal(asked, { has: 3, put: 3 }, 'bigger: HAS to the three closest, then three PUTs')
+  asked.has = asked.put = 0
+  assert.is(await big.sink.put(big.chunk.cid, big.chunk.bytes), false)
+  assert.equal(asked, { has: 3, put: 0 }, 'put again: HAS only, no bytes sent')
+})
+
+test('the last holder of a chunk, blamed for one failed request, is asked once more', async () => {
+  // a fresh chunk (earlier tests damaged blobs of theirs), and a reader that does not hold it
+  const chunk = randomChunk(8 * KiB)
+  assert.is(await sink.put(chunk.cid, chunk.bytes), true)
+  const [good, ...down] = sink.holders(chunk.cid).map(String)
+  const reader = net.nodes.find((n, i) => i !== TINY && !sink.holders(chunk.cid).some(p => p.equals(n.peerId))) as (typeof net.nodes)[number]
+  const asks = new Map<string, number>()
+  // its own chunk client, with faults: two holders are unreachable, the third fails once
+  const client = new Proxy(reader.chunks, {
     get (target, prop) {
       const value = Reflect.get(target, prop) as unknown
       if (typeof value !== 'function') return value
-      if (prop !== 'has' && prop !== 'put') return value.bind(target)
-      return async (...args: unknown[]) => { asked[prop]++; return await value.apply(target, args) }
+      if (prop !== 'get') return value.bind(target)
+      return async (peer: PeerId, ...rest: unknown[]) => {
+        const n = (asks.get(peer.toString()) ?? 0) + 1
+        asks.set(peer.toString(), n)
+        if (down.includes(peer.toString()) || (peer.toString() === good && n === 1)) throw new Error('connection reset')
+        return await value.apply(target, [peer, ...rest])
+      }
     }
   })
-  const counted = { peerId: a.peerId, store: a.store, chunks, closestPeers: a.closestPeers.bind(a) }
-  const counting = createNetworkSink(counted, { replicas: 3, signal: AbortSignal.timeout(30_000) })
-  // chunks whose 3 closest are all remote and have space: each replica is one request
-  const remote = (size: number): Chunk => {
-    for (;;) {
-      const chunk = randomChunk(size)
-      const closest = sortByDistance(chunkKey(chunk.cid), net.nodes.map(n => n.peerId)).slice(0, 3).map(nodeIndex)
-      if (!closest.includes(0) && !closest.includes(TINY)) return chunk
-    }
-  }
-  const small = remote(HAS_FIRST_ABOVE)
-  assert.is(await counting.put(small.cid, small.bytes), true)
-  assert.equal(asked, { has: 0, put: 3 }, 'small: three PUTs, no HAS')
-  assert.is(await counting.put(small.cid, small.bytes), false, 'put again: the holders answer that they have it')
-  const big = remote(HAS_FIRST_ABOVE + 1)
-  asked.has = asked.put = 0
-  assert.is(await counting.put(big.cid, big.bytes), true)
-  assert.equal(asked, { has: 3, put: 3 }, 'bigger: HAS to the three closest, then three PUTs')
-  asked.has = asked.put = 0
-  assert.is(await counting.put(big.cid, big.bytes), false)
-  assert.equal(asked, { has: 3, put: 0 }, 'put again: HAS only, no bytes sent')
+  const source = createNetworkSource({ peerId: reader.peerId, store: reader.store, chunks: client, closestPeers: reader.closestPeers.bind(reader) }, { signal: AbortSignal.timeout(30_000) })
+  assertBytes(await source.get(chunk.cid), chunk.bytes)
+  assert.is(asks.get(good), 2, 'failed once, asked again, answered')
+  assert.ok(!source.blamed().has(good), 'and not blamed any more')
 })
 
 test('with 2 of a chunk\'s 3 holders stopped, the source still gets it', async () => {
   const f = net.nodes[5]
   const source = createNetworkSource(f, { signal: AbortSignal.timeout(30_000) })
   // a chunk the reader does not hold itself; look it up while all holders are up
-  const chunk = chunks.find(c => sink.holders(c.cid).every(p => nodeIndex(p) !== 5))
+  const chunk = chunks.find(c => !damaged.has(c) && sink.holders(c.cid).every(p => nodeIndex(p) !== 5))
   assert.ok(chunk !== undefined, 'some chunk is not held by the reader')
   const holders = sink.holders(chunk.cid).map(nodeIndex)
   assertBytes(await source.get(chunk.cid), chunk.bytes)
   await Promise.all(holders.slice(0, 2).map(async i => { await net.nodes[i].stop() }))
   // the same source still has the stopped holders first in its cached list
-  const other = chunks.find(c => c !== chunk && sink.holders(c.cid).map(nodeIndex).includes(holders[0]) && sink.holders(c.cid).some(p => !holders.slice(0, 2).includes(nodeIndex(p))))
+  const other = chunks.find(c => c !== chunk && !damaged.has(c) && sink.holders(c.cid).map(nodeIndex).includes(holders[0]) && sink.holders(c.cid).some(p => !holders.slice(0, 2).includes(nodeIndex(p))))
   assertBytes(await source.get(chunk.cid), chunk.bytes)
   if (other !== undefined) assertBytes(await source.get(other.cid), other.bytes)
   // a fresh source looks up again
