@@ -39,7 +39,13 @@ function runFile (file) {
     let out = ''
     child.stdout.on('data', d => { out += d; process.stdout.write(d) })
     child.stderr.on('data', d => { out += d; process.stderr.write(d) })
-    const timer = setTimeout(() => { out += `\n[runner] timed out after ${perFileTimeoutMs} ms\n`; child.kill('SIGKILL') }, perFileTimeoutMs)
+    const timer = setTimeout(() => {
+      // said where it is seen: a file killed mid-test otherwise ends its output silently
+      const said = `\n[runner] ${relative(root, file)} timed out after ${perFileTimeoutMs} ms: killed\n`
+      out += said
+      process.stdout.write(said)
+      child.kill('SIGKILL')
+    }, perFileTimeoutMs)
     child.on('close', code => {
       clearTimeout(timer)
       const total = [...out.matchAll(/Total:\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0)
