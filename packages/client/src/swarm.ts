@@ -5,10 +5,10 @@
 // in endgame), the first verified answer wins and the others are aborted. A holder that
 // sends bytes that do not hash to the chunk's address, breaks the protocol or cannot be
 // reached is blamed and not asked again during this download, with one exception: a
-// chunk about to fail for want of holders asks, once, every holder the swarm knows of,
-// those blamed for failing (not for bad bytes) included, and one that then serves a
-// verified chunk is no longer blamed. In a network short of holders (r - 1 of them down)
-// a good holder blamed for one timeout or reset was the last copy.
+// chunk about to fail for want of holders asks, once, every holder the swarm knows of:
+// first those blamed for failing (one that then serves a verified chunk is no longer
+// blamed), last even those that sent bad bytes for another chunk (they stay blamed).
+// In a network short of holders (r - 1 of them down) that may be the last copy.
 import { setMaxListeners } from 'node:events'
 import debug from 'debug'
 import { MAX_FRAME_BYTES, RemoteError } from '@shoal/protocol'
@@ -239,7 +239,14 @@ class Swarm {
       return false
     }
     const now = performance.now()
-    const open = chunk.candidates.filter(h => !chunk.asked.has(h) && !(chunk.lastResort ? this.liars.has(h) : this.blamed.has(h)))
+    const unasked = chunk.candidates.filter(h => !chunk.asked.has(h))
+    let open = unasked.filter(h => !this.blamed.has(h))
+    if (chunk.lastResort && open.length === 0) {
+      // holders that failed first; then even one that sent bad bytes for another chunk:
+      // every answer is verified, and a disk with one bad blob may hold the only good copy
+      open = unasked.filter(h => !this.liars.has(h))
+      if (open.length === 0) open = unasked
+    }
     // the closest candidates are where the uploader put it; the rest only if they fail
     const ready = open.slice(0, this.replicas).filter(h => this.state(h).inFlight < this.limit(h) && this.state(h).backoffUntil <= now)
     if (ready.length === 0) {
@@ -322,7 +329,7 @@ class Swarm {
       if (outcome === 'ok' && plaintext !== undefined) {
         // a holder blamed for a failure that has now served a verified chunk (as a last
         // resort) is working again: ask it like the others from here on
-        if (this.blamed.delete(holder)) log('%s served a verified chunk: no longer blamed', holder)
+        if (!this.liars.has(holder) && this.blamed.delete(holder)) log('%s served a verified chunk: no longer blamed', holder)
         state.bytes += chunk.ref.stored
         this.recordLatency(now - attempt.started)
         this.stats.chunks++

@@ -98,6 +98,24 @@ test('the last good holder, blamed for one failure, is asked again before a chun
   assert.ok(liarAsked() <= 8, `liar asked ${liarAsked()} times: only before it was found out`)
 })
 
+test('a holder that sent one bad chunk is still asked, last, for chunks nobody else has; it stays blamed', async () => {
+  // its disk has one bad blob (chunk 0); the only other holder has chunk 0 and nothing else
+  const first = (await readManifest(uri, vault.store) as FileManifest).chunks[0].cid.toString()
+  const source = swarmOf({
+    rotten: async (cid, signal) => {
+      const real = await honest(cid, signal)
+      if (cid.toString() !== first) return real
+      const bad = Uint8Array.from(real as Uint8Array)
+      bad[0] ^= 1
+      return bad
+    },
+    keeper: async (cid, signal) => cid.toString() === first ? await honest(cid, signal) : null
+  })
+  const { bytes, stats } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  assert.equal(stats.blamed.map(b => b.holder), ['rotten'], 'it sent bad bytes once: it stays blamed')
+})
+
 test('a busy holder (RATE_LIMITED) is backed off, not blamed', async () => {
   let refusals = 0
   const source = swarmOf({
