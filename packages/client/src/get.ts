@@ -7,7 +7,7 @@ import { readContent } from './fetch.js'
 import { downloadFile, partialPaths, type DownloadOptions } from './download.js'
 import type { Blame } from './swarm.js'
 import { loadManifest } from './manifest-io.js'
-import { eachAtOnce, FILES_AT_ONCE, fileWeight, Permits } from './permits.js'
+import { eachAtOnce, fileWeight, Permits, writeLimit } from './permits.js'
 import type { AbortOptions, ChunkSource, GetOptions } from './types.js'
 
 export interface GetResult {
@@ -92,19 +92,12 @@ async function writeManifest (manifest: Manifest, path: string, walk: Walk, opti
     await writeFileContent(manifest, source, path, result, { ...options, state: null })
   } else if (manifest.type === 'directory') {
     await mkdir(path)
-    const folded = new Set(manifest.entries.map(entry => entry.name.normalize('NFC').toLowerCase()))
-    const limit = folded.size === manifest.entries.length ? FILES_AT_ONCE : 1
-    await eachAtOnce(manifest.entries, limit, async entry => {
+    await eachAtOnce(manifest.entries, writeLimit(manifest.entries.map(entry => entry.name)), async entry => {
       checkLocalName(entry.name)
       const child = await loadManifest(entry.capability, source, options)
       if (child.type !== entry.type) throw new WrongTypeError(`${entry.name}: listed as a ${entry.type}, manifest is a ${child.type}`)
       const weight = child.type === 'file' ? fileWeight(child.size, permits) : 0
-      await permits.acquire(weight, options.signal)
-      try {
-        await writeManifest(child, join(path, entry.name), walk, { ...options, onProgress: undefined })
-      } finally {
-        permits.release(weight)
-      }
+      await permits.run(weight, async () => { await writeManifest(child, join(path, entry.name), walk, { ...options, onProgress: undefined }) }, options.signal)
       options.onProgress?.({ bytes: result.size })
     })
     await restoreMetadata(path, manifest)
@@ -136,10 +129,10 @@ async function writeFileContent (manifest: FileManifest, source: ChunkSource, pa
   await restoreMetadata(path, manifest)
 }
 
-async function restoreMetadata (path: string, manifest: FileManifest | DirectoryManifest): Promise<void> {
-  // Only permission bits: never setuid/setgid from someone else's manifest.
-  if (manifest.mode !== undefined) await chmod(path, manifest.mode & 0o777)
-  if (manifest.mtime !== undefined) await setMtime(path, manifest.mtime)
+/** A manifest's recorded mode and mtime onto `path`: permission bits only (never setuid/setgid from someone else's manifest). */
+export async function restoreMetadata (path: string, recorded: { mode?: number, mtime?: number }): Promise<void> {
+  if (recorded.mode !== undefined) await chmod(path, recorded.mode & 0o777)
+  if (recorded.mtime !== undefined) await setMtime(path, recorded.mtime)
 }
 
 /**
@@ -147,7 +140,7 @@ async function restoreMetadata (path: string, manifest: FileManifest | Directory
  * file system cannot hold (EINVAL), or no Date can, leaves the file's own mtime; the
  * content is what the get is for.
  */
-export async function setMtime (path: string, mtime: number): Promise<void> {
+async function setMtime (path: string, mtime: number): Promise<void> {
   const when = new Date(mtime)
   if (Number.isNaN(when.getTime())) return
   try {

@@ -53,6 +53,16 @@ export class Permits {
     })
   }
 
+  /** Runs `fn` holding `n` permits. */
+  async run<T> (n: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(n, signal)
+    try {
+      return await fn()
+    } finally {
+      this.release(n)
+    }
+  }
+
   release (n: number): void {
     this.free += n
     this.wake()
@@ -65,6 +75,15 @@ export class Permits {
       waiter.grant()
     }
   }
+}
+
+/**
+ * How many entries of a directory to write at once: FILES_AT_ONCE, or 1 where two names
+ * may be one file on the file system written to (case, Unicode form) and would race for it.
+ */
+export function writeLimit (names: string[]): number {
+  const folded = new Set(names.map(name => name.normalize('NFC').toLowerCase()))
+  return folded.size === names.length ? FILES_AT_ONCE : 1
 }
 
 /**

@@ -81,12 +81,7 @@ async function putEntry (path: string, info: Stats, walk: Walk, options: PutOpti
   const meta = { ...(name !== '' ? { name } : {}), mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs) }
   if (info.isFile()) {
     const weight = inDirectory ? fileWeight(info.size, permits) : 0
-    await permits.acquire(weight, options.signal)
-    try {
-      return await putFile(path, sink, sealer, { ...options, ...meta, size: info.size })
-    } finally {
-      permits.release(weight)
-    }
+    return await permits.run(weight, async () => await putFile(path, sink, sealer, { ...options, ...meta, size: info.size }), options.signal)
   }
   if (!info.isDirectory()) throw new UnsupportedFileTypeError(path)
   const names = (await readdir(path)).sort()

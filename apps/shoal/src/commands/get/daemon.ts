@@ -8,12 +8,12 @@
 // already complete in it and continues the partial ones.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import type { IncomingHttpHeaders } from 'node:http'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { eachAtOnce, fileWeight, FILES_AT_ONCE, OutputExistsError, Permits, setMtime, UnsafeNameError } from '@shoal/client'
+import { eachAtOnce, fileWeight, OutputExistsError, Permits, restoreMetadata, UnsafeNameError, writeLimit } from '@shoal/client'
 import { DaemonRequestError, DaemonTransferError, uriPath, type DaemonClient } from '../../daemon-client.js'
 import { UsageError } from '../../errors.js'
 import { createProgress, type ProgressReporter } from '../../progress.js'
@@ -113,12 +113,6 @@ function recorded (headers: IncomingHttpHeaders): Metadata {
 
 interface Metadata { mode?: number, mtime?: number }
 
-/** As @shoal/client's get restores them: permission bits only (never setuid/setgid from someone else's data), and the mtime. */
-async function restore (path: string, meta: Metadata): Promise<void> {
-  if (meta.mode !== undefined) await chmod(path, meta.mode & 0o777)
-  if (meta.mtime !== undefined) await setMtime(path, meta.mtime)
-}
-
 async function finish<T> (temp: string, target: string, result: T, meta: Metadata): Promise<T> {
   const file = await open(temp, 'r+')
   try {
@@ -127,7 +121,7 @@ async function finish<T> (temp: string, target: string, result: T, meta: Metadat
     await file.close()
   }
   // before the rename: a file under its own name is complete, metadata included
-  await restore(temp, meta)
+  await restoreMetadata(temp, meta)
   await rename(temp, target)
   return result
 }
@@ -154,10 +148,8 @@ async function writeDirectory (daemon: DaemonClient, uri: string, path: string, 
   const listing = await daemon.json<Listing>('GET', uriPath('/v1/manifests/', uri))
   await mkdir(path, { recursive: true }) // already there when resuming
   const entries = listing.entries ?? []
-  // several files at once, as a get without a daemon does (@shoal/client's getFile), but
-  // one at a time where two names could be one file on this file system (case, Unicode form)
-  const folded = new Set(entries.map(entry => entry.name.normalize('NFC').toLowerCase()))
-  await eachAtOnce(entries, folded.size === entries.length ? FILES_AT_ONCE : 1, async entry => {
+  // several files at once, as a get without a daemon does (@shoal/client's getFile)
+  await eachAtOnce(entries, writeLimit(entries.map(entry => entry.name)), async entry => {
     // the daemon's manifest decoder refuses '/', NUL, '.' and '..'; check again: this is the
     // line between another machine's data and our file system
     if (entry.name.includes('/') || entry.name === '.' || entry.name === '..' || entry.name.includes('\0')) throw new UnsafeNameError(entry.name)
@@ -173,21 +165,15 @@ async function writeDirectory (daemon: DaemonClient, uri: string, path: string, 
       file = { size: done.size, resumedBytes: done.size }
       walk.bytes += done.size
     } else {
-      const weight = fileWeight(entry.size ?? 0, walk.permits)
-      await walk.permits.acquire(weight)
-      try {
-        let counted = 0 // this file's bytes already in walk.bytes
-        file = await getFile(daemon, entry.uri, child, {
-          update: p => {
-            walk.bytes += p.bytes - counted
-            counted = p.bytes
-            walk.progress.update({ bytes: walk.bytes })
-          }
-        })
-        walk.bytes += file.size - counted
-      } finally {
-        walk.permits.release(weight)
-      }
+      let counted = 0 // this file's bytes already in walk.bytes
+      file = await walk.permits.run(fileWeight(entry.size ?? 0, walk.permits), async () => await getFile(daemon, entry.uri, child, {
+        update: p => {
+          walk.bytes += p.bytes - counted
+          counted = p.bytes
+          walk.progress.update({ bytes: walk.bytes })
+        }
+      }))
+      walk.bytes += file.size - counted
     }
     walk.totals.size += file.size
     walk.totals.resumedBytes += file.resumedBytes
@@ -195,7 +181,7 @@ async function writeDirectory (daemon: DaemonClient, uri: string, path: string, 
     walk.progress.update({ bytes: walk.bytes })
   })
   // last: writing the entries changed the directory's own mtime
-  await restore(path, listing)
+  await restoreMetadata(path, listing)
 }
 
 /** A connection that broke mid-body says so; anything else (a full disk) keeps its own error. */

@@ -57,13 +57,7 @@ async function putPath (daemon: DaemonClient, path: string, walk: Walk, top: boo
     const kind = await lstat(join(path, child))
     if (!kind.isFile() && !kind.isDirectory()) return // symlinks, sockets, devices: not content (as put does)
     const weight = kind.isFile() ? fileWeight(kind.size, walk.permits) : 0
-    await walk.permits.acquire(weight)
-    let result: Totals
-    try {
-      result = await putPath(daemon, join(path, child), walk, false)
-    } finally {
-      walk.permits.release(weight)
-    }
+    const result = await walk.permits.run(weight, async () => await putPath(daemon, join(path, child), walk, false))
     listed[index] = { name: child, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, uri: result.uri }
     totals.size += result.size
     totals.chunks += result.chunks
