@@ -1,0 +1,48 @@
+// Time as Shoal's logic sees it. Everything that waits, measures or gives up after a
+// deadline asks a Clock, so the same code runs on real time (systemClock) or on a
+// virtual clock that a test or the simulator drives (virtual-clock.ts).
+
+export interface Clock {
+  /** Milliseconds, monotonic; only differences mean anything. */
+  now: () => number
+  /** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
+  sleep: (ms: number, options?: { signal?: AbortSignal }) => Promise<void>
+  /** A signal that aborts with a TimeoutError after `ms` (AbortSignal.timeout's twin). */
+  timeout: (ms: number) => AbortSignal
+  /** Calls `fn` once after `ms`; the returned function cancels it. */
+  after: (ms: number, fn: () => void) => Cancel
+  /** Calls `fn` every `ms` until the returned function is called. */
+  every: (ms: number, fn: () => void) => Cancel
+}
+
+export type Cancel = () => void
+
+/** The error a timed-out signal carries: the same name AbortSignal.timeout gives. */
+export function timeoutError (ms: number): DOMException {
+  return new DOMException(`the operation timed out after ${ms} ms`, 'TimeoutError')
+}
+
+/** Real time: performance.now and Node's timers. Timers do not keep the process alive. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  async sleep (ms, options = {}) {
+    const { signal } = options
+    signal?.throwIfAborted()
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason) }
+      const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  },
+  timeout: ms => AbortSignal.timeout(ms),
+  after (ms, fn) {
+    const timer = setTimeout(fn, ms)
+    timer.unref()
+    return () => { clearTimeout(timer) }
+  },
+  every (ms, fn) {
+    const timer = setInterval(fn, ms)
+    timer.unref()
+    return () => { clearInterval(timer) }
+  }
+}
