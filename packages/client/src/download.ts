@@ -11,6 +11,7 @@ import type { CID } from 'multiformats/cid'
 import { packBitmap, unpackBitmap } from '@shoal/protocol'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { ChunkSource, Progress, AbortOptions } from './types.js'
+import { systemClock, type Clock } from '@shoal/runtime'
 
 /** The state file is brought up to date this often, or after this many bytes, whichever comes first. */
 const CHECKPOINT_MS = 1_000
@@ -20,6 +21,8 @@ const STATE_VERSION = 1
 export interface DownloadOptions extends AbortOptions {
   concurrency?: number
   onProgress?: (progress: Progress) => void
+  /** time for the swarm and checkpoints (default real time) */
+  clock?: Clock
   /** Where to keep the state of a resumable download, and the manifest it belongs to. */
   state?: { path: string, cid: CID } | null
 }
@@ -60,7 +63,8 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
   let bytes = resumedBytes
   const total = manifest.size
 
-  let lastCheckpoint = performance.now()
+  const clock = options.clock ?? systemClock
+  let lastCheckpoint = clock.now()
   let sinceCheckpoint = 0
   let checkpointing: Promise<void> | null = null
   const checkpoint = async (): Promise<void> => {
@@ -77,11 +81,11 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
       bytes += plaintext.byteLength
       sinceCheckpoint += plaintext.byteLength
       options.onProgress?.({ bytes, total })
-      if (checkpointing === null && (sinceCheckpoint >= CHECKPOINT_BYTES || performance.now() - lastCheckpoint > CHECKPOINT_MS)) {
+      if (checkpointing === null && (sinceCheckpoint >= CHECKPOINT_BYTES || clock.now() - lastCheckpoint > CHECKPOINT_MS)) {
         sinceCheckpoint = 0
-        checkpointing = checkpoint().finally(() => { lastCheckpoint = performance.now(); checkpointing = null })
+        checkpointing = checkpoint().finally(() => { lastCheckpoint = clock.now(); checkpointing = null })
       }
-    }, { recycle: true, signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1 })
+    }, { recycle: true, signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1, clock })
     await checkpointing
     // a resumed partial file could be longer than this content (a damaged or foreign one)
     if (resumed !== null) await file.truncate(manifest.size)

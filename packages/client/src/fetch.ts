@@ -3,6 +3,7 @@ import { ChunkNotFoundError } from './errors.js'
 import { openChunk } from './seal.js'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
+import type { Clock } from '@shoal/runtime'
 
 export interface FetchOptions extends AbortOptions {
   /** Chunks fetched, verified and decrypted at once (default 8); bounds memory. */
@@ -12,6 +13,8 @@ export interface FetchOptions extends AbortOptions {
   onProgress?: (progress: Progress) => void
   /** What the download took: bytes fetched, duplicates, blamed holders. */
   onStats?: (stats: SwarmStats) => void
+  /** time for the swarm (default real time) */
+  clock?: Clock
 }
 
 /** Fetch one chunk, verify it against its CID, decrypt and decompress it. */
@@ -44,7 +47,7 @@ export async function * readContent (refs: ChunkRef[], source: ChunkSource, opti
       ready.set(index, { plaintext, taken: () => { signal.removeEventListener('abort', onAbort); resolve() } })
       notify()
     })
-  }, { signal, window: options.concurrency, replicas: options.replicas })
+  }, { signal, window: options.concurrency, replicas: options.replicas, clock: options.clock })
   run.then(stats => { ended = true; options.onStats?.(stats); notify() }, err => { failure = err; ended = true; notify() })
 
   let bytes = 0

@@ -1,4 +1,4 @@
-// The swarming downloader (DESIGN.md §2, Download), BitTorrent-style: a window of chunks in
+// The swarming downloader, BitTorrent-style: a window of chunks in
 // flight at once, each asked of one of its holders; every holder gets a share of the
 // window sized by the throughput measured from it; a request that stalls well past what
 // the swarm has been seeing is duplicated to another holder (and so are the last ones,
@@ -10,10 +10,12 @@
 // blamed), last even those that sent bad bytes for another chunk (they stay blamed).
 // In a network short of holders (r - 1 of them down) that may be the last copy.
 import { setMaxListeners } from 'node:events'
+import { anySignal, type ClearableSignal } from 'any-signal'
 import debug from 'debug'
 import { MAX_FRAME_BYTES, RemoteError } from '@shoal/protocol'
 import { IntegrityError, nodeCipher } from '@shoal/crypto'
 import type { ChunkRef } from '@shoal/manifest'
+import { systemClock, type Clock } from '@shoal/runtime'
 import { ChunkNotFoundError } from './errors.js'
 import { decryptChunk, matchesAddress } from './seal.js'
 import { BufferPool } from './buffer-pool.js'
@@ -38,6 +40,8 @@ export interface SwarmOptions extends AbortOptions {
    * only for a deliver that is done with the bytes when it resolves (a file write).
    */
   recycle?: boolean
+  /** time for stall detection, deadlines and throughput (default real time) */
+  clock?: Clock
 }
 
 export interface Blame { holder: string, reason: string }
@@ -131,7 +135,8 @@ class Swarm {
   private readonly active = new Set<ActiveChunk>()
   private readonly latencies: number[] = []
   private readonly controller = new AbortController()
-  private readonly signal: AbortSignal
+  private readonly signal: ClearableSignal
+  private readonly clock: Clock
   private readonly stats: SwarmStats = { fetchedBytes: 0, chunks: 0, duplicates: 0, blamed: [], holders: {} }
   private next = 0
   private running = 0
@@ -146,7 +151,8 @@ class Swarm {
     this.maxPerHolder = Math.max(1, options.maxPerHolder ?? 8)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.replicas = Math.max(1, options.replicas ?? 3)
-    this.signal = options.signal !== undefined ? AbortSignal.any([options.signal, this.controller.signal]) : this.controller.signal
+    this.clock = options.clock ?? systemClock
+    this.signal = anySignal([options.signal, this.controller.signal])
     // every request joins this signal: a window's worth and their duplicates at once
     setMaxListeners(0, this.signal, this.controller.signal, ...(options.signal !== undefined ? [options.signal] : []))
     this.skip = options.skip ?? (() => false)
@@ -162,7 +168,7 @@ class Swarm {
   }
 
   async run (): Promise<SwarmStats> {
-    const ticker = setInterval(() => { this.tick() }, TICK_MS)
+    const stopTicker = this.clock.every(TICK_MS, () => { this.tick() })
     try {
       while (true) {
         if (this.failure !== undefined) break
@@ -180,11 +186,12 @@ class Swarm {
       this.signal.throwIfAborted()
       return this.report()
     } finally {
-      clearInterval(ticker)
+      stopTicker()
       if (this.running > 0) {
         this.controller.abort(this.failure ?? this.signal.reason)
         while (this.running > 0) await new Promise<void>(resolve => { this.wake = resolve })
       }
+      this.signal.clear()
     }
   }
 
@@ -238,7 +245,7 @@ class Swarm {
       this.finish(chunk, { error: this.signal.reason })
       return false
     }
-    const now = performance.now()
+    const now = this.clock.now()
     const unasked = chunk.candidates.filter(h => !chunk.asked.has(h))
     let open = unasked.filter(h => !this.blamed.has(h))
     if (chunk.lastResort && open.length === 0) {
@@ -278,8 +285,8 @@ class Swarm {
     chunk.attempts.push(attempt)
     const state = this.state(holder)
     if (state.inFlight++ === 0) state.busySince = now
-    const signal = AbortSignal.any([this.signal, attempt.controller.signal, AbortSignal.timeout(this.requestTimeoutMs)])
-    void this.attempt(chunk, attempt, signal)
+    const signal = anySignal([this.signal, attempt.controller.signal, this.clock.timeout(this.requestTimeoutMs)])
+    void this.attempt(chunk, attempt, signal).finally(() => { signal.clear() })
     return true
   }
 
@@ -322,7 +329,7 @@ class Swarm {
         this.blame(holder, describe(err))
       }
     } finally {
-      const now = performance.now()
+      const now = this.clock.now()
       const state = this.state(holder)
       if (--state.inFlight === 0) state.busyMs += now - state.busySince
       chunk.attempts.splice(chunk.attempts.indexOf(attempt), 1)
@@ -370,7 +377,7 @@ class Swarm {
     this.capacityFreed()
     const stallMs = this.stallMs()
     const endgame = this.next >= this.refs.length
-    const now = performance.now()
+    const now = this.clock.now()
     for (const chunk of [...this.active].sort((a, b) => a.index - b.index)) {
       if (chunk.done || chunk.attempts.length !== 1) continue
       const age = now - chunk.attempts[0].started
@@ -406,7 +413,7 @@ class Swarm {
   /** Measured bytes per ms, or undefined before the first answer. */
   private rate (holder: string): number | undefined {
     const state = this.state(holder)
-    const busy = state.busyMs + (state.inFlight > 0 ? performance.now() - state.busySince : 0)
+    const busy = state.busyMs + (state.inFlight > 0 ? this.clock.now() - state.busySince : 0)
     return state.bytes > 0 && busy > 0 ? state.bytes / busy : undefined
   }
 

@@ -3,6 +3,7 @@ import type { ChunkerOptions } from '@shoal/chunker'
 import type { Capability, Compression } from '@shoal/manifest'
 import type { Sealer } from './seal-pool.js'
 import type { SwarmStats } from './swarm.js'
+import type { Clock } from '@shoal/runtime'
 
 export interface AbortOptions { signal?: AbortSignal }
 
@@ -64,7 +65,7 @@ export interface Progress {
 }
 
 export interface PutOptions extends AbortOptions {
-  /** The user's convergence secret (DESIGN.md §2.3). */
+  /** The user's convergence secret: chunk keys are derived from it (docs/architecture.md#put). */
   convergenceSecret: Uint8Array
   /** Compress chunks that shrink by at least 10 % (default true). */
   compress?: boolean
@@ -112,6 +113,8 @@ export interface GetOptions extends AbortOptions {
   onProgress?: (progress: Progress) => void
   /** What a streamed download (getStream) took: bytes fetched, duplicates, blamed holders. */
   onStats?: (stats: SwarmStats) => void
+  /** time for the swarm (default real time; a virtual clock over the in-memory network) */
+  clock?: Clock
 }
 
 export type { Compression }

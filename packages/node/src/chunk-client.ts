@@ -1,11 +1,12 @@
-// The requesting side of /shoal/chunk/1.0.0 over pipelined sessions (sessions.ts); answers checked and
-// mapped to typed errors. GET answers are verified against their CID before anyone sees them.
-import type { Libp2p, PeerId } from '@libp2p/interface'
+// The requesting side of the chunk protocol over any transport (libp2p sessions or the
+// in-memory network): answers checked and mapped to typed errors. GET answers are
+// verified against their CID before anyone sees them.
+import type { PeerId } from '@libp2p/interface'
 import { sha256 } from '@shoal/crypto'
 import { fromWireError, unpackBitmap, MAX_HAS_CIDS, type Request, type Response } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import { BadResponseError, PeerIntegrityError } from './errors.js'
-import { Sessions, type SessionRequestOptions } from './sessions.js'
+import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
 export interface RequestOptions { signal?: AbortSignal }
 
@@ -28,9 +29,9 @@ export interface ChunkClient {
   has: (peer: PeerId, cids: CID[], options?: RequestOptions) => Promise<boolean[]>
 }
 
-export function createChunkClient (libp2p: Pick<Libp2p, 'dialProtocol'>, sessions: Sessions = new Sessions(libp2p)): ChunkClient {
-  async function exchange (peer: PeerId, request: Request, options: SessionRequestOptions): Promise<Response> {
-    return await sessions.request(peer, request, options)
+export function createChunkClient (transport: ChunkTransport): ChunkClient {
+  async function exchange (peer: PeerId, request: Request, options: TransportRequestOptions): Promise<Response> {
+    return await transport.request(peer, request, options)
   }
 
   const unexpected = (peer: PeerId, response: Response, wanted: string): Error =>

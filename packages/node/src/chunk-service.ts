@@ -1,23 +1,16 @@
-// The /shoal/chunk/1.0.0 server: reads request frames from a stream and answers each in
-// order on the same stream, from the vault store. Per-peer limits: a token bucket of
-// requests and a cap on concurrent inbound chunk streams.
+// The /shoal/chunk/1.0.0 server on libp2p: reads request frames from a stream and hands
+// each to the vault's request handler (request-handler.ts), answering in order on the
+// same stream. Limits that only a stream has live here: concurrent inbound chunk streams
+// per peer, the bytes a stream may buffer, and how long it may sit idle.
 import debug from 'debug'
 import type { Connection, Stream } from '@libp2p/interface'
-import {
-  decodeRequest, encodeResponseFrame, packBitmap, toWireError, createRateLimiter,
-  ProtocolError, MAX_FRAME_BYTES, type RateLimiter, type Request, type Response
-} from '@shoal/protocol'
-import type { Store } from '@shoal/store'
-import { createHash } from 'node:crypto'
+import { decodeRequest, encodeResponseFrame, toWireError, ProtocolError, MAX_FRAME_BYTES, type Request, type Response } from '@shoal/protocol'
 import { readFrames, sendBytes } from './stream-io.js'
+import { DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestLimits } from './request-handler.js'
 
 const log = debug('shoal:node:chunk')
 
-export interface ChunkServiceLimits {
-  /** token bucket per remote peer, one token per request (default 500) */
-  requestBurst: number
-  /** tokens per second added back (default 250: a 1 MiB chunk each is far above what one peer serves) */
-  requestsPerSecond: number
+export interface ChunkServiceLimits extends RequestLimits {
   /** inbound chunk streams open at once from one peer; more are reset (default 8) */
   maxStreamsPerPeer: number
   /** bytes a stream may buffer while we are busy (default 2 frames) */
@@ -27,8 +20,7 @@ export interface ChunkServiceLimits {
 }
 
 export const DEFAULT_CHUNK_LIMITS: ChunkServiceLimits = {
-  requestBurst: 500,
-  requestsPerSecond: 250,
+  ...DEFAULT_REQUEST_LIMITS,
   maxStreamsPerPeer: 8,
   maxReadBufferBytes: 2 * MAX_FRAME_BYTES,
   idleTimeoutMs: 30_000
@@ -49,51 +41,8 @@ export interface ChunkService {
   forget: (peer: string) => void
 }
 
-export function createChunkService (store: Pick<Store, 'put' | 'get' | 'has'>, limits: ChunkServiceLimits): ChunkService {
-  const buckets = new Map<string, RateLimiter>()
+export function createChunkService (handler: RequestHandler, limits: ChunkServiceLimits): ChunkService {
   const openStreams = new Map<string, number>()
-
-  const bucketOf = (peer: string): RateLimiter => {
-    let bucket = buckets.get(peer)
-    if (bucket === undefined) {
-      bucket = createRateLimiter({ capacity: limits.requestBurst, refillPerSecond: limits.requestsPerSecond })
-      buckets.set(peer, bucket)
-    }
-    return bucket
-  }
-
-  async function answer (request: Request): Promise<Response> {
-    try {
-      switch (request.type) {
-        case 'put': {
-          const stored = await store.put(request.cid, request.bytes)
-          return { type: 'ok', id: request.id, stored }
-        }
-        case 'get': {
-          const bytes = await store.get(request.cid)
-          return bytes === null
-            ? { type: 'err', id: request.id, code: 'NOT_FOUND', message: 'chunk not held here' }
-            : { type: 'data', id: request.id, bytes }
-        }
-        case 'has': {
-          const held = await Promise.all(request.cids.map(async cid => await store.has(cid)))
-          return { type: 'have', id: request.id, bitmap: packBitmap(held) }
-        }
-        case 'audit': {
-          // proof of storage: only a holder of the whole chunk can hash it behind a fresh nonce
-          const bytes = await store.get(request.cid)
-          if (bytes === null) return { type: 'err', id: request.id, code: 'NOT_FOUND', message: 'chunk not held here' }
-          return { type: 'proof', id: request.id, digest: auditProof(request.nonce, bytes) }
-        }
-        default:
-          return { type: 'err', id: (request as Request).id, code: 'BAD_REQUEST', message: `${(request as Request).type} is not supported by this node` }
-      }
-    } catch (err) {
-      const wire = toWireError(err)
-      if (wire.code === 'UNKNOWN') log.extend('error')('%s %d failed: %O', request.type, request.id, err)
-      return { type: 'err', id: request.id, ...wire }
-    }
-  }
 
   async function handle (stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
@@ -110,14 +59,7 @@ export function createChunkService (store: Pick<Store, 'put' | 'get' | 'has'>, l
       await sendBytes(stream, encodeResponseFrame(response))
     }
     try {
-      const bucket = bucketOf(peer)
       for await (const body of readFrames(stream)) {
-        if (!bucket.take()) {
-          const id = peekId(body)
-          if (id === undefined) throw new ProtocolError('BAD_REQUEST', 'unreadable request')
-          await send({ type: 'err', id, code: 'RATE_LIMITED', message: 'too many requests, slow down' })
-          continue
-        }
         let request: Request
         try {
           request = decodeRequest(body)
@@ -128,7 +70,7 @@ export function createChunkService (store: Pick<Store, 'put' | 'get' | 'has'>, l
           await closeThenAbort(stream, err)
           return
         }
-        await send(await answer(request))
+        await send(await handler.handle(request, peer))
       }
       await stream.close({ signal: AbortSignal.timeout(limits.idleTimeoutMs) })
     } catch (err) {
@@ -144,7 +86,7 @@ export function createChunkService (store: Pick<Store, 'put' | 'get' | 'has'>, l
 
   return {
     handle,
-    forget: (peer) => { if (!openStreams.has(peer)) buckets.delete(peer) }
+    forget: (peer) => { if (!openStreams.has(peer)) handler.forget(peer) }
   }
 }
 
@@ -155,19 +97,4 @@ async function closeThenAbort (stream: Stream, err: Error): Promise<void> {
     await stream.close({ signal: AbortSignal.timeout(5_000) })
   } catch {}
   stream.abort(err)
-}
-
-// The request id of a body, to answer RATE_LIMITED. Decoding is cheap next to serving
-// (no store access); a body with no readable id ends the stream.
-function peekId (body: Uint8Array): number | undefined {
-  try {
-    return decodeRequest(body).id
-  } catch (err) {
-    return err instanceof ProtocolError ? err.id : undefined
-  }
-}
-
-/** The answer to AUDIT{cid, nonce} (DESIGN.md §3): sha256(nonce ‖ chunk). */
-export function auditProof (nonce: Uint8Array, chunk: Uint8Array): Uint8Array {
-  return createHash('sha256').update(nonce).update(chunk).digest()
 }

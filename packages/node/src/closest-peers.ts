@@ -2,14 +2,10 @@
 // in is the order the DHT (and every other node) would find: the Kademlia id of a key is
 // sha256(key bytes) and of a peer sha256(peer id multihash bytes) — kad-dht's
 // convertBuffer/convertPeerId, which the package does not export.
-import { randomBytes } from 'node:crypto'
-import { setMaxListeners } from 'node:events'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { sha256 } from '@shoal/crypto'
-import type { Store } from '@shoal/store'
 import type { CID } from 'multiformats/cid'
-import type { ChunkClient } from './chunk-client.js'
 
 export interface ClosestPeersOptions { signal?: AbortSignal }
 
@@ -71,113 +67,3 @@ interface RoutingTableView { size: number, closestPeers?: (kadId: Uint8Array, op
 export function routingTableOf (libp2p: Libp2p<{ dht: KadDHT }>): RoutingTableView | undefined {
   return (libp2p.services.dht as { routingTable?: RoutingTableView }).routingTable
 }
-
-export interface PeerLookup {
-  closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>
-}
-
-/** kad-dht's bucket size (its default, which we keep): a lookup answers at most this many peers. */
-export const DHT_K = 20
-
-/**
- * How many chunks' answers an operation keeps: far more than it has in flight (tens),
- * so concurrent and nearby repeated asks share one, but bounded: an answer costs ~1.7 KB
- * of heap, and an upload of 100 GiB has ~100,000 chunks.
- */
-export const KEPT_CHUNKS = 1024
-
-/** Sets `key`, then forgets the oldest entries (a Map keeps insertion order) beyond `keep`. */
-export function setBounded<K, V> (map: Map<K, V>, key: K, value: V, keep: number): void {
-  map.set(key, value)
-  for (const oldest of map.keys()) {
-    if (map.size <= keep) break
-    map.delete(oldest)
-  }
-}
-
-/**
- * Holder candidates for the chunks of one operation (an upload or a download), with at
- * most one DHT query per chunk. First one lookup of a random key: a Kademlia lookup
- * answers the K closest peers that responded, so when it answers fewer than K the
- * network we can reach has fewer than K peers, every per-chunk lookup would answer that
- * same set, and the closest peers of each chunk are computed locally from it. In a
- * bigger network each chunk gets its own lookup. Either way the answers of the last
- * `keep` chunks are cached, concurrent asks share one query, and a failed one is
- * forgotten so it can be retried.
- */
-export function cachedLookup (node: PeerLookup, count: number, network?: PeerId[], keep = KEPT_CHUNKS): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
-  const cache = new Map<string, Promise<PeerId[]>>()
-  // Peers a random-key lookup answered just before (a caller's join check): the same
-  // answer our own first lookup would give, so it stands in for it.
-  let view: Promise<PeerId[] | null> | undefined = network !== undefined && network.length > 0
-    ? Promise.resolve(network.length < DHT_K ? network : null)
-    : undefined
-
-  const wholeNetwork = async (options: ClosestPeersOptions): Promise<PeerId[] | null> => {
-    if (view === undefined) {
-      const lookup = node.closestPeers(randomBytes(32), DHT_K + 1, options)
-        .then(peers => peers.length < DHT_K ? peers : null)
-      view = lookup
-      lookup.catch(() => { if (view === lookup) view = undefined })
-    }
-    return await view
-  }
-
-  return async (cid, options) => {
-    const name = cid.toString()
-    let lookup = cache.get(name)
-    if (lookup === undefined) {
-      lookup = wholeNetwork(options).then(async peers => peers !== null
-        ? sortByDistance(chunkKey(cid), peers).slice(0, count)
-        : await node.closestPeers(chunkKey(cid), count, options))
-      setBounded(cache, name, lookup, keep)
-      lookup.catch(() => { if (cache.get(name) === lookup) cache.delete(name) })
-    }
-    return await lookup
-  }
-}
-
-/** Counts slots so at most `limit` requests are in flight at once. */
-export class Slots {
-  private free: number
-  private readonly waiting: Array<() => void> = []
-  constructor (limit: number) { this.free = Math.max(1, limit) }
-
-  async run<T> (fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal)
-    try {
-      return await fn()
-    } finally {
-      const next = this.waiting.shift()
-      if (next !== undefined) next()
-      else this.free++
-    }
-  }
-
-  private async acquire (signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted()
-    if (this.free > 0) { this.free--; return }
-    await new Promise<void>((resolve, reject) => {
-      const grant = (): void => { signal?.removeEventListener('abort', onAbort); resolve() }
-      const onAbort = (): void => {
-        const i = this.waiting.indexOf(grant)
-        if (i >= 0) this.waiting.splice(i, 1)
-        reject(signal?.reason)
-      }
-      this.waiting.push(grant)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
-  }
-}
-
-/** The caller's signals and a deadline as one signal. */
-export function anySignal (signals: Array<AbortSignal | undefined>, timeoutMs?: number): AbortSignal {
-  const all = signals.filter((s): s is AbortSignal => s !== undefined)
-  // an operation's signal is joined by one per request: hundreds at once are expected
-  if (all.length > 0) setMaxListeners(0, ...all)
-  if (timeoutMs !== undefined) all.push(AbortSignal.timeout(timeoutMs))
-  return AbortSignal.any(all)
-}
-
-/** What the network sink and source need of a node: lookups, a chunk client, its own vault. */
-export type ChunkNetworkNode = PeerLookup & { readonly peerId: PeerId, readonly chunks: ChunkClient, readonly store: Store | null }

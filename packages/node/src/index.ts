@@ -19,20 +19,24 @@ import { createStore, type Store } from '@shoal/store'
 import { PROTOCOL_ID, MAX_FRAME_BYTES } from '@shoal/protocol'
 import { loadOrCreatePeerKey } from './peer-key.js'
 import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } from './chunk-service.js'
+import { createRequestHandler } from './request-handler.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, NodeNotStartedError } from './errors.js'
 import { findClosestPeers, routingTableOf, type ClosestPeersOptions } from './closest-peers.js'
 
 export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
-export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS, auditProof } from './chunk-service.js'
+export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
+export { auditProof, createRequestHandler, DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestHandlerInit, type RequestLimits } from './request-handler.js'
+export type { ChunkTransport, TransportRequestOptions } from './transport.js'
 export type { ChunkServiceLimits } from './chunk-service.js'
 export type { ChunkClient, RequestOptions } from './chunk-client.js'
 export { RemoteError } from '@shoal/protocol'
 export { InsufficientHoldersError } from './errors.js'
 export { createNetworkSink, type NetworkSink, type NetworkSinkInit, type PlacementNode } from './placement.js'
 export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
-export { sortByDistance, chunkKey, DHT_K, type ClosestPeersOptions } from './closest-peers.js'
+export { sortByDistance, chunkKey, type ClosestPeersOptions } from './closest-peers.js'
+export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNode, type CachedLookupInit } from './lookup.js'
 
 const log = debug('shoal:node')
 
@@ -163,7 +167,7 @@ class Node implements ShoalNode {
         }
       })
       if (this.store !== null) {
-        const service = createChunkService(this.store, this.limits)
+        const service = createChunkService(createRequestHandler({ store: this.store, limits: this.limits }), this.limits)
         await node.handle(PROTOCOL_ID, service.handle, {
           // our own per-peer cap decides; libp2p's per-connection cap must not undercut it
           maxInboundStreams: this.limits.maxStreamsPerPeer * 2
@@ -174,7 +178,7 @@ class Node implements ShoalNode {
       this.node = node
       this.peer = node.peerId
       this.sessions = new Sessions(node)
-      this.client = createChunkClient(node, this.sessions)
+      this.client = createChunkClient(this.sessions)
       await this.bootstrap(node)
       log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
     } catch (err) {

@@ -1,34 +1,28 @@
-// Placement (DESIGN.md §2.5): each chunk goes to the `replicas` XOR-closest peers that
-// accept it. Refusals (full, integrity, rate limit), dead peers and broken answers move
-// on to the next-closest candidate; only running out of candidates fails the chunk.
+// Placement: each chunk goes to the `replicas` XOR-closest peers that accept it.
+// Refusals (full, integrity, rate limit), dead peers and broken answers move on to the
+// next-closest candidate; only running out of candidates fails the chunk.
 import type { PeerId } from '@libp2p/interface'
 import debug from 'debug'
+import { LRUCache } from 'lru-cache'
 import type { CID } from 'multiformats/cid'
-import { anySignal, cachedLookup, KEPT_CHUNKS, setBounded, Slots, type ChunkNetworkNode } from './closest-peers.js'
-import { InsufficientHoldersError } from './errors.js'
+import PQueue from 'p-queue'
 import { RemoteError } from '@shoal/protocol'
+import { systemClock, type Clock, type Random } from '@shoal/runtime'
+import { withDeadline } from './deadline.js'
+import { InsufficientHoldersError } from './errors.js'
+import { cachedLookup, KEPT_CHUNKS, type ChunkNetworkNode } from './lookup.js'
 
 const log = debug('shoal:placement')
 
 /**
- * Chunks up to this size are PUT without asking HAS first. 500 files of ~4 KiB (each a
- * data chunk and a manifest) put into a 5-node loopback testnet: 8.7-9.3 s with HAS
- * first, 7.2-7.7 s without (2026-11-26, interleaved runs).
+ * Chunks up to this size are PUT without asking HAS first: their bytes cost about what
+ * the question does (bench/README.md, "Small chunks skip HAS").
  */
 export const HAS_FIRST_ABOVE = 16 * 1024
 
 /** How often a RATE_LIMITED peer is asked again before it counts as a refusal. */
 const RATE_LIMIT_RETRIES = 5
 const RATE_LIMIT_BACKOFF_MS = 100
-
-async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted()
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
-    const onAbort = (): void => { clearTimeout(timer); reject(signal.reason) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
 
 export type PlacementNode = ChunkNetworkNode
 
@@ -47,6 +41,10 @@ export interface NetworkSinkInit {
   requestTimeoutMs?: number
   /** deadline of one closest-peers lookup (default 30 s) */
   lookupTimeoutMs?: number
+  /** time for deadlines and backoff (default real time) */
+  clock?: Clock
+  /** randomness for lookups (default node:crypto) */
+  random?: Random
 }
 
 /** A ChunkSink (@shoal/client) that places chunks on the network. */
@@ -67,11 +65,12 @@ export interface NetworkSink {
 export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = {}): NetworkSink {
   const replicas = init.replicas ?? 3
   if (!Number.isInteger(replicas) || replicas < 1) throw new RangeError(`replicas must be a positive integer, got ${replicas}`)
-  const lookup = cachedLookup(node, init.candidates ?? replicas * 3 + 2, init.network)
-  const slots = new Slots(init.concurrency ?? 16)
+  const clock = init.clock ?? systemClock
+  const lookup = cachedLookup(node, { count: init.candidates ?? replicas * 3 + 2, network: init.network, random: init.random })
+  const requests = new PQueue({ concurrency: init.concurrency ?? 16 })
   const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
   const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
-  const held = new Map<string, PeerId[]>()
+  const held = new LRUCache<string, PeerId[]>({ max: KEPT_CHUNKS })
   const self = node.peerId
 
   async function putTo (peer: PeerId, cid: CID, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
@@ -80,12 +79,13 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
       return await node.store.put(cid, bytes, { signal })
     }
     // a busy peer is still the right place: wait and ask again rather than pass it by
+    // (a loop on the injected clock, not p-retry's real timers)
     for (let attempt = 1; ; attempt++) {
       try {
-        return await node.chunks.put(peer, cid, bytes, { signal })
+        return await withDeadline(clock, requestTimeoutMs, [signal], async request => await node.chunks.put(peer, cid, bytes, { signal: request }))
       } catch (err) {
         if (!(err instanceof RemoteError && err.wireCode === 'RATE_LIMITED') || attempt >= RATE_LIMIT_RETRIES) throw err
-        await sleep(RATE_LIMIT_BACKOFF_MS * attempt, signal)
+        await clock.sleep(RATE_LIMIT_BACKOFF_MS * attempt, { signal })
       }
     }
   }
@@ -93,54 +93,57 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
   async function holds (peer: PeerId, cid: CID, signal: AbortSignal): Promise<boolean> {
     try {
       if (peer.equals(self)) return await node.store?.has(cid) === true
-      return (await node.chunks.has(peer, [cid], { signal }))[0] === true
+      return await withDeadline(clock, requestTimeoutMs, [signal], async request => (await node.chunks.has(peer, [cid], { signal: request }))[0] === true)
     } catch {
       return false // it will be asked to store it, and refusals are handled there
     }
   }
 
-  return {
-    async put (cid, bytes, options = {}) {
-      const signal = anySignal([init.signal, options.signal])
-      const candidates = await lookup(cid, { signal: anySignal([signal], lookupTimeoutMs) })
-      signal.throwIfAborted()
-      const accepted = new Set<string>()
-      // HAS first: the closest peers may hold it already (a re-upload, or dedup with
-      // another upload), and then its bytes need not cross the network at all. Not for a
-      // small chunk (a small file, a manifest): its bytes cost about what the question
-      // does, and a holder answers a PUT of what it has with OK at once.
-      if (bytes.byteLength > HAS_FIRST_ABOVE) {
-        const closest = candidates.slice(0, replicas)
-        const already = await Promise.all(closest.map(async peer => await holds(peer, cid, anySignal([signal], requestTimeoutMs))))
-        closest.forEach((peer, i) => { if (already[i]) accepted.add(peer.toString()) })
-      }
-      const order = candidates.filter(peer => !accepted.has(peer.toString()))
-      let next = 0
-      let newly = false
-      const causes: unknown[] = []
-      // one lane per missing replica, each walks down the candidate list until one peer accepts
-      const lane = async (): Promise<void> => {
-        while (next < order.length) {
-          const peer = order[next++]
-          try {
-            const stored = await slots.run(async () => await putTo(peer, cid, bytes, anySignal([signal], requestTimeoutMs)), signal)
-            accepted.add(peer.toString())
-            if (stored) newly = true
-            return
-          } catch (err) {
-            if (signal.aborted) throw signal.reason
-            log('%p refused %s: %s', peer, cid, (err as Error).message)
-            causes.push(err)
-          }
+  async function place (cid: CID, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    const candidates = await withDeadline(clock, lookupTimeoutMs, [signal], async request => await lookup(cid, { signal: request }))
+    signal.throwIfAborted()
+    const accepted = new Set<string>()
+    // HAS first: the closest peers may hold it already (a re-upload, or dedup with
+    // another upload), and then its bytes need not cross the network at all. Not for a
+    // small chunk (a small file, a manifest): its bytes cost about what the question
+    // does, and a holder answers a PUT of what it has with OK at once.
+    if (bytes.byteLength > HAS_FIRST_ABOVE) {
+      const closest = candidates.slice(0, replicas)
+      const already = await Promise.all(closest.map(async peer => await holds(peer, cid, signal)))
+      closest.forEach((peer, i) => { if (already[i]) accepted.add(peer.toString()) })
+    }
+    const order = candidates.filter(peer => !accepted.has(peer.toString()))
+    let next = 0
+    let newly = false
+    const causes: unknown[] = []
+    // one lane per missing replica, each walks down the candidate list until one peer accepts
+    const lane = async (): Promise<void> => {
+      while (next < order.length) {
+        const peer = order[next++]
+        try {
+          const stored = await requests.add(async () => await putTo(peer, cid, bytes, signal), { signal })
+          accepted.add(peer.toString())
+          if (stored) newly = true
+          return
+        } catch (err) {
+          if (signal.aborted) throw signal.reason
+          log('%p refused %s: %s', peer, cid, (err as Error).message)
+          causes.push(err)
         }
       }
-      const results = await Promise.allSettled(Array.from({ length: replicas - accepted.size }, lane))
-      const holders = candidates.filter(peer => accepted.has(peer.toString()))
-      if (holders.length > 0) setBounded(held, cid.toString(), holders, KEPT_CHUNKS)
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-      if (failed !== undefined) throw failed.reason
-      if (holders.length < replicas) throw new InsufficientHoldersError(cid.toString(), holders.length, replicas, causes)
-      return newly
+    }
+    const results = await Promise.allSettled(Array.from({ length: replicas - accepted.size }, lane))
+    const holders = candidates.filter(peer => accepted.has(peer.toString()))
+    if (holders.length > 0) held.set(cid.toString(), holders)
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    if (holders.length < replicas) throw new InsufficientHoldersError(cid.toString(), holders.length, replicas, causes)
+    return newly
+  }
+
+  return {
+    async put (cid, bytes, options = {}) {
+      return await withDeadline(clock, undefined, [init.signal, options.signal], async signal => await place(cid, bytes, signal))
     },
 
     holders (cid) {

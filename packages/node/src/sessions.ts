@@ -8,6 +8,7 @@ import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { PROTOCOL_ID, decodeResponse, encodeRequestFrame, type Request, type Response } from '@shoal/protocol'
 import { BadResponseError } from './errors.js'
 import { readFrames, sendBytes } from './stream-io.js'
+import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
 const log = debug('shoal:node:sessions')
 
@@ -30,11 +31,7 @@ interface Pending {
   allocate?: (length: number) => Uint8Array
 }
 
-export interface SessionRequestOptions {
-  signal?: AbortSignal
-  /** where a large answer (a chunk) is assembled, e.g. a buffer the caller recycles */
-  allocate?: (length: number) => Uint8Array
-}
+export type SessionRequestOptions = TransportRequestOptions
 
 class Lane {
   readonly queue: Pending[] = []
@@ -107,7 +104,7 @@ class Lane {
 }
 
 /** Requests to peers over pipelined streams. */
-export class Sessions {
+export class Sessions implements ChunkTransport {
   private readonly lanes = new Map<string, Lane[]>()
   private readonly opening = new Map<string, Promise<Lane>>()
   private nextId = 1

@@ -6,7 +6,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { cachedLookup, chunkKey, DHT_K, setBounded, sortByDistance, type PeerLookup } from '../src/closest-peers.js'
+import { chunkKey, sortByDistance } from '../src/closest-peers.js'
+import { cachedLookup, DHT_K, type PeerLookup } from '../src/lookup.js'
 
 // cachedLookup decides how many DHT queries an operation makes; a counting lookup over a
 // fixed set of peers stands in for the DHT (which would answer the same set).
@@ -32,7 +33,7 @@ function counting (all: PeerId[]): PeerLookup & { asked: number } {
 test('a small network: one random-key lookup for the whole operation, closest peers computed locally', async () => {
   const all = await peers(8)
   const dht = counting(all)
-  const lookup = cachedLookup(dht, 3)
+  const lookup = cachedLookup(dht, { count: 3 })
   for (let i = 0; i < 20; i++) {
     const cid = cidOf(i)
     assert.equal((await lookup(cid, {})).map(String), sortByDistance(chunkKey(cid), all).slice(0, 3).map(String))
@@ -43,7 +44,7 @@ test('a small network: one random-key lookup for the whole operation, closest pe
 test('a join check\'s answer stands in for that first lookup: no query at all', async () => {
   const all = await peers(8)
   const dht = counting(all)
-  const lookup = cachedLookup(dht, 3, all)
+  const lookup = cachedLookup(dht, { count: 3, network: all })
   for (let i = 0; i < 20; i++) {
     const cid = cidOf(i)
     assert.equal((await lookup(cid, {})).map(String), sortByDistance(chunkKey(cid), all).slice(0, 3).map(String))
@@ -54,7 +55,7 @@ test('a join check\'s answer stands in for that first lookup: no query at all', 
 test('a network of K or more peers: each chunk gets its own lookup, once', async () => {
   const all = await peers(DHT_K + 2)
   const dht = counting(all)
-  const lookup = cachedLookup(dht, 3, all.slice(0, DHT_K + 1))
+  const lookup = cachedLookup(dht, { count: 3, network: all.slice(0, DHT_K + 1) })
   for (let i = 0; i < 5; i++) await lookup(cidOf(i), {})
   for (let i = 0; i < 5; i++) await lookup(cidOf(i), {})
   assert.is(dht.asked, 5)
@@ -63,7 +64,7 @@ test('a network of K or more peers: each chunk gets its own lookup, once', async
 test('the cache is bounded: answers of the last `keep` chunks are kept, older ones asked again', async () => {
   const all = await peers(DHT_K + 2)
   const dht = counting(all)
-  const lookup = cachedLookup(dht, 3, all.slice(0, DHT_K + 1), 4)
+  const lookup = cachedLookup(dht, { count: 3, network: all.slice(0, DHT_K + 1), keep: 4 })
   for (let i = 0; i < 6; i++) await lookup(cidOf(i), {}) // 0 and 1 are pushed out by 4 and 5
   assert.is(dht.asked, 6)
   for (let i = 2; i < 6; i++) await lookup(cidOf(i), {})
@@ -71,14 +72,6 @@ test('the cache is bounded: answers of the last `keep` chunks are kept, older on
   const again = await lookup(cidOf(0), {})
   assert.is(dht.asked, 7, 'the oldest was forgotten and is looked up afresh')
   assert.equal(again.map(String), sortByDistance(chunkKey(cidOf(0)), all).slice(0, 3).map(String))
-})
-
-test('setBounded keeps the newest entries in insertion order', () => {
-  const map = new Map<number, string>()
-  for (let i = 0; i < 10; i++) setBounded(map, i, String(i), 3)
-  assert.equal([...map.keys()], [7, 8, 9])
-  setBounded(map, 8, 'again', 3) // an existing key keeps its place
-  assert.equal([...map.entries()], [[7, '7'], [8, 'again'], [9, '9']])
 })
 
 test.run()

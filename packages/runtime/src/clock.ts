@@ -22,7 +22,7 @@ export function timeoutError (ms: number): DOMException {
   return new DOMException(`the operation timed out after ${ms} ms`, 'TimeoutError')
 }
 
-/** Real time: performance.now and Node's timers. Timers do not keep the process alive. */
+/** Real time: performance.now and Node's timers (which, like setTimeout's, keep the process alive while pending). */
 export const systemClock: Clock = {
   now: () => performance.now(),
   async sleep (ms, options = {}) {
@@ -37,12 +37,10 @@ export const systemClock: Clock = {
   timeout: ms => AbortSignal.timeout(ms),
   after (ms, fn) {
     const timer = setTimeout(fn, ms)
-    timer.unref()
     return () => { clearTimeout(timer) }
   },
   every (ms, fn) {
     const timer = setInterval(fn, ms)
-    timer.unref()
     return () => { clearInterval(timer) }
   }
 }
