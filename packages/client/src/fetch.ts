@@ -1,7 +1,6 @@
 import type { ChunkRef } from '@shoal/manifest'
-import { ChunkNotFoundError } from './errors.js'
 import { openChunk } from './seal.js'
-import { swarm, type SwarmStats } from './swarm.js'
+import { fetchSealed, swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
 import type { Clock } from '@shoal/runtime'
 
@@ -19,9 +18,7 @@ export interface FetchOptions extends AbortOptions {
 
 /** Fetch one chunk, verify it against its CID, decrypt and decompress it. */
 export async function fetchChunk (ref: ChunkRef, source: ChunkSource, options: AbortOptions = {}): Promise<Uint8Array> {
-  const sealed = await source.get(ref.cid, options)
-  if (sealed == null) throw new ChunkNotFoundError(ref.cid)
-  return openChunk(ref, sealed)
+  return openChunk(ref, await fetchSealed(ref.cid, source, options))
 }
 
 /**

@@ -3,12 +3,12 @@ import { mkdir, rename, rm, stat, utimes, chmod } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { parseCapability, type Capability, type DirectoryManifest, type FileManifest, type Manifest } from '@shoal/manifest'
 import { WrongTypeError } from './errors.js'
-import { readContent } from './fetch.js'
+import { readContent, type FetchOptions } from './fetch.js'
 import { downloadFile, partialPaths, type DownloadOptions } from './download.js'
 import type { Blame } from './swarm.js'
 import { loadManifest } from './manifest-io.js'
 import { eachAtOnce, fileWeight, Permits, writeLimit } from './permits.js'
-import type { AbortOptions, ChunkSource, GetOptions } from './types.js'
+import type { ChunkSource, GetOptions } from './types.js'
 
 export interface GetResult {
   type: 'file' | 'directory'
@@ -31,7 +31,7 @@ function toCapability (capability: Capability | string): Capability {
 }
 
 /** The manifest a capability names (a file or a directory listing). */
-export async function readManifest (capability: Capability | string, source: ChunkSource, options: AbortOptions = {}): Promise<FileManifest | DirectoryManifest> {
+export async function readManifest (capability: Capability | string, source: ChunkSource, options: FetchOptions = {}): Promise<FileManifest | DirectoryManifest> {
   const manifest = await loadManifest(toCapability(capability), source, options)
   return manifest as FileManifest | DirectoryManifest
 }

@@ -5,10 +5,9 @@ import {
   type Capability, type Manifest
 } from '@shoal/manifest'
 import { writeContent } from './content.js'
-import { ChunkNotFoundError } from './errors.js'
-import { readContent } from './fetch.js'
+import { readContent, type FetchOptions } from './fetch.js'
+import { fetchSealed } from './swarm.js'
 import type { Sealer } from './seal-pool.js'
-import { equalBytes } from './seal.js'
 import type { AbortOptions, ChunkSink, ChunkSource } from './types.js'
 
 export interface StoredManifest {
@@ -51,12 +50,9 @@ export async function storeManifest (manifest: Manifest, options: AbortOptions &
 }
 
 /** Fetches, verifies and decrypts the manifest a capability names, following indirection. */
-export async function loadManifest (capability: Capability, source: ChunkSource, options: AbortOptions = {}): Promise<Manifest> {
-  const sealed = await source.get(capability.cid, options)
-  if (sealed == null) throw new ChunkNotFoundError(capability.cid)
-  if (!equalBytes(sha256(sealed), capability.cid.multihash.digest)) {
-    throw new IntegrityError(`manifest ${capability.cid.toString()}: bytes do not hash to its address`)
-  }
+export async function loadManifest (capability: Capability, source: ChunkSource, options: FetchOptions = {}): Promise<Manifest> {
+  // asked of its holders like any chunk of a download: the same blame and last resort
+  const sealed = await fetchSealed(capability.cid, source, options)
   let manifest = openManifest(sealed, capability.key)
   for (let depth = 0; manifest.type === 'indirect'; depth++) {
     if (depth >= MAX_INDIRECT_DEPTH) throw new IntegrityError(`manifest ${capability.cid.toString()}: more than ${MAX_INDIRECT_DEPTH} levels of indirection`)

@@ -15,9 +15,11 @@ import debug from 'debug'
 import { MAX_FRAME_BYTES, RemoteError } from '@shoal/protocol'
 import { IntegrityError, nodeCipher } from '@shoal/crypto'
 import type { ChunkRef } from '@shoal/manifest'
+import type { CID } from 'multiformats/cid'
 import { systemClock, type Clock } from '@shoal/runtime'
 import { ChunkNotFoundError } from './errors.js'
-import { decryptChunk, matchesAddress } from './seal.js'
+import { decryptChunk, equalBytes, matchesAddress } from './seal.js'
+import { sha256 } from '@shoal/crypto'
 import { BufferPool } from './buffer-pool.js'
 import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 
@@ -69,6 +71,24 @@ const STALL_FACTOR = 3
 const MIN_STALL_MS = 300
 const RATE_LIMIT_BACKOFF_MS = 200
 
+/** How the swarm checks what a holder sent for `ref` and turns it into what `deliver` gets. */
+interface Opener<R> {
+  /** the bytes are the chunk: whatever else fails with them is not the holder's fault */
+  matches: (ref: R, sealed: Uint8Array) => boolean
+  open: (ref: R, sealed: Uint8Array, inPlace: boolean) => Uint8Array
+}
+
+const CONTENT: Opener<ChunkRef> = {
+  matches: matchesAddress,
+  open: (ref, sealed, inPlace) => decryptChunk(ref, sealed, nodeCipher, inPlace)
+}
+
+/** A chunk known only by its address (a manifest): checked against it and handed over sealed. */
+const SEALED: Opener<{ cid: CID }> = {
+  matches: (ref, sealed) => equalBytes(sha256(sealed), ref.cid.multihash.digest),
+  open: (_ref, sealed) => sealed
+}
+
 /**
  * Fetches, verifies and decrypts every chunk of `refs` (except skipped ones) and hands
  * each to `deliver`. Chunks start in index order, so an ordered consumer never waits
@@ -77,7 +97,19 @@ const RATE_LIMIT_BACKOFF_MS = 200
  * aborting the rest.
  */
 export async function swarm (refs: ChunkRef[], source: ChunkSource, deliver: Deliver, options: SwarmOptions = {}): Promise<SwarmStats> {
-  return await new Swarm(refs, asHolderSource(source), deliver, options).run()
+  return await new Swarm(refs, CONTENT, asHolderSource(source), deliver, options).run()
+}
+
+/**
+ * One chunk's bytes as stored (a manifest), verified against `cid`, asked of its holders
+ * with the same policy as a download's chunks: blame, refresh, last resort.
+ * @throws ChunkNotFoundError when no holder produces it
+ */
+export async function fetchSealed (cid: CID, source: ChunkSource, options: Pick<SwarmOptions, 'signal' | 'clock' | 'requestTimeoutMs'> = {}): Promise<Uint8Array> {
+  let sealed: Uint8Array | undefined
+  await new Swarm([{ cid }], SEALED, asHolderSource(source), (_index, bytes) => { sealed = bytes }, { ...options, window: 1 }).run()
+  if (sealed === undefined) throw new ChunkNotFoundError(cid)
+  return sealed
 }
 
 /** A plain ChunkSource (a local vault) is one holder that holds everything it has. */
@@ -102,9 +134,9 @@ interface HolderState {
 
 interface Attempt { holder: string, started: number, controller: AbortController }
 
-interface ActiveChunk {
+interface ActiveChunk<R extends { cid: CID }> {
   index: number
-  ref: ChunkRef
+  ref: R
   candidates: string[]
   /** holders asked for this chunk (and not to be asked again for it) */
   asked: Set<string>
@@ -123,7 +155,7 @@ interface ActiveChunk {
   reject: (err: unknown) => void
 }
 
-class Swarm {
+class Swarm<R extends { cid: CID }> {
   private readonly window: number
   private readonly maxPerHolder: number
   private readonly requestTimeoutMs: number
@@ -132,7 +164,7 @@ class Swarm {
   private readonly blamed = new Map<string, string>()
   /** blamed for sending bytes that are not the chunk: never asked again, not even as a last resort */
   private readonly liars = new Set<string>()
-  private readonly active = new Set<ActiveChunk>()
+  private readonly active = new Set<ActiveChunk<R>>()
   private readonly latencies: number[] = []
   private readonly controller = new AbortController()
   private readonly signal: ClearableSignal
@@ -146,7 +178,7 @@ class Swarm {
   /** chunks are assembled and decrypted in these buffers when `recycle` is on */
   private readonly pool: BufferPool | null
 
-  constructor (private readonly refs: ChunkRef[], private readonly source: HolderSource, private readonly deliver: Deliver, options: SwarmOptions) {
+  constructor (private readonly refs: R[], private readonly opener: Opener<R>, private readonly source: HolderSource, private readonly deliver: Deliver, options: SwarmOptions) {
     this.window = Math.max(1, options.window ?? 8)
     this.maxPerHolder = Math.max(1, options.maxPerHolder ?? 8)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
@@ -212,7 +244,7 @@ class Swarm {
       const ref = this.refs[index]
       const candidates = await this.source.holders(ref.cid, { signal: this.signal })
       const plaintext = await new Promise<Uint8Array>((resolve, reject) => {
-        const chunk: ActiveChunk = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, failedOn: new Set(), done: false, resolve, reject }
+        const chunk: ActiveChunk<R> = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, failedOn: new Set(), done: false, resolve, reject }
         this.active.add(chunk)
         this.launch(chunk)
       })
@@ -229,7 +261,7 @@ class Swarm {
     }
   }
 
-  private finish (chunk: ActiveChunk, outcome: { plaintext: Uint8Array } | { error: unknown }): void {
+  private finish (chunk: ActiveChunk<R>, outcome: { plaintext: Uint8Array } | { error: unknown }): void {
     if (chunk.done) return
     chunk.done = true
     this.active.delete(chunk)
@@ -239,7 +271,7 @@ class Swarm {
   }
 
   /** Asks one more holder for the chunk, if one is free. Returns whether it did. */
-  private launch (chunk: ActiveChunk): boolean {
+  private launch (chunk: ActiveChunk<R>): boolean {
     if (chunk.done) return false
     if (this.signal.aborted) {
       this.finish(chunk, { error: this.signal.reason })
@@ -290,20 +322,22 @@ class Swarm {
     return true
   }
 
-  private async attempt (chunk: ActiveChunk, attempt: Attempt, signal: AbortSignal): Promise<void> {
+  private async attempt (chunk: ActiveChunk<R>, attempt: Attempt, signal: AbortSignal): Promise<void> {
     const { holder } = attempt
     let outcome: 'ok' | 'missing' | 'busy' | 'failed' | 'cancelled' = 'failed'
     let plaintext: Uint8Array | undefined
+    let received = 0
     try {
       const sealed = await this.source.fetchFrom(holder, chunk.ref.cid, { signal, ...(this.pool !== null ? { allocate: this.allocate } : {}) })
       if (sealed === null) {
         outcome = 'missing'
       } else {
         this.stats.fetchedBytes += sealed.byteLength
+        received = sealed.byteLength
         if (chunk.done) {
           outcome = 'cancelled'
           this.release(sealed)
-        } else if (!matchesAddress(chunk.ref, sealed)) {
+        } else if (!this.opener.matches(chunk.ref, sealed)) {
           chunk.lastError = new IntegrityError(`chunk ${chunk.ref.cid.toString()}: ${holder} sent bytes that do not hash to its address`)
           this.blame(holder, `sent bytes that do not hash to ${chunk.ref.cid.toString()}`)
           this.liars.add(holder)
@@ -311,7 +345,7 @@ class Swarm {
         } else {
           // the bytes are the chunk: a failure to open it is the manifest's, not the holder's
           outcome = 'ok'
-          plaintext = decryptChunk(chunk.ref, sealed, nodeCipher, this.pool !== null)
+          plaintext = this.opener.open(chunk.ref, sealed, this.pool !== null)
           // decompressed into a new buffer: the sealed one is free at once
           if (plaintext.buffer !== sealed.buffer) this.release(sealed)
         }
@@ -337,12 +371,12 @@ class Swarm {
         // a holder blamed for a failure that has now served a verified chunk (as a last
         // resort) is working again: ask it like the others from here on
         if (!this.liars.has(holder) && this.blamed.delete(holder)) log('%s served a verified chunk: no longer blamed', holder)
-        state.bytes += chunk.ref.stored
+        state.bytes += received
         this.recordLatency(now - attempt.started)
         this.stats.chunks++
         const mine = this.stats.holders[holder] ??= { chunks: 0, bytes: 0 }
         mine.chunks++
-        mine.bytes += chunk.ref.stored
+        mine.bytes += received
         this.finish(chunk, { plaintext })
       } else if (outcome === 'busy') {
         state.backoffUntil = now + RATE_LIMIT_BACKOFF_MS
@@ -353,7 +387,7 @@ class Swarm {
     }
   }
 
-  private async refresh (chunk: ActiveChunk): Promise<void> {
+  private async refresh (chunk: ActiveChunk<R>): Promise<void> {
     try {
       const more = await this.source.holders(chunk.ref.cid, { signal: this.signal, refresh: true })
       for (const holder of more) if (!chunk.candidates.includes(holder)) chunk.candidates.push(holder)

@@ -87,3 +87,13 @@ function summarize (causes: unknown[]): string {
   }
   return ` (${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')})`
 }
+
+/** A peer could not be reached at all (in the in-memory network: it is down or gone). */
+export class PeerUnreachableError extends Error {
+  static readonly code = 'ERR_PEER_UNREACHABLE'
+  readonly code = PeerUnreachableError.code
+  override name = 'PeerUnreachableError'
+  constructor (readonly peer: string) {
+    super(`peer ${peer} cannot be reached`)
+  }
+}

@@ -1,7 +1,7 @@
-// Fetching chunks from the network: the closest peers to a chunk are its holders; ask
-// them XOR-closest first. A peer that sends bad bytes, errs
-// or cannot be reached is blamed and not asked again for the life of this source, but for
-// one last ask of a chunk no other holder had (see get).
+// Fetching chunks from the network: the closest peers to a chunk are its holders. This is
+// the HolderSource the swarming downloader (@shoal/client) asks one holder at a time; the
+// swarm decides whom to ask, blames and retries. `get` alone asks the holders in order,
+// once each, for a caller outside that pipeline.
 import type { PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -10,7 +10,6 @@ import { systemClock, type Clock, type Random } from '@shoal/runtime'
 import { chunkKey } from './closest-peers.js'
 import { withDeadline } from './deadline.js'
 import { cachedLookup, type ChunkNetworkNode } from './lookup.js'
-import { PeerIntegrityError } from './errors.js'
 
 const log = debug('shoal:source')
 
@@ -42,14 +41,12 @@ export interface NetworkSourceInit {
  * the swarming downloader ask holders one by one.
  */
 export interface NetworkSource {
-  /** The chunk, verified against its CID, or null when no reachable holder has it. */
+  /** The chunk, verified against its CID, or null when no reachable holder has it (each holder asked once, closest first; a fresh lookup if the cached one finds none). */
   get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
   /** The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk. */
   holders: (cid: CID, options?: { signal?: AbortSignal, refresh?: boolean }) => Promise<string[]>
   /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
   fetchFrom: (holder: string, cid: CID, options?: { signal?: AbortSignal, allocate?: (length: number) => Uint8Array }) => Promise<Uint8Array | null>
-  /** Peers this source stopped asking, with why. */
-  blamed: () => Map<string, Error>
 }
 
 export function createNetworkSource (node: SourceNode, init: NetworkSourceInit = {}): NetworkSource {
@@ -58,7 +55,6 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
   const lookup = cachedLookup(node, { count: candidates, network: init.network, random: init.random })
   const requestTimeoutMs = init.requestTimeoutMs ?? 30_000
   const lookupTimeoutMs = init.lookupTimeoutMs ?? 30_000
-  const blame = new Map<string, Error>()
   const self = node.peerId
 
   const known = new Map<string, PeerId>()
@@ -97,50 +93,24 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
       const peer = known.get(holder) ?? peerIdFromString(holder)
       return await withDeadline(clock, undefined, [init.signal, options.signal], async signal => await getFrom(peer, cid, signal, false, options.allocate))
     },
-
-    blamed () {
-      return new Map(blame)
-    }
   }
 
   async function getChunk (cid: CID, signal: AbortSignal): Promise<Uint8Array | null> {
     const asked = new Set<string>()
-    const tryAll = async (holders: PeerId[]): Promise<Uint8Array | null> => {
+    const tryEach = async (holders: PeerId[]): Promise<Uint8Array | null> => {
       for (const peer of holders) {
-        const name = peer.toString()
-        if (blame.has(name) || asked.has(name)) continue
-        asked.add(name)
+        if (asked.has(peer.toString())) continue
+        asked.add(peer.toString())
         try {
           const bytes = await getFrom(peer, cid, signal)
           if (bytes !== null) return bytes
         } catch (err) {
           if (signal.aborted) throw signal.reason
-          log('blaming %p for %s: %s', peer, cid, (err as Error).message)
-          blame.set(name, err as Error)
+          log('%p failed to send %s: %s', peer, cid, (err as Error).message)
         }
       }
       return null
     }
-    const cached = await cachedHolders(cid, signal)
-    const found = await tryAll(cached)
-    if (found !== null) return found
-    // None of the cached holders has it (the operation's view of the network may have
-    // been partial): one fresh lookup of this chunk before calling it missing, as the
-    // swarming downloader does.
-    const fresh = await freshLookup(cid, signal)
-    const refound = await tryAll(fresh)
-    if (refound !== null) return refound
-    // Last resort, as the swarm's: holders blamed for a failure (never for bad bytes) are
-    // asked once more; with r - 1 holders down, one timeout or reset must not lose the
-    // last copy. One that fails again is blamed again.
-    const failed = [...cached, ...fresh].filter(peer => {
-      const why = blame.get(peer.toString())
-      return why !== undefined && !(why instanceof PeerIntegrityError)
-    })
-    for (const peer of failed) {
-      blame.delete(peer.toString())
-      asked.delete(peer.toString())
-    }
-    return await tryAll(failed)
+    return await tryEach(await cachedHolders(cid, signal)) ?? await tryEach(await freshLookup(cid, signal))
   }
 }

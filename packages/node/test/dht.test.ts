@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startNodes, type Testnet } from './helpers.js'
+import { chunkKey, sortByDistance } from '../src/index.js'
+import { randomChunk, startNodes, waitForMesh, type Testnet } from './helpers.js'
 
 let net: Testnet
 
@@ -46,6 +47,13 @@ test('a DHT query on a node with no peers ends when its signal fires', async () 
   } finally {
     await lonely.stop()
   }
+})
+
+test('closestPeers (kad-dht and the routing table) lists every node, itself included, XOR-closest first', async () => {
+  await waitForMesh(net)
+  const key = chunkKey(randomChunk(16).cid)
+  const found = await net.nodes[0].closestPeers(key, 10, { signal: AbortSignal.timeout(5_000) })
+  assert.equal(found.map(String), sortByDistance(key, net.nodes.map(n => n.peerId)).map(String))
 })
 
 test.run()

@@ -1,16 +1,18 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { CID } from 'multiformats/cid'
-import type { Store } from '../../src/index.js'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { ChunkTooLargeError, MAX_CHUNK_SIZE, NoSpaceError, StoreClosedError, UnsupportedCidError, type Store } from '../../src/index.js'
 import { cidOf, randomChunk, rejects } from '../helpers.js'
 
 export interface StoreFixture { store: Store, cleanup: () => Promise<void> }
 
 /**
- * The Store contract, runnable against any implementation: create a started store with
- * at least 16 MiB of space; cleanup stops it and removes what it made.
+ * The Store contract, runnable against any implementation: `setup(space)` creates a
+ * started store offering `space` bytes; cleanup stops it and removes what it made.
  */
-export function storeCompliance (name: string, setup: () => Promise<StoreFixture>): void {
+export function storeCompliance (name: string, setupWith: (space: number) => Promise<StoreFixture>): void {
+  const setup = async (): Promise<StoreFixture> => await setupWith(64 * 1024 * 1024)
   const test = suite<{ fixture?: StoreFixture }>(`${name}: Store contract`, {})
   test.before.each(async context => { context.fixture = await setup() })
   test.after.each(async context => { await context.fixture?.cleanup() })
@@ -127,6 +129,59 @@ export function storeCompliance (name: string, setup: () => Promise<StoreFixture
     assert.is(err.name, 'IntegrityError')
     assert.is(err.code, 'ERR_INTEGRITY')
     assert.is(await store.has(chunk.cid), false)
+  })
+
+  test('a put past the space offered fails with NoSpaceError and stores nothing', async () => {
+    const { store, cleanup } = await setupWith(10_000)
+    try {
+      assert.is(await store.put(randomChunk(6_000).cid, randomChunk(6_000).bytes).catch(() => 'refused'), 'refused', 'bytes that are not their CID')
+      const first = randomChunk(6_000)
+      assert.is(await store.put(first.cid, first.bytes), true)
+      const second = randomChunk(6_000)
+      assert.instance(await rejects(store.put(second.cid, second.bytes)), NoSpaceError)
+      assert.is(await store.has(second.cid), false)
+      assert.equal(await store.stats(), { chunks: 1, bytes: 6_000, space: 10_000 })
+    } finally {
+      await cleanup()
+    }
+  })
+
+  test('a chunk over the largest size is ChunkTooLargeError; an address not raw sha2-256 is UnsupportedCidError', async context => {
+    const store = storeOf(context)
+    const big = new Uint8Array(MAX_CHUNK_SIZE + 1)
+    assert.instance(await rejects(store.put(cidOf(big), big)), ChunkTooLargeError)
+    const bytes = new Uint8Array([1, 2, 3])
+    const dagCbor = CID.createV1(0x71, Digest.create(0x12, cidOf(bytes).multihash.digest))
+    assert.instance(await rejects(store.put(dagCbor, bytes)), UnsupportedCidError)
+    assert.is(await store.has(dagCbor), false)
+    assert.is(await store.get(dagCbor), null)
+  })
+
+  test('the store keeps its own copy: the caller may reuse what it put and change what it got', async context => {
+    const store = storeOf(context)
+    const chunk = randomChunk(1_000)
+    const given = Uint8Array.from(chunk.bytes)
+    await store.put(chunk.cid, given)
+    given.fill(0)
+    const got = await store.get(chunk.cid)
+    assert.ok(got !== null && Buffer.from(got).equals(chunk.bytes))
+    got.fill(1)
+    const again = await store.get(chunk.cid)
+    assert.ok(again !== null && Buffer.from(again).equals(chunk.bytes))
+  })
+
+  test('after stop every operation fails with StoreClosedError', async () => {
+    const { store, cleanup } = await setupWith(1_000_000)
+    const chunk = randomChunk(100)
+    await store.put(chunk.cid, chunk.bytes)
+    await store.stop()
+    try {
+      for (const operation of [store.put(chunk.cid, chunk.bytes), store.get(chunk.cid), store.has(chunk.cid), store.delete(chunk.cid), store.stats()]) {
+        assert.instance(await rejects(operation), StoreClosedError)
+      }
+    } finally {
+      await cleanup()
+    }
   })
 
   test.run()

@@ -1,0 +1,209 @@
+// A network of vaults in one process, with no libp2p: each node's chunk client calls the
+// other nodes' request handlers directly, on an injected clock, with the latency, loss
+// and failures a test asks for. Placement, lookups, the network source and the swarm
+// run over it unchanged, through the same ChunkClient and closestPeers a libp2p node
+// offers. With a virtual clock and a seeded Random, a run takes the same steps every
+// time; `trace` lists every request, so two runs can be compared line by line.
+//
+// Lookups are answered from the membership (every node that joined and has not left,
+// reachable or not, as a routing table holds peers until they fail): an oracle, not an
+// iterative Kademlia walk. It costs `lookupMs` on the clock.
+import type { PeerId } from '@libp2p/interface'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import type { Request, Response } from '@shoal/protocol'
+import { systemClock, systemRandom, type Clock, type Random } from '@shoal/runtime'
+import type { Store } from '@shoal/store'
+import { createChunkClient, type ChunkClient } from './chunk-client.js'
+import { sortByDistance, type ClosestPeersOptions } from './closest-peers.js'
+import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
+import type { ChunkNetworkNode } from './lookup.js'
+import { createRequestHandler, type RequestLimits } from './request-handler.js'
+import type { ChunkTransport, TransportRequestOptions } from './transport.js'
+
+/** How a node answers a request; `honest` is what its vault would answer. */
+export type Behaviour = (request: Request, from: string, honest: (request: Request) => Promise<Response>) => Promise<Response>
+
+export interface MemoryNetworkInit {
+  /** default real time; a virtual clock makes runs deterministic */
+  clock?: Clock
+  /** peer IDs and loss draws (default node:crypto) */
+  random?: Random
+  /** one-way delay of a message from one node to another, ms (default 0) */
+  latencyMs?: (from: string, to: string) => number
+  /** chance that a request or its answer is lost: the caller hears nothing until its deadline (default 0) */
+  loss?: number
+  /** what one closest-peers lookup costs, ms (default 0) */
+  lookupMs?: number
+  /** each vault's store (it is started by add()) */
+  store: (index: number) => Store
+  /** per-peer request limits of every vault */
+  limits?: Partial<RequestLimits>
+}
+
+export interface MemoryNode extends ChunkNetworkNode {
+  /** a short name for traces: n0, n1, … in the order nodes were added */
+  readonly name: string
+  /** answers requests and looks things up */
+  readonly up: boolean
+  /**
+   * Stops answering, as a machine that crashed or lost its link: requests to it fail as
+   * an unreachable peer, or, `silent`, are never answered (the caller waits for its deadline).
+   */
+  kill: (options?: { silent?: boolean }) => void
+  /** Comes back with what its store holds. */
+  revive: () => void
+  /** Leaves for good: no lookup lists it any more. */
+  leave: () => void
+  /** Answers as `behaviour` says from now on (adversarial tests); null restores honesty. */
+  behave: (behaviour: Behaviour | null) => void
+}
+
+export interface MemoryNetwork {
+  readonly nodes: MemoryNode[]
+  /** A vault (or, `client`, a node that offers no space and no lookups list) joins. */
+  add: (options?: { client?: boolean }) => Promise<MemoryNode>
+  /** The node with this peer ID (or name), if it ever joined. */
+  node: (peer: PeerId | string) => MemoryNode | undefined
+  /** One line per request: when, who asked whom what, and how it ended. */
+  readonly trace: string[]
+  /** Stops every vault's store. */
+  stop: () => Promise<void>
+}
+
+export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
+  const clock = init.clock ?? systemClock
+  const random = init.random ?? systemRandom
+  const latency = init.latencyMs ?? (() => 0)
+  const loss = init.loss ?? 0
+  const lookupMs = init.lookupMs ?? 0
+  const nodes: Node[] = []
+  const byId = new Map<string, Node>()
+  const trace: string[] = []
+
+  class Node implements MemoryNode {
+    readonly chunks: ChunkClient
+    readonly id: string
+    up = true
+    silent = false
+    left = false
+    behaviour: Behaviour | null = null
+    private readonly handler
+
+    constructor (readonly peerId: PeerId, readonly name: string, readonly store: Store | null, readonly client: boolean) {
+      this.id = peerId.toString()
+      this.handler = store === null ? null : createRequestHandler({ store, limits: init.limits, clock })
+      const transport: ChunkTransport = { request: async (peer, request, options) => await send(this, peer, request, options) }
+      this.chunks = createChunkClient(transport)
+    }
+
+    async answer (request: Request, from: string): Promise<Response> {
+      const handler = this.handler
+      const honest = async (r: Request): Promise<Response> => handler === null
+        ? { type: 'err', id: r.id, code: 'BAD_REQUEST', message: 'not a vault' }
+        : await handler.handle(r, from)
+      return this.behaviour !== null ? await this.behaviour(request, from, honest) : await honest(request)
+    }
+
+    async closestPeers (key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
+      if (!this.up) throw new NodeNotStartedError()
+      await clock.sleep(lookupMs, options)
+      const members = nodes.filter(n => !n.left && !n.client && (n !== this || this.store !== null)).map(n => n.peerId)
+      return sortByDistance(key, members).slice(0, count)
+    }
+
+    kill (options: { silent?: boolean } = {}): void { this.up = false; this.silent = options.silent === true }
+    revive (): void { this.up = true; this.silent = false }
+    leave (): void { this.left = true; this.kill() }
+    behave (behaviour: Behaviour | null): void { this.behaviour = behaviour }
+  }
+
+  // One request from `from` to `peer`: out, answered, back, each leg on the clock.
+  async function send (from: Node, peer: PeerId, request: Request, options: TransportRequestOptions = {}): Promise<Response> {
+    const { signal } = options
+    const to = byId.get(peer.toString())
+    const line = `${Math.round(clock.now())} ${from.name}>${to?.name ?? peer.toString()} ${describeRequest(request)}`
+    const end = (outcome: string): void => { trace.push(`${line} ${outcome}`) }
+    try {
+      if (!from.up) throw new NodeNotStartedError()
+      await clock.sleep(to === undefined ? 0 : latency(from.id, to.id), { signal })
+      if (to === undefined || !to.up) {
+        if (to?.silent === true) await never(signal)
+        throw new PeerUnreachableError(peer.toString())
+      }
+      if (loss > 0 && random.float() < loss) await never(signal)
+      // the wire copies: neither side may see the other's buffers
+      const response = await to.answer(wireCopy(request), from.id)
+      await clock.sleep(latency(to.id, from.id), { signal })
+      if (!from.up) throw new NodeNotStartedError()
+      if (!to.up && to.silent) await never(signal)
+      if (loss > 0 && random.float() < loss) await never(signal)
+      const delivered = response.type === 'data' ? { ...response, bytes: copyInto(response.bytes, options.allocate) } : response
+      end(describeResponse(delivered))
+      return delivered
+    } catch (err) {
+      end(signal?.aborted === true ? 'aborted' : `failed ${(err as { code?: string }).code ?? (err as Error).name}`)
+      throw err
+    }
+  }
+
+  return {
+    get nodes () { return nodes },
+    trace,
+    async add (options = {}) {
+      const index = nodes.length
+      const peerId = peerIdFromPublicKey(publicKeyFromRaw(random.bytes(32)))
+      const client = options.client === true
+      const store = client ? null : init.store(index)
+      await store?.start()
+      const node = new Node(peerId, `n${index}`, store, client)
+      nodes.push(node)
+      byId.set(node.id, node)
+      return node
+    },
+    node (peer) {
+      const key = peer.toString()
+      return byId.get(key) ?? nodes.find(n => n.name === key)
+    },
+    async stop () {
+      await Promise.all(nodes.map(async n => { await n.store?.stop() }))
+    }
+  }
+}
+
+/** Waits for the signal (a message that never arrives); without one, forever. */
+async function never (signal?: AbortSignal): Promise<never> {
+  return await new Promise<never>((_resolve, reject) => {
+    signal?.throwIfAborted()
+    signal?.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+  })
+}
+
+function wireCopy (request: Request): Request {
+  return request.type === 'put' ? { ...request, bytes: Uint8Array.from(request.bytes) } : request
+}
+
+function copyInto (bytes: Uint8Array, allocate?: (length: number) => Uint8Array): Uint8Array {
+  const out = allocate?.(bytes.byteLength).subarray(0, bytes.byteLength) ?? new Uint8Array(bytes.byteLength)
+  out.set(bytes)
+  return out
+}
+
+function describeRequest (request: Request): string {
+  switch (request.type) {
+    case 'put': return `put ${request.cid.toString()} ${request.bytes.byteLength}B`
+    case 'get': return `get ${request.cid.toString()}`
+    case 'has': return `has ${request.cids.map(String).join(',')}`
+    case 'audit': return `audit ${request.cid.toString()}`
+  }
+}
+
+function describeResponse (response: Response): string {
+  switch (response.type) {
+    case 'ok': return response.stored === false ? 'ok held' : 'ok stored'
+    case 'data': return `data ${response.bytes.byteLength}B`
+    case 'have': return `have ${Buffer.from(response.bitmap).toString('hex')}`
+    case 'proof': return `proof ${Buffer.from(response.digest).toString('hex').slice(0, 16)}`
+    case 'err': return `err ${response.code}`
+  }
+}
