@@ -1,3 +1,4 @@
+import { anySignal } from 'any-signal'
 import type { ChunkRef } from '@shoal/manifest'
 import { openChunk } from './seal.js'
 import { fetchSealed, swarm, type SwarmStats } from './swarm.js'
@@ -36,14 +37,19 @@ export async function * readContent (refs: ChunkRef[], source: ChunkSource, opti
   let ended = false
   let failure: unknown
 
-  const run = swarm(refs, source, async (index, plaintext) => {
-    await new Promise<void>((resolve, reject) => {
-      if (signal.aborted) { reject(signal.reason); return }
-      const onAbort = (): void => reject(signal.reason)
-      signal.addEventListener('abort', onAbort, { once: true })
-      ready.set(index, { plaintext, taken: () => { signal.removeEventListener('abort', onAbort); resolve() } })
-      notify()
-    })
+  const run = swarm(refs, source, async (index, plaintext, failed) => {
+    // wait for the consumer, unless it stops (signal) or the download fails (failed)
+    const given = anySignal([signal, failed])
+    try {
+      await new Promise<void>((resolve, reject) => {
+        if (given.aborted) { reject(given.reason); return }
+        given.addEventListener('abort', () => reject(given.reason), { once: true })
+        ready.set(index, { plaintext, taken: resolve })
+        notify()
+      })
+    } finally {
+      given.clear()
+    }
   }, { signal, window: options.concurrency, replicas: options.replicas, clock: options.clock })
   run.then(stats => { ended = true; options.onStats?.(stats); notify() }, err => { failure = err; ended = true; notify() })
 

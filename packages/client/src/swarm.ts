@@ -61,8 +61,12 @@ export interface SwarmStats {
   holders: Record<string, { chunks: number, bytes: number }>
 }
 
-/** Called once per chunk with its verified plaintext; the chunk's window slot is held until it settles. */
-export type Deliver = (index: number, plaintext: Uint8Array) => Promise<void> | void
+/**
+ * Called once per chunk with its verified plaintext; the chunk's window slot is held until
+ * it settles. `signal` aborts when the download fails or is stopped: a deliver that waits
+ * (for a consumer) must give up then, or the swarm could never end.
+ */
+export type Deliver = (index: number, plaintext: Uint8Array, signal: AbortSignal) => Promise<void> | void
 
 const LOCAL = 'local'
 const TICK_MS = 50
@@ -218,11 +222,14 @@ class Swarm<R extends { cid: CID }> {
       this.signal.throwIfAborted()
       return this.report()
     } finally {
-      stopTicker()
       if (this.running > 0) {
-        this.controller.abort(this.failure ?? this.signal.reason)
+        const reason = this.failure ?? this.signal.reason
+        this.controller.abort(reason)
+        // a chunk waiting for a free holder has no request to end it: end it here
+        for (const chunk of [...this.active]) if (chunk.attempts.length === 0) this.finish(chunk, { error: reason })
         while (this.running > 0) await new Promise<void>(resolve => { this.wake = resolve })
       }
+      stopTicker()
       this.signal.clear()
     }
   }
@@ -249,7 +256,7 @@ class Swarm<R extends { cid: CID }> {
         this.launch(chunk)
       })
       try {
-        await this.deliver(index, plaintext)
+        await this.deliver(index, plaintext, this.signal)
       } finally {
         this.release(plaintext)
       }
