@@ -33,16 +33,4 @@ test('1,000 quick requests from one peer: some RATE_LIMITED, every one answered,
   assert.ok(back !== null)
 })
 
-test('another peer is not limited by the first one', async () => {
-  // a fresh node has its own bucket at the vault
-  const extra = await startNodes(1, { bootstrap: false })
-  try {
-    const chunk = randomChunk(100)
-    await extra.nodes[0].libp2p.dial(net.nodes[1].multiaddrs[0], { signal: AbortSignal.timeout(5_000) })
-    assert.equal(await extra.nodes[0].chunks.has(net.nodes[1].peerId, [chunk.cid], { signal: AbortSignal.timeout(5_000) }), [false])
-  } finally {
-    await extra.stop()
-  }
-})
-
 test.run()
