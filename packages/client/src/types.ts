@@ -5,7 +5,8 @@ import type { Sealer } from './seal-pool.js'
 import type { SwarmStats } from './swarm.js'
 import type { Clock } from '@shoal/runtime'
 
-export interface AbortOptions { signal?: AbortSignal }
+import type { AbortOptions } from '@libp2p/interface'
+export type { AbortOptions }
 
 /** Where sealed chunks go: a local vault store now, the network later. */
 export interface ChunkSink {

@@ -1,16 +1,15 @@
 // The requesting side of the chunk protocol over any transport (libp2p sessions or the
 // in-memory network): answers checked and mapped to typed errors. GET answers are
 // verified against their CID before anyone sees them.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { sha256 } from '@shoal/crypto'
 import { fromWireError, unpackBitmap, MAX_HAS_CIDS, type Request, type Response } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import { BadResponseError, PeerIntegrityError } from './errors.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
-export interface RequestOptions { signal?: AbortSignal }
 
-export interface GetRequestOptions extends RequestOptions {
+export interface GetRequestOptions extends AbortOptions {
   /** check the bytes against the CID here (default true); off only for a caller that verifies them itself */
   verify?: boolean
   /** where the chunk is assembled when it spans several messages (a buffer the caller recycles) */
@@ -20,13 +19,13 @@ export interface GetRequestOptions extends RequestOptions {
 /** Talks the chunk protocol to other peers. */
 export interface ChunkClient {
   /** Stores a chunk on the peer; true if it stored it now, false if it already held it. @throws RemoteError (NO_SPACE, INTEGRITY, TOO_LARGE, RATE_LIMITED, …) */
-  put: (peer: PeerId, cid: CID, bytes: Uint8Array, options?: RequestOptions) => Promise<boolean>
+  put: (peer: PeerId, cid: CID, bytes: Uint8Array, options?: AbortOptions) => Promise<boolean>
   /** The chunk from the peer, verified against its CID, or null if the peer does not hold it. @throws PeerIntegrityError, RemoteError */
   get: (peer: PeerId, cid: CID, options?: GetRequestOptions) => Promise<Uint8Array | null>
   /** The peer's proof that it holds the chunk: sha256(nonce ‖ chunk), or null if it does not hold it (check it with auditProof). */
-  audit: (peer: PeerId, cid: CID, nonce: Uint8Array, options?: RequestOptions) => Promise<Uint8Array | null>
+  audit: (peer: PeerId, cid: CID, nonce: Uint8Array, options?: AbortOptions) => Promise<Uint8Array | null>
   /** Which of the chunks the peer holds (at most MAX_HAS_CIDS). */
-  has: (peer: PeerId, cids: CID[], options?: RequestOptions) => Promise<boolean[]>
+  has: (peer: PeerId, cids: CID[], options?: AbortOptions) => Promise<boolean[]>
 }
 
 export function createChunkClient (transport: ChunkTransport): ChunkClient {

@@ -2,12 +2,11 @@
 // in is the order the DHT (and every other node) would find: the Kademlia id of a key is
 // sha256(key bytes) and of a peer sha256(peer id multihash bytes) — kad-dht's
 // convertBuffer/convertPeerId, which the package does not export.
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { sha256 } from '@shoal/crypto'
 import type { CID } from 'multiformats/cid'
 
-export interface ClosestPeersOptions { signal?: AbortSignal }
 
 /** The Kademlia id kad-dht uses for a key (or a peer's multihash bytes). */
 export function kadId (bytes: Uint8Array): Uint8Array {
@@ -44,7 +43,7 @@ export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
  * time is still a candidate; a dead one costs the caller one failed request), and this
  * node when it is a vault (kad-dht never lists itself).
  */
-export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, includeSelf: boolean, key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
+export async function findClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, includeSelf: boolean, key: Uint8Array, count: number, options: AbortOptions = {}): Promise<PeerId[]> {
   const found = new Map<string, PeerId>()
   if (includeSelf) found.set(libp2p.peerId.toString(), libp2p.peerId)
   // With an empty routing table kad-dht's query has nobody to ask and waits for its

@@ -14,7 +14,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { createStore, type Store } from '@shoal/store'
 import { PROTOCOL_ID, MAX_FRAME_BYTES } from '@shoal/protocol'
 import { loadOrCreatePeerKey } from './peer-key.js'
@@ -23,20 +23,20 @@ import { createRequestHandler } from './request-handler.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, NodeNotStartedError } from './errors.js'
-import { findClosestPeers, routingTableOf, type ClosestPeersOptions } from './closest-peers.js'
+import { findClosestPeers, routingTableOf } from './closest-peers.js'
 
 export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
 export { auditProof, createRequestHandler, DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestHandlerInit, type RequestLimits } from './request-handler.js'
 export type { ChunkTransport, TransportRequestOptions } from './transport.js'
 export type { ChunkServiceLimits } from './chunk-service.js'
-export type { ChunkClient, RequestOptions } from './chunk-client.js'
+export type { ChunkClient, GetRequestOptions } from './chunk-client.js'
 export { RemoteError } from '@shoal/protocol'
 export { InsufficientHoldersError, PeerUnreachableError } from './errors.js'
 export { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode, type Behaviour } from './memory-network.js'
 export { createNetworkSink, HAS_FIRST_ABOVE, type NetworkSink, type NetworkSinkInit, type PlacementNode } from './placement.js'
 export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
-export { sortByDistance, chunkKey, type ClosestPeersOptions } from './closest-peers.js'
+export { sortByDistance, chunkKey } from './closest-peers.js'
 export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNode, type CachedLookupInit } from './lookup.js'
 
 const log = debug('shoal:node')
@@ -87,7 +87,7 @@ export interface ShoalNode {
    * Up to `count` peers XOR-closest to `key` in the DHT's keyspace (sha256 of the key,
    * as kad-dht does), closest first; this node is among them when it is a vault.
    */
-  closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>
+  closestPeers: (key: Uint8Array, count: number, options?: AbortOptions) => Promise<PeerId[]>
 }
 
 export function createNode (init: NodeInit): ShoalNode {
@@ -131,7 +131,7 @@ class Node implements ShoalNode {
     return this.client
   }
 
-  async closestPeers (key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
+  async closestPeers (key: Uint8Array, count: number, options: AbortOptions = {}): Promise<PeerId[]> {
     return await findClosestPeers(this.libp2p, this.store !== null, key, count, options)
   }
 

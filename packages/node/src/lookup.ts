@@ -1,16 +1,16 @@
 // Holder candidates for the chunks of one operation, with as few lookups as the network
 // allows. Runs over anything that answers closestPeers: kad-dht in a libp2p node, the
 // membership of the in-memory network.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { LRUCache } from 'lru-cache'
 import type { CID } from 'multiformats/cid'
 import { systemRandom, type Random } from '@shoal/runtime'
 import type { Store } from '@shoal/store'
 import type { ChunkClient } from './chunk-client.js'
-import { chunkKey, sortByDistance, type ClosestPeersOptions } from './closest-peers.js'
+import { chunkKey, sortByDistance } from './closest-peers.js'
 
 export interface PeerLookup {
-  closestPeers: (key: Uint8Array, count: number, options?: ClosestPeersOptions) => Promise<PeerId[]>
+  closestPeers: (key: Uint8Array, count: number, options?: AbortOptions) => Promise<PeerId[]>
 }
 
 /** What the network sink and source need of a node: lookups, a chunk client, its own vault. */
@@ -46,7 +46,7 @@ export interface CachedLookupInit {
  * chunk gets its own lookup. Either way the answers of the last `keep` chunks are cached,
  * concurrent asks share one query, and a failed one is forgotten so it can be retried.
  */
-export function cachedLookup (node: PeerLookup, init: CachedLookupInit): (cid: CID, options: ClosestPeersOptions) => Promise<PeerId[]> {
+export function cachedLookup (node: PeerLookup, init: CachedLookupInit): (cid: CID, options: AbortOptions) => Promise<PeerId[]> {
   const { count, network } = init
   const random = init.random ?? systemRandom
   const cache = new LRUCache<string, Promise<PeerId[]>>({ max: init.keep ?? KEPT_CHUNKS })
@@ -54,7 +54,7 @@ export function cachedLookup (node: PeerLookup, init: CachedLookupInit): (cid: C
     ? Promise.resolve(network.length < DHT_K ? network : null)
     : undefined
 
-  const wholeNetwork = async (options: ClosestPeersOptions): Promise<PeerId[] | null> => {
+  const wholeNetwork = async (options: AbortOptions): Promise<PeerId[] | null> => {
     if (view === undefined) {
       const lookup = node.closestPeers(random.bytes(32), DHT_K + 1, options)
         .then(peers => peers.length < DHT_K ? peers : null)

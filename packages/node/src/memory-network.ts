@@ -8,14 +8,14 @@
 // Lookups are answered from the membership (every node that joined and has not left,
 // reachable or not, as a routing table holds peers until they fail): an oracle, not an
 // iterative Kademlia walk. It costs `lookupMs` on the clock.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { Request, Response } from '@shoal/protocol'
 import { systemClock, systemRandom, type Clock, type Random } from '@shoal/runtime'
 import type { Store } from '@shoal/store'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
-import { sortByDistance, type ClosestPeersOptions } from './closest-peers.js'
+import { sortByDistance } from './closest-peers.js'
 import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
 import type { ChunkNetworkNode } from './lookup.js'
 import { createRequestHandler, type RequestLimits } from './request-handler.js'
@@ -105,7 +105,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       return this.behaviour !== null ? await this.behaviour(request, from, honest) : await honest(request)
     }
 
-    async closestPeers (key: Uint8Array, count: number, options: ClosestPeersOptions = {}): Promise<PeerId[]> {
+    async closestPeers (key: Uint8Array, count: number, options: AbortOptions = {}): Promise<PeerId[]> {
       if (!this.up) throw new NodeNotStartedError()
       await clock.sleep(lookupMs, options)
       const members = nodes.filter(n => !n.left && !n.client && (n !== this || this.store !== null)).map(n => n.peerId)

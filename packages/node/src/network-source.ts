@@ -2,7 +2,7 @@
 // the HolderSource the swarming downloader (@shoal/client) asks one holder at a time; the
 // swarm decides whom to ask, blames and retries. `get` alone asks the holders in order,
 // once each, for a caller outside that pipeline.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
@@ -10,6 +10,7 @@ import { systemClock, type Clock, type Random } from '@shoal/runtime'
 import { chunkKey } from './closest-peers.js'
 import { withDeadline } from './deadline.js'
 import { cachedLookup, type ChunkNetworkNode } from './lookup.js'
+import type { TransportRequestOptions } from './transport.js'
 
 const log = debug('shoal:source')
 
@@ -42,11 +43,11 @@ export interface NetworkSourceInit {
  */
 export interface NetworkSource {
   /** The chunk, verified against its CID, or null when no reachable holder has it (each holder asked once, closest first; a fresh lookup if the cached one finds none). */
-  get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array | null>
+  get: (cid: CID, options?: AbortOptions) => Promise<Uint8Array | null>
   /** The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk. */
-  holders: (cid: CID, options?: { signal?: AbortSignal, refresh?: boolean }) => Promise<string[]>
+  holders: (cid: CID, options?: AbortOptions & { refresh?: boolean }) => Promise<string[]>
   /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
-  fetchFrom: (holder: string, cid: CID, options?: { signal?: AbortSignal, allocate?: (length: number) => Uint8Array }) => Promise<Uint8Array | null>
+  fetchFrom: (holder: string, cid: CID, options?: TransportRequestOptions) => Promise<Uint8Array | null>
 }
 
 export function createNetworkSource (node: SourceNode, init: NetworkSourceInit = {}): NetworkSource {

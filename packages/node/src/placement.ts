@@ -1,7 +1,7 @@
 // Placement: each chunk goes to the `replicas` XOR-closest peers that accept it.
 // Refusals (full, integrity, rate limit), dead peers and broken answers move on to the
 // next-closest candidate; only running out of candidates fails the chunk.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import { LRUCache } from 'lru-cache'
 import type { CID } from 'multiformats/cid'
@@ -54,7 +54,7 @@ export interface NetworkSink {
    * all already held it. `bytes` are not kept once this settles.
    * @throws InsufficientHoldersError when fewer than `replicas` peers could take it
    */
-  put: (cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }) => Promise<boolean>
+  put: (cid: CID, bytes: Uint8Array, options?: AbortOptions) => Promise<boolean>
   /**
    * The peers known to hold the chunk after its put, XOR-closest first; empty if it was
    * never put, or not among the last KEPT_CHUNKS (1,024) chunks put.

@@ -4,7 +4,7 @@
 // protocol negotiation per chunk, keeps yamux windows grown across requests, and never
 // opens more streams to a peer than its per-peer cap allows.
 import debug from 'debug'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { PROTOCOL_ID, decodeResponse, encodeRequestFrame, type Request, type Response } from '@shoal/protocol'
 import { BadResponseError } from './errors.js'
 import { readFrames, sendBytes } from './stream-io.js'
@@ -149,7 +149,7 @@ export class Sessions implements ChunkTransport {
 
   // The least busy open stream, or a new one while under the per-peer cap and every
   // open stream already has work queued.
-  private async laneTo (peer: PeerId, options: { signal?: AbortSignal }): Promise<Lane> {
+  private async laneTo (peer: PeerId, options: AbortOptions): Promise<Lane> {
     const key = peer.toString()
     const lanes = (this.lanes.get(key) ?? []).filter(l => !l.closed)
     const idle = lanes.reduce<Lane | undefined>((best, l) => best === undefined || l.queue.length < best.queue.length ? l : best, undefined)
@@ -164,7 +164,7 @@ export class Sessions implements ChunkTransport {
     return await opening
   }
 
-  private async open (peer: PeerId, options: { signal?: AbortSignal }): Promise<Lane> {
+  private async open (peer: PeerId, options: AbortOptions): Promise<Lane> {
     const key = peer.toString()
     const stream = await this.libp2p.dialProtocol(peer, PROTOCOL_ID, { signal: options.signal })
     const lane = new Lane(key, stream, this.options.idleMs, closed => {

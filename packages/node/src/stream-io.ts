@@ -10,13 +10,12 @@
 //   onDrain() resolves as soon as the muxer can take a byte more, not when our bytes are
 //   gone. Sending frame after frame on 'drain' grows the buffer until the stream is reset
 //   (StreamBufferError). So a writer waits for 'idle' (write buffer empty) instead.
-import type { Stream } from '@libp2p/interface'
+import type { AbortOptions, Stream } from '@libp2p/interface'
 import { FrameDecoder, MAX_FRAME_BYTES } from '@shoal/protocol'
 
-export interface IoOptions { signal?: AbortSignal }
 
 /** Sends bytes (or pieces, in order) and waits until the stream's write buffer has emptied into the muxer. */
-export async function sendBytes (stream: Stream, bytes: Uint8Array | Uint8Array[], options: IoOptions = {}): Promise<void> {
+export async function sendBytes (stream: Stream, bytes: Uint8Array | Uint8Array[], options: AbortOptions = {}): Promise<void> {
   if (bytes instanceof Uint8Array) stream.send(bytes)
   else for (const piece of bytes) stream.send(piece)
   if (stream.writeBufferLength === 0) return
@@ -24,7 +23,7 @@ export async function sendBytes (stream: Stream, bytes: Uint8Array | Uint8Array[
   if (stream.writeBufferLength > 0) throw new Error(`stream ${stream.status} before its bytes were sent`)
 }
 
-export interface ReadFramesOptions extends IoOptions {
+export interface ReadFramesOptions extends AbortOptions {
   maxFrameBytes?: number
   /** where a body spanning several messages is assembled (FrameDecoder's allocate) */
   allocate?: (length: number) => Uint8Array
@@ -110,7 +109,7 @@ export async function * readFrames (stream: Stream, options: ReadFramesOptions =
   }
 }
 
-async function waitFor (stream: Stream, done: () => boolean, events: Array<'idle' | 'drain' | 'close'>, options: IoOptions): Promise<void> {
+async function waitFor (stream: Stream, done: () => boolean, events: Array<'idle' | 'drain' | 'close'>, options: AbortOptions): Promise<void> {
   options.signal?.throwIfAborted()
   await new Promise<void>((resolve, reject) => {
     const check = (): void => { if (done()) finish() }

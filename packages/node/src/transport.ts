@@ -2,11 +2,10 @@
 // (sessions.ts) in a real node, direct calls in the in-memory network (memory-network.ts).
 // Placement, lookups, the network source and (later) repair only ever see a ChunkClient
 // built on one of these.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Request, Response } from '@shoal/protocol'
 
-export interface TransportRequestOptions {
-  signal?: AbortSignal
+export interface TransportRequestOptions extends AbortOptions {
   /** where a large answer (a chunk) is assembled, e.g. a buffer the caller recycles */
   allocate?: (length: number) => Uint8Array
 }
