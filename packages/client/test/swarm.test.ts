@@ -1,23 +1,28 @@
 // The swarm against holders that behave differently: a slow one loses its requests to
 // the others, a lying one and a dead one are blamed and never asked again, a busy one
-// (RATE_LIMITED) is waited for, not blamed; the file is exact whatever they do.
+// (RATE_LIMITED) is waited for, not blamed; the file is exact whatever they do. Holders
+// answer from a store in memory on a virtual clock: their delays cost no real time.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { CID } from 'multiformats/cid'
 import { RemoteError } from '@shoal/protocol'
 import { putStream, readManifest, getStream, type HolderSource, type SwarmStats } from '../src/index.js'
 import type { FileManifest } from '@shoal/manifest'
-import { collect, from, openTempVault, pseudoRandom, sha256hex, MiB, SECRET, type Vault } from './helpers.js'
+import { createVirtualClock } from '@shoal/runtime'
+import { createMemoryStore, type Store } from '@shoal/store'
+import { collect, from, pseudoRandom, sha256hex, MiB, SECRET } from './helpers.js'
 
 const data = pseudoRandom(20 * MiB, 9)
-let vault: Vault
+const clock = createVirtualClock()
+let store: Store
 let uri = ''
 
 test.before(async () => {
-  vault = await openTempVault()
-  uri = (await putStream(from(data), vault.store, { convergenceSecret: SECRET, compress: false, chunker: { minSize: 64 * 1024, avgSize: 256 * 1024, maxSize: 1024 * 1024 } })).uri
+  store = createMemoryStore({ space: 64 * MiB })
+  await store.start()
+  uri = (await putStream(from(data), store, { convergenceSecret: SECRET, compress: false, chunker: { minSize: 64 * 1024, avgSize: 256 * 1024, maxSize: 1024 * 1024 } })).uri
 })
-test.after(async () => { await vault.cleanup() })
+test.after(async () => { await store.stop() })
 
 type Behaviour = (cid: CID, signal?: AbortSignal) => Promise<Uint8Array | null>
 
@@ -26,7 +31,7 @@ function swarmOf (behaviours: Record<string, Behaviour>): HolderSource & { asked
   const asked = new Map<string, number>()
   return {
     asked,
-    get: async (cid, options) => await vault.store.get(cid, options),
+    get: async (cid, options) => await store.get(cid, options),
     holders: async () => Object.keys(behaviours),
     async fetchFrom (holder, cid, options) {
       asked.set(holder, (asked.get(holder) ?? 0) + 1)
@@ -35,22 +40,17 @@ function swarmOf (behaviours: Record<string, Behaviour>): HolderSource & { asked
   }
 }
 
-const honest: Behaviour = async (cid, signal) => await vault.store.get(cid, { signal })
-const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason) }, { once: true })
-  })
-}
+const honest: Behaviour = async (cid, signal) => await store.get(cid, { signal })
+const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => { await clock.sleep(ms, { signal }) }
 
 async function download (source: HolderSource): Promise<{ bytes: Uint8Array, stats: SwarmStats }> {
   let stats: SwarmStats | undefined
-  const bytes = await collect(getStream(uri, source, { onStats: s => { stats = s } }))
+  const bytes = await clock.run(async () => await collect(getStream(uri, source, { clock, onStats: s => { stats = s } })))
   return { bytes, stats: stats as SwarmStats }
 }
 
 test('a holder 50x slower than the others ends up serving few chunks; stalled requests were duplicated', async () => {
-  const manifest = await readManifest(uri, vault.store) as FileManifest
+  const manifest = await readManifest(uri, store) as FileManifest
   const source = swarmOf({
     slow: async (cid, signal) => { await sleep(400, signal); return await honest(cid, signal) },
     a: async (cid, signal) => { await sleep(8, signal); return await honest(cid, signal) },
@@ -100,7 +100,7 @@ test('the last good holder, blamed for one failure, is asked again before a chun
 
 test('a holder that sent one bad chunk is still asked, last, for chunks nobody else has; it stays blamed', async () => {
   // its disk has one bad blob (chunk 0); the only other holder has chunk 0 and nothing else
-  const first = (await readManifest(uri, vault.store) as FileManifest).chunks[0].cid.toString()
+  const first = (await readManifest(uri, store) as FileManifest).chunks[0].cid.toString()
   const source = swarmOf({
     rotten: async (cid, signal) => {
       const real = await honest(cid, signal)
@@ -133,7 +133,7 @@ test('a busy holder (RATE_LIMITED) is backed off, not blamed', async () => {
 test('when none of the listed holders has a chunk, the swarm asks the source once more (refresh) and gets it', async () => {
   let refreshes = 0
   const source: HolderSource = {
-    get: async (cid, options) => await vault.store.get(cid, options),
+    get: async (cid, options) => await store.get(cid, options),
     holders: async (_cid, options) => { if (options?.refresh === true) { refreshes++; return ['stale', 'real'] } return ['stale', 'gone'] },
     fetchFrom: async (holder, cid, options) => holder === 'real' ? await honest(cid, options?.signal) : null
   }
