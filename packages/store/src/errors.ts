@@ -1,12 +1,15 @@
 export { IntegrityError } from '@shoal/crypto'
 
-/** The put would take the vault past the space it offers. */
+/**
+ * The put would take the vault past the space it offers (`limit: 'space'`), or the disk
+ * under it has no room for it, whatever the vault offers (`limit: 'disk'`).
+ */
 export class NoSpaceError extends Error {
   static readonly code = 'ERR_NO_SPACE'
   readonly code = NoSpaceError.code
   override name = 'NoSpaceError'
-  constructor (readonly needed: number, readonly free: number) {
-    super(`vault full: needs ${needed} bytes, ${free} free`)
+  constructor (readonly needed: number, readonly free: number, readonly limit: 'space' | 'disk' = 'space') {
+    super(limit === 'space' ? `vault full: needs ${needed} bytes, ${free} free` : `disk full: needs ${needed} bytes, ${free} free on the vault's disk`)
   }
 }
 

@@ -19,6 +19,12 @@ export interface StoreStats {
   bytes: number
   /** bytes offered */
   space: number
+  /**
+   * Bytes the vault's file system still has for it, less a small reserve the store keeps
+   * for its index (absent for a store with no disk). Puts are refused past it, whatever
+   * `space` says.
+   */
+  diskFree?: number
 }
 
 export interface PutChunkOptions {

@@ -7,6 +7,7 @@ import { ChunkIndex } from './chunk-index.js'
 import { DurableDirs, isNotFound, readWhole, syncDir, unlinkIfPresent, writeFileSynced } from './durable-fs.js'
 import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } from './errors.js'
 import { KeyedLock } from './keyed-lock.js'
+import { diskSpace, type DiskSpace } from './disk-space.js'
 import { Layout } from './layout.js'
 import { recover } from './recover.js'
 import type { PutChunkOptions, Store, StoreInit, StoreStats } from './index.js'
@@ -20,6 +21,8 @@ export interface VaultStoreOptions extends StoreInit {
    * from the blobs (see README). The benchmark turns it on to measure what it would cost.
    */
   syncIndex?: boolean
+  /** how the disk's free space is read (tests give one that misjudges it) */
+  disk?: DiskSpace
 }
 
 type State = 'stopped' | 'starting' | 'started' | 'stopping'
@@ -36,6 +39,7 @@ export class VaultStore implements Store {
   private transition: Promise<void> | null = null
   /** bytes promised to puts that are still writing; counted against space */
   private reserved = 0
+  private readonly disk: DiskSpace
   private tmpSeq = 0
 
   constructor (init: VaultStoreOptions) {
@@ -44,6 +48,7 @@ export class VaultStore implements Store {
     this.layout = new Layout(resolve(init.dir))
     this.space = init.space
     this.syncIndex = init.syncIndex ?? false
+    this.disk = init.disk ?? diskSpace(this.layout.dir)
   }
 
   async start (): Promise<void> {
@@ -67,6 +72,7 @@ export class VaultStore implements Store {
         await recover(layout, index, { full: !clean })
         await index.markOpen()
         log('started %s: %d chunks, %d of %d bytes%s', layout.dir, index.ledger.chunks, index.ledger.bytes, this.space, clean ? '' : ' (reconciled after unclean stop)')
+        if (index.ledger.bytes > this.space) log.extend('warn')('%s holds %d bytes, more than the %d it offers: new chunks are refused until it holds less', layout.dir, index.ledger.bytes, this.space)
       } catch (err) {
         await index.close()
         throw err
@@ -115,7 +121,14 @@ export class VaultStore implements Store {
         this.reserve(bytes.byteLength)
         let reserved = bytes.byteLength
         try {
-          await this.writeBlob(cid, digest, bytes, options?.signal)
+          await this.checkDisk(bytes.byteLength)
+          await this.writeBlob(cid, digest, bytes, options?.signal).catch(err => {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
+            this.disk.stale()
+            log.extend('warn')('disk full writing %s: %s', cid, (err as Error).message)
+            throw new NoSpaceError(bytes.byteLength, 0, 'disk')
+          })
+          this.disk.stale()
           // The blob is durable under its real name: that is the acknowledgement point.
           // From here the put completes even if aborted, or disk and index would differ.
           this.reserved -= reserved
@@ -154,6 +167,15 @@ export class VaultStore implements Store {
       // Not durable, so not acknowledged: take it back rather than leave an uncounted blob.
       await unlinkIfPresent(blob.file).catch(() => {})
       throw err
+    }
+  }
+
+  /** Refuses a put the disk has no room for; `this.reserved` holds it and every other put writing now. */
+  private async checkDisk (size: number): Promise<void> {
+    const free = await this.disk.free()
+    if (this.reserved > free) {
+      log.extend('warn')('disk short: %d bytes free for the vault, puts writing now need %d', free, this.reserved)
+      throw new NoSpaceError(size, Math.max(0, free - (this.reserved - size)), 'disk')
     }
   }
 
@@ -224,7 +246,7 @@ export class VaultStore implements Store {
 
   async stats (): Promise<StoreStats> {
     const { chunks, bytes } = this.requireOpen().ledger
-    return { chunks, bytes, space: this.space }
+    return { chunks, bytes, space: this.space, diskFree: await this.disk.free() }
   }
 
   private requireOpen (): ChunkIndex {

@@ -98,3 +98,9 @@ export async function rejects (promise: Promise<unknown>): Promise<any> {
   }
   throw new Error('expected a rejection')
 }
+
+/** A store's ledger: what it holds and offers, without the disk's free space (which moves). */
+export async function ledger (store: Pick<Store, 'stats'>): Promise<{ chunks: number, bytes: number, space: number }> {
+  const { chunks, bytes, space } = await store.stats()
+  return { chunks, bytes, space }
+}

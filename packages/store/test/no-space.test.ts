@@ -1,8 +1,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { join } from 'node:path'
-import { NoSpaceError } from '../src/index.js'
-import { diskAgrees, filesIn, openTempStore, randomChunk, rejects } from './helpers.js'
+import { createStore, NoSpaceError } from '../src/index.js'
+import { diskAgrees, ledger, filesIn, openTempStore, randomChunk, rejects } from './helpers.js'
 
 test('a put that fills the space exactly succeeds; one more byte is refused', async () => {
   const { dir, store, cleanup } = await openTempStore(10_000)
@@ -19,7 +19,7 @@ test('a put that fills the space exactly succeeds; one more byte is refused', as
 
     const exact = randomChunk(4_000)
     assert.is(await store.put(exact.cid, exact.bytes), true)
-    assert.equal(await store.stats(), { chunks: 2, bytes: 10_000, space: 10_000 })
+    assert.equal(await ledger(store), { chunks: 2, bytes: 10_000, space: 10_000 })
 
     const oneMore = randomChunk(1)
     const full = await rejects(store.put(oneMore.cid, oneMore.bytes))
@@ -67,7 +67,7 @@ test('concurrent puts never together overshoot the space, and fill it exactly', 
     assert.is(stored.length, 10)
     assert.is(refused.length, 6)
     for (const r of refused) assert.instance((r as PromiseRejectedResult).reason, NoSpaceError)
-    assert.equal(await store.stats(), { chunks: 10, bytes: 10 * size, space: 10 * size })
+    assert.equal(await ledger(store), { chunks: 10, bytes: 10 * size, space: 10 * size })
     const check = await diskAgrees(dir, store)
     assert.ok(check.ok, check.detail)
   } finally { await cleanup() }
@@ -86,10 +86,33 @@ test('concurrent puts of mixed sizes one byte over the space: all but a one-byte
     // way the ledger is exactly what was stored, and within the space
     const storedBytes = [big, ...small].reduce((n, c, i) => n + (results[i].status === 'fulfilled' ? c.bytes.length : 0), 0)
     assert.ok(storedBytes === 1_000_000 || storedBytes === 2, `stored ${storedBytes} bytes`)
-    const stats = await store.stats()
+    const stats = await ledger(store)
     assert.is(stats.bytes, storedBytes)
     const check = await diskAgrees(dir, store)
     assert.ok(check.ok, check.detail)
+  } finally { await cleanup() }
+})
+
+test('restarted with less space than it holds: it keeps and serves everything, refuses new chunks, and says so in stats', async () => {
+  const { dir, store, cleanup } = await openTempStore(10_000)
+  try {
+    const held = randomChunk(6_000)
+    await store.put(held.cid, held.bytes)
+    await store.stop()
+    const smaller = createStore({ dir, space: 1_000 })
+    await smaller.start()
+    try {
+      const stats = await ledger(smaller)
+      assert.is(stats.bytes, 6_000)
+      assert.is(stats.space, 1_000)
+      const tiny = randomChunk(10)
+      const refused = await rejects(smaller.put(tiny.cid, tiny.bytes))
+      assert.instance(refused, NoSpaceError)
+      assert.is(refused.free, 0)
+      assert.ok(await smaller.get(held.cid) !== null, 'what it holds is still served')
+    } finally {
+      await smaller.stop()
+    }
   } finally { await cleanup() }
 })
 

@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createStore, type Store } from '../src/index.js'
-import { diskAgrees, expectedBlobPath, filesIn, makeTempDir, randomChunk, removeDir, type Chunk } from './helpers.js'
+import { diskAgrees, ledger, expectedBlobPath, filesIn, makeTempDir, randomChunk, removeDir, type Chunk } from './helpers.js'
 
 const holderScript = join(dirname(fileURLToPath(import.meta.url)), 'tools', 'store-holder.js')
 
@@ -69,7 +69,7 @@ test('after a crash, disk and index are reconciled both ways', async () => {
       assert.is(await store.has(unindexed.cid), true)
       assert.equal(Buffer.from((await store.get(unindexed.cid))!), Buffer.from(unindexed.bytes))
       assert.is(await store.has(corrupt.cid), false)
-      assert.equal(await store.stats(), { chunks: 2, bytes: 4_000, space: Number.MAX_SAFE_INTEGER })
+      assert.equal(await ledger(store), { chunks: 2, bytes: 4_000, space: Number.MAX_SAFE_INTEGER })
       const check = await diskAgrees(dir, store)
       assert.ok(check.ok, check.detail)
       const quarantined = await filesIn(join(dir, 'quarantine'))
@@ -89,7 +89,7 @@ test('an indexed blob replaced by other bytes of another size is quarantined at 
     await writeFile(expectedBlobPath(dir, chunk.cid), (await readFile(expectedBlobPath(dir, chunk.cid))).subarray(0, 4_000))
     await withStore(dir, async store => {
       assert.is(await store.has(chunk.cid), false)
-      assert.equal(await store.stats(), { chunks: 0, bytes: 0, space: Number.MAX_SAFE_INTEGER })
+      assert.equal(await ledger(store), { chunks: 0, bytes: 0, space: Number.MAX_SAFE_INTEGER })
     })
   } finally { await removeDir(dir) }
 })
@@ -102,7 +102,7 @@ test('the whole index can be lost: it is rebuilt from the blobs', async () => {
     await rm(join(dir, 'index'), { recursive: true })
     await withStore(dir, async store => {
       for (const c of chunks) assert.equal(Buffer.from((await store.get(c.cid))!), Buffer.from(c.bytes))
-      assert.is((await store.stats()).chunks, 30)
+      assert.is((await ledger(store)).chunks, 30)
       const check = await diskAgrees(dir, store)
       assert.ok(check.ok, check.detail)
     })
@@ -121,7 +121,7 @@ test('a clean stop lets the next start skip the full reconcile; a crash does not
     await crashWhileOpen(dir)
     await withStore(dir, async store => {
       assert.is(await store.has(stray.cid), true)
-      assert.equal(await store.stats(), { chunks: 2, bytes: 300, space: Number.MAX_SAFE_INTEGER })
+      assert.equal(await ledger(store), { chunks: 2, bytes: 300, space: Number.MAX_SAFE_INTEGER })
     })
   } finally { await removeDir(dir) }
 })
