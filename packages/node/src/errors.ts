@@ -6,8 +6,42 @@ export class BootstrapError extends Error {
   readonly code = BootstrapError.code
   override name = 'BootstrapError'
   constructor (readonly addresses: string[], readonly causes: unknown[]) {
-    super(`could not reach any bootstrap peer (${addresses.join(', ')})`)
+    super(`could not reach any bootstrap peer: ${addresses.map((address, i) => `${address} (${whyNotReached(causes[i])})`).join('; ')}`)
   }
+}
+
+// A dial failure in a few words; the peer-ID mismatch is the one a person can fix.
+function whyNotReached (cause: unknown): string {
+  const message = (cause as Error | undefined)?.message ?? String(cause)
+  const mismatch = /identity key (\S+) does not match expected remote identity key (\S+)/.exec(message)
+  if (mismatch !== null) return `a peer answered there, but with peer ID ${mismatch[1]}, not ${mismatch[2]}: check the /p2p/ part of the address`
+  if ((cause as Error | undefined)?.name === 'AbortError' || (cause as Error | undefined)?.name === 'TimeoutError') return 'no answer in time'
+  if (/ECONNREFUSED/.test(message)) return 'connection refused: nothing listens there'
+  return message.split('\n')[0]
+}
+
+/** libp2p could not listen on one or more of the node's addresses. */
+export class ListenError extends Error {
+  static readonly code = 'ERR_LISTEN'
+  readonly code = ListenError.code
+  override name = 'ListenError'
+  constructor (readonly failures: Array<{ address: string, reason: string }>) {
+    super(`cannot listen on ${failures.map(f => `${f.address}: ${f.reason}`).join('; ')}`)
+  }
+
+  /** The addresses and reasons in libp2p's UnsupportedListenAddressesError, or null if `err` is not one. */
+  static from (err: unknown): ListenError | null {
+    if ((err as Error | undefined)?.name !== 'UnsupportedListenAddressesError') return null
+    const failures = [...(err as Error).message.matchAll(/^\s*(\/\S+): \w*Error: (.*)$/gm)].map(([, address, detail]) => ({ address, reason: plainListenReason(detail) }))
+    return failures.length > 0 ? new ListenError(failures) : null
+  }
+}
+
+function plainListenReason (detail: string): string {
+  if (detail.includes('EADDRINUSE')) return 'the address is already in use (another program, or another shoal node, listens there)'
+  if (detail.includes('EADDRNOTAVAIL')) return 'this machine has no such address'
+  if (detail.includes('EACCES')) return 'permission denied (ports below 1024 need privileges)'
+  return detail
 }
 
 /**

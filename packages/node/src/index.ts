@@ -22,10 +22,10 @@ import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } fro
 import { createRequestHandler } from './request-handler.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
-import { BootstrapError, NodeNotStartedError } from './errors.js'
+import { BootstrapError, ListenError, NodeNotStartedError } from './errors.js'
 import { findClosestPeers, routingTableOf } from './closest-peers.js'
 
-export { BootstrapError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
+export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
 export { auditProof, createRequestHandler, DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestHandlerInit, type RequestLimits } from './request-handler.js'
 export type { ChunkTransport, TransportRequestOptions } from './transport.js'
@@ -175,7 +175,7 @@ class Node implements ShoalNode {
         })
         node.addEventListener('peer:disconnect', (evt) => { service.forget(evt.detail.toString()) })
       }
-      await node.start()
+      await Promise.resolve(node.start()).catch((err: unknown) => { throw ListenError.from(err) ?? err })
       this.node = node
       this.peer = node.peerId
       this.sessions = new Sessions(node)

@@ -2,7 +2,8 @@ import { stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createNode, BootstrapError, InvalidPeerKeyError } from '../src/index.js'
+import { createServer, type AddressInfo } from 'node:net'
+import { createNode, BootstrapError, InvalidPeerKeyError, ListenError } from '../src/index.js'
 import { makeTempDir, nextLoopback, randomChunk, removeDir, startNodes, MiB } from './helpers.js'
 
 test('the peer ID is stable across stop/start with the same dataDir, and the vault keeps its chunks', async () => {
@@ -93,6 +94,7 @@ test('a bootstrap address that is down fails start() with BootstrapError within 
   } catch (err) {
     assert.instance(err, BootstrapError)
     assert.is((err as BootstrapError).code, 'ERR_BOOTSTRAP')
+    assert.match((err as Error).message, /connection refused/)
     assert.ok(Date.now() - started < 5_000, 'bounded time')
   } finally {
     await node.stop()
@@ -113,6 +115,46 @@ test('one bootstrap address down, one up: the node starts', async () => {
   } finally {
     await node.stop()
     await net.stop()
+    await removeDir(dataDir)
+  }
+})
+
+test('a bootstrap address whose /p2p/ part names another peer says which peer answered there', async () => {
+  const dataDir = await makeTempDir()
+  const net = await startNodes(2, { bootstrap: false })
+  // node 0's address with node 1's peer ID
+  const wrong = net.nodes[0].multiaddrs[0].toString().replace(/\/p2p\/.*$/, `/p2p/${net.nodes[1].peerId.toString()}`)
+  const node = createNode({ dataDir, listen: [`/ip4/${nextLoopback()}/tcp/0`], space: MiB, bootstrap: [wrong], bootstrapTimeoutMs: 3_000 })
+  try {
+    await node.start()
+    assert.unreachable('start should fail')
+  } catch (err) {
+    assert.instance(err, BootstrapError)
+    assert.ok((err as Error).message.includes(`with peer ID ${net.nodes[0].peerId.toString()}, not ${net.nodes[1].peerId.toString()}`), (err as Error).message)
+  } finally {
+    await node.stop()
+    await net.stop()
+    await removeDir(dataDir)
+  }
+})
+
+test('an address already in use fails start() with ListenError naming it', async () => {
+  const dataDir = await makeTempDir()
+  const host = nextLoopback()
+  const taken = createServer()
+  await new Promise<void>(resolve => taken.listen(0, host, resolve))
+  const port = (taken.address() as AddressInfo).port
+  const node = createNode({ dataDir, listen: [`/ip4/${host}/tcp/${port}`], space: MiB })
+  try {
+    await node.start()
+    assert.unreachable('start should fail')
+  } catch (err) {
+    assert.instance(err, ListenError)
+    assert.is((err as ListenError).code, 'ERR_LISTEN')
+    assert.is((err as Error).message, `cannot listen on /ip4/${host}/tcp/${port}: the address is already in use (another program, or another shoal node, listens there)`)
+  } finally {
+    await node.stop()
+    taken.close()
     await removeDir(dataDir)
   }
 })
