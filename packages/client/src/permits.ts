@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events'
+import { Semaphore } from 'async-mutex'
+import pLimit from 'p-limit'
 
 /**
  * Files of a directory put or written at once, at most. A small file costs a few fsyncs
@@ -20,37 +22,40 @@ export function fileWeight (size: number, permits: Permits): number {
   return Math.min(permits.total, Math.max(1, Math.ceil(size / PERMIT_BYTES)))
 }
 
-/** A counted lock: `acquire(n)` waits, in arrival order, until n of `total` permits are free. */
+/**
+ * A counted lock: `acquire(n)` waits, in arrival order, until n of `total` permits are
+ * free (async-mutex's weighted semaphore, which serves its queue strictly in order, so a
+ * big file is not starved by small ones). n = 0 (a directory) never waits.
+ */
 export class Permits {
-  private free: number
-  private readonly queue: Array<{ n: number, grant: () => void }> = []
+  private readonly semaphore: Semaphore
 
   constructor (readonly total: number = FILES_AT_ONCE) {
-    this.free = total
+    this.semaphore = new Semaphore(total)
   }
 
+  /** Waits for `n` permits; rejects with the signal's reason if it aborts first (the permits are then not taken). */
   async acquire (n: number, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted()
     if (n === 0) return
-    if (this.queue.length === 0 && this.free >= n) {
-      this.free -= n
-      return
-    }
-    await new Promise<void>((resolve, reject) => {
-      const waiter = { n, grant: () => { signal?.removeEventListener('abort', onAbort); resolve() } }
-      const onAbort = (): void => {
-        const i = this.queue.indexOf(waiter)
-        if (i >= 0) this.queue.splice(i, 1)
-        this.wake()
-        reject(signal?.reason)
-      }
-      if (signal !== undefined) {
-        // every file waiting in a tree listens to the operation's one signal: dozens at once
-        setMaxListeners(0, signal)
-        signal.addEventListener('abort', onAbort, { once: true })
-      }
-      this.queue.push(waiter)
+    const granted = this.semaphore.acquire(n)
+    if (signal === undefined) { await granted; return }
+    // every file waiting in a tree listens to the operation's one signal: dozens at once
+    setMaxListeners(0, signal)
+    let onAbort: (() => void) | undefined
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => { reject(signal.reason) }
+      signal.addEventListener('abort', onAbort, { once: true })
     })
+    try {
+      await Promise.race([granted, aborted])
+    } catch (err) {
+      // the semaphore cannot take a waiter back: give its permits back once it is served
+      void granted.then(([, release]) => { release() })
+      throw err
+    } finally {
+      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+    }
   }
 
   /** Runs `fn` holding `n` permits. */
@@ -64,16 +69,7 @@ export class Permits {
   }
 
   release (n: number): void {
-    this.free += n
-    this.wake()
-  }
-
-  private wake (): void {
-    while (this.queue.length > 0 && this.free >= this.queue[0].n) {
-      const waiter = this.queue.shift()!
-      this.free -= waiter.n
-      waiter.grant()
-    }
+    if (n > 0) this.semaphore.release(n)
   }
 }
 
@@ -91,18 +87,17 @@ export function writeLimit (names: string[]): number {
  * failure no more are started; the running ones are waited for and that failure thrown.
  */
 export async function eachAtOnce<T> (items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0
+  const slots = pLimit(Math.max(1, limit))
   let failure: { error: unknown } | undefined
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failure === undefined) {
-      const index = next++
+  await Promise.all(items.map(async (item, index) => {
+    await slots(async () => {
+      if (failure !== undefined) return
       try {
-        await fn(items[index], index)
+        await fn(item, index)
       } catch (error) {
         failure ??= { error }
       }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+    })
+  }))
   if (failure !== undefined) throw failure.error
 }

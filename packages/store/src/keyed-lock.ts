@@ -1,21 +1,14 @@
+import AsyncLock from 'async-lock'
+
 /**
  * Runs tasks for the same key one at a time (puts, deletes and quarantines of one CID),
- * while tasks for different keys run freely. Only keys with work in flight are kept.
+ * while tasks for different keys run freely.
  */
 export class KeyedLock {
-  private readonly tails = new Map<string, Promise<void>>()
+  // no cap on waiting tasks: a burst of puts of one chunk must queue, not fail
+  private readonly lock = new AsyncLock({ maxPending: Infinity })
 
   async run<T> (key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key)
-    let release!: () => void
-    const tail = new Promise<void>(resolve => { release = resolve })
-    this.tails.set(key, tail)
-    try {
-      if (previous != null) await previous
-      return await task()
-    } finally {
-      release()
-      if (this.tails.get(key) === tail) this.tails.delete(key)
-    }
+    return await this.lock.acquire(key, task)
   }
 }
