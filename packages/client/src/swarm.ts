@@ -490,4 +490,3 @@ class Swarm<R extends { cid: CID }> {
 function describe (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
-

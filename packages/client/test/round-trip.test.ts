@@ -63,7 +63,7 @@ test('a directory tree round-trips with names, sizes, nesting and empty parts', 
     const root = join(vault.dir, 'tree')
     const files: Record<string, Uint8Array> = {
       'a.txt': Buffer.from('alpha\n'),
-      'empty': new Uint8Array(0),
+      empty: new Uint8Array(0),
       'sub/b.bin': pseudoRandom(3 * MiB + 17, 5),
       'sub/deeper/c.txt': Buffer.from('gamma'),
       'sub/deeper/same-as-b.bin': pseudoRandom(3 * MiB + 17, 5)

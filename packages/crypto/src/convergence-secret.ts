@@ -3,7 +3,7 @@
 // one user's uploads only. 'shared' mode: one public constant, so identical chunks
 // dedupe across the whole network. README.md has the trade-off.
 import { randomBytes, randomFillSync } from 'node:crypto'
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { link, mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DIGEST_BYTES } from './constants.js'
 import { InvalidConvergenceSecretError } from './errors.js'

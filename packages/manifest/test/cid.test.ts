@@ -69,7 +69,7 @@ const cases: Array<[string, unknown, string]> = [
   ['not a string', 42, 'expected a string'],
   ['oversize', 'b'.repeat(10_000), 'far longer'],
   ['CIDv0', CID.createV0(Digest.create(0x12, digest)).toString(), 'CIDv0'],
-  ['base58btc CIDv1', chunkCid(digest).toString(base58btc), "prefix \"z\""],
+  ['base58btc CIDv1', chunkCid(digest).toString(base58btc), 'prefix "z"'],
   ['uppercase base32', chunkCid(digest).toString().toUpperCase(), 'prefix "B"'],
   ['uppercase letter inside', 'b' + chunkCid(digest).toString().slice(1, 10).toUpperCase() + chunkCid(digest).toString().slice(10), 'uppercase'],
   ['CIDv0 bytes in base32', 'b' + base32.baseEncode(CID.createV0(Digest.create(0x12, digest)).bytes), 'version 0'],

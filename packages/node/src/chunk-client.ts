@@ -8,7 +8,6 @@ import type { CID } from 'multiformats/cid'
 import { BadResponseError, PeerIntegrityError } from './errors.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
-
 export interface GetRequestOptions extends AbortOptions {
   /** check the bytes against the CID here (default true); off only for a caller that verifies them itself */
   verify?: boolean

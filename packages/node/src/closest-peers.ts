@@ -7,7 +7,6 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { sha256 } from '@shoal/crypto'
 import type { CID } from 'multiformats/cid'
 
-
 /** The Kademlia id kad-dht uses for a key (or a peer's multihash bytes). */
 export function kadId (bytes: Uint8Array): Uint8Array {
   return sha256(bytes)

@@ -13,7 +13,6 @@
 import type { AbortOptions, Stream } from '@libp2p/interface'
 import { FrameDecoder, MAX_FRAME_BYTES } from '@shoal/protocol'
 
-
 /** Sends bytes (or pieces, in order) and waits until the stream's write buffer has emptied into the muxer. */
 export async function sendBytes (stream: Stream, bytes: Uint8Array | Uint8Array[], options: AbortOptions = {}): Promise<void> {
   if (bytes instanceof Uint8Array) stream.send(bytes)
@@ -125,4 +124,3 @@ async function waitFor (stream: Stream, done: () => boolean, events: Array<'idle
     check()
   })
 }
-

@@ -19,7 +19,6 @@ async function stillServes (): Promise<void> {
   assert.ok(back !== null && Buffer.compare(back, stored.bytes) === 0, 'node still serves a normal GET')
 }
 
-
 test('random garbage: the stream is closed, the node keeps serving', async () => {
   const [a, b] = net.nodes
   const stream = await openChunkStream(a, b)

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { randomBytes } from 'node:crypto'
 import { encodeFrame } from '@shoal/protocol'
 import { readFrames, sendBytes } from '../src/stream-io.js'
-import { MiB, startNodes } from './helpers.js'
+import { startNodes } from './helpers.js'
 
 // A reader slower than its sender makes readFrames pause and resume the stream over and
 // over. libp2p v3's resume() hands the data buffered while paused to our 'message'

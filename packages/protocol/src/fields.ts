@@ -6,7 +6,6 @@ import type { CID } from 'multiformats/cid'
 import { ProtocolError } from './errors.js'
 import { MAX_CBOR_DEPTH, MAX_FRAME_BYTES, MAX_MESSAGE_FIELDS, MAX_REQUEST_ID, PROTOCOL_VERSION } from './limits.js'
 
-
 type Record_ = Record<string, unknown>
 
 export class FieldReader {

@@ -111,11 +111,11 @@ export function createVirtualClock (start = 0): VirtualClock {
 
     async run (fn, options = {}) {
       const limit = options.limitMs !== undefined ? time + options.limitMs : Infinity
-      let settled = false
-      const outcome = fn().finally(() => { settled = true })
+      const run = { settled: false }
+      const outcome = fn().finally(() => { run.settled = true })
       outcome.catch(() => {}) // observed below; not an unhandled rejection meanwhile
       await settle()
-      while (!settled) {
+      while (!run.settled) {
         const next = peek()
         if (next === undefined) throw new StalledRunError(time)
         if (next.at > limit) throw new RunLimitError(options.limitMs ?? 0)

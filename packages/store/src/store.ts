@@ -274,11 +274,6 @@ async function syncNewDirs (top: string, leaf: string): Promise<void> {
   }
 }
 
-function isRefusal (err: unknown): boolean {
-  return err instanceof NoSpaceError || err instanceof IntegrityError || err instanceof StoreClosedError ||
-    (err as Error)?.name === 'AbortError'
-}
-
 /** The blob's bytes if they hash to the digest; otherwise whether it is missing or corrupt. */
 async function readVerified (file: string, digest: Uint8Array, signal?: AbortSignal): Promise<Uint8Array | 'missing' | 'corrupt'> {
   let handle

@@ -11,7 +11,7 @@ async function allClosed (store: Store): Promise<void> {
     ['has', async () => await store.has(cid)],
     ['delete', async () => await store.delete(cid)],
     ['stats', async () => await ledger(store)],
-    ['list', async () => { for await (const _ of store.list()) {} }]
+    ['list', async () => { for await (const _ of store.list()) { /* drain */ } }]
   ]
   for (const [name, attempt] of attempts) {
     const err = await rejects(attempt())
