@@ -25,7 +25,8 @@ function oneShotEncrypt (plaintext) {
 /**
  * Runs every case once per round, round-robin, so that load from other processes on a
  * shared machine spreads over all of them alike; reports median and best, and the
- * median as a fraction of raw SHA-256 in the same run (DESIGN.md §6 compares to that).
+ * median as a fraction of raw SHA-256 in the same run (the targets in bench/README.md
+ * are fractions of it).
  */
 function runRounds (cases, bytes) {
   const rates = cases.map(() => [])

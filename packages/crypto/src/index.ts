@@ -1,4 +1,5 @@
-// @shoal/crypto: convergent chunk encryption, hashing and keys (DESIGN.md §2.3, §2.6).
+// @shoal/crypto: convergent chunk encryption, hashing and keys
+// (docs/architecture.md#put, steps 3 and 4).
 export { KEY_BYTES, TAG_BYTES, DIGEST_BYTES } from './constants.js'
 export { IntegrityError, InvalidConvergenceSecretError } from './errors.js'
 export { sha256 } from './hash.js'

@@ -1,5 +1,6 @@
-// One class per condition, each with a stable name and code (STYLE.md). Messages say
-// what is wrong in words a user can act on; the data a caller needs rides along.
+// One class per condition, each with a stable name and code (docs/architecture.md#errors).
+// Messages say what is wrong in words a user can act on; the data a caller needs rides
+// along.
 
 /** A chunk address is not a CIDv1 / raw / sha2-256 / 32-byte digest, or is not canonical. */
 export class InvalidCidError extends Error {

@@ -29,7 +29,10 @@ export interface ChunkRef {
   compression: Compression
 }
 
-/** How a file's chunks are kept alive (DESIGN §2.5). Only `replicate` is used today. */
+/**
+ * How a file's chunks are kept alive. Only `replicate` is used today; erasure coding is
+ * planned (docs/architecture.md#what-comes-next).
+ */
 export type Redundancy =
   | { scheme: 'replicate', replicas: number }
   | { scheme: 'erasure', k: number, m: number }

@@ -10,7 +10,7 @@ import type { ChunkRef, DirectoryEntry, Manifest } from '../src/index.js'
 import { chunk, directoryManifest } from './helpers.js'
 
 const MiB = 1024 * 1024
-const MAX_CHUNK = 4 * MiB // DESIGN §2.1
+const MAX_CHUNK = 4 * MiB // the chunker's maximum (docs/architecture.md#put)
 const MIN_CHUNK = 256 * 1024
 
 /** Bytes one more chunk ref adds to a file manifest of realistic chunk sizes. */

@@ -1,7 +1,7 @@
-// One error class per condition (STYLE.md). ProtocolError is the only thing the
-// decoders throw, whatever the input; RemoteError is a peer's ERR answer, raised by the
-// caller that wanted something else; toWireError turns a local failure into an ERR
-// answer without leaking internals.
+// One error class per condition (docs/architecture.md#errors). ProtocolError is the only
+// thing the decoders throw, whatever the input; RemoteError is a peer's ERR answer,
+// raised by the caller that wanted something else; toWireError turns a local failure
+// into an ERR answer without leaking internals.
 
 /** The codes an ERR response carries. */
 export const WIRE_ERROR_CODES = ['NOT_FOUND', 'NO_SPACE', 'INTEGRITY', 'TOO_LARGE', 'BAD_REQUEST', 'RATE_LIMITED'] as const

@@ -7,7 +7,7 @@ export const RAW_CODE = 0x55
 /** multihash sha2-256. */
 export const SHA2_256_CODE = 0x12
 
-/** The largest chunk the network makes (4 MiB, DESIGN §2) plus the 16-byte AEAD tag. */
+/** The largest chunk the network makes (4 MiB, the chunker's maximum) plus the 16-byte AEAD tag. */
 export const MAX_CHUNK_SIZE = 4 * 1024 * 1024 + 16
 
 /** The sha-256 digest a vault CID names, or null when the store could never hold it. */

@@ -44,7 +44,7 @@ export async function openTempStore (space = Number.MAX_SAFE_INTEGER): Promise<{
   }
 }
 
-/** Where DESIGN §3 says a blob lives: blobs/<hex digest[0]>/<hex digest[1]>/<cid>. */
+/** Where a blob lives: blobs/<hex digest[0]>/<hex digest[1]>/<cid> (docs/architecture.md#vault-on-disk). */
 export function expectedBlobPath (dir: string, cid: CID): string {
   const hex = Buffer.from(cid.multihash.digest).toString('hex')
   return join(dir, 'blobs', hex.slice(0, 2), hex.slice(2, 4), cid.toString())
