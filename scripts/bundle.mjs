@@ -1,10 +1,10 @@
 // Bundles the shoal CLI (and the seal worker it starts) into apps/shoal/dist/bundle/.
 //
 // Why: Node 20 has no compile cache, and resolving and loading the ~1,000 module files of
-// libp2p and the rest cost 0.65-0.85 s of every short-lived network command here; the
-// same code as one file loads in ~0.3 s (measured 2026-11-26, bench/README.md). The tsc
-// output stays the source of truth: tests import it, and bin/shoal.js falls back to it
-// whenever the bundle is missing or older than the last build (see bin/shoal.js).
+// libp2p and the rest is a large share of every short-lived network command; the same
+// code as one file loads in less than half the time (bench/README.md, "CLI bundle").
+// The tsc output stays the source of truth: tests import it, and bin/shoal.js falls back
+// to it whenever the bundle is missing or older than the last build (see bin/shoal.js).
 //
 // Layout the bundled code expects, relative to its own URL (import.meta.url):
 //   dist/bundle/shoal.mjs        the CLI (from apps/shoal/dist/src/bin.js)

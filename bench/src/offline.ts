@@ -56,8 +56,8 @@ async function runCli (args: string[], program = shoalBin): Promise<{ seconds: n
 
 /**
  * Writes a test input and flushes it: otherwise the kernel is still writing it back
- * during the timed run, and on this VM a durable write interleaved with that writeback
- * costs ~2.3 ms per MiB instead of ~0.2 ms. A user's file has long been on disk.
+ * during the timed run, and a durable write interleaved with that writeback costs many
+ * times more (bench/README.md, "Flushed bench inputs"). A user's file has long been on disk.
  */
 async function writeFile (path: string, pieces: Iterable<Uint8Array>): Promise<void> {
   const out = createWriteStream(path)

@@ -1,19 +1,19 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=4
-// Memory, measured (bench/README.md): V8's young generation may otherwise grow to
-// 3 x 16 MiB while chunks stream through, and glibc gives each thread its own malloc
-// arena; with both, a 1 GiB get peaked at 200-216 MiB RSS, with these at 183-206 MiB.
-// Run as `node bin/shoal.js` they do not apply.
+// Memory: V8's young generation may otherwise grow to 3 x 16 MiB while chunks stream
+// through, and glibc gives each thread its own malloc arena; both raise a get's peak RSS
+// (bench/README.md, "Executable flags"). Run as `node bin/shoal.js` they do not apply.
 import { readdirSync, statSync } from 'node:fs'
 import module from 'node:module'
 
-// Node >= 22.1 caches compiled modules across runs: loading libp2p and the rest is over
-// a second of every short-lived command here. Node 20 has no such cache; nothing happens.
+// Node >= 22.1 caches compiled modules across runs: loading libp2p and the rest is a large
+// share of every short-lived command (bench/README.md, "CLI bundle"). Node 20 has no such
+// cache; nothing happens.
 module.enableCompileCache?.()
 
 // `npm run build` also bundles the CLI into one file (scripts/bundle.mjs), which loads in
-// ~0.3 s instead of ~0.75 s on Node 20. It is used only while it is newer than every
-// project's last tsc build, so a `tsc -b` after it is never shadowed by stale code;
-// SHOAL_BUNDLE=0 turns it off.
+// less than half the time on Node 20 (bench/README.md, "CLI bundle"). It is used only
+// while it is newer than every project's last tsc build, so a `tsc -b` after it is
+// never shadowed by stale code; SHOAL_BUNDLE=0 turns it off.
 const bundle = new URL('../dist/bundle/shoal.mjs', import.meta.url)
 await import(process.env.SHOAL_BUNDLE !== '0' && isFresh(bundle) ? bundle.href : '../dist/src/bin.js')
 

@@ -1,6 +1,6 @@
 /**
- * Recycles chunk-sized ArrayBuffers. On these machines fresh memory is ~3x slower on
- * first touch (a page fault per 4 KiB), and a put would otherwise take two fresh
+ * Recycles chunk-sized ArrayBuffers. Fresh memory is slow on first touch (a page fault
+ * per 4 KiB; bench/README.md, "Buffer pool"), and a put would otherwise take two fresh
  * buffers per chunk (plaintext and sealed). Every buffer has the same capacity, big
  * enough for the largest sealed chunk, so any buffer serves any chunk; pages a small
  * chunk never touches are never made resident.
@@ -14,8 +14,8 @@ export class BufferPool {
    * A view of `length` bytes at the start of a pooled (or new) buffer; a buffer of its
    * own for anything under `capacity / 16` (a small file, a file's tail). Those cost
    * little to touch, and handing out whole pooled buffers for them made V8 count 4 MiB
-   * of external memory each: a directory of 500 small files spent 0.7 s in full GCs
-   * ("external memory pressure") once its files were put 8 at a time.
+   * of external memory each, which brought on full GCs ("external memory pressure") once
+   * many small files were put at once (bench/README.md, "Buffer pool").
    */
   take (length: number): Uint8Array {
     if (length > this.capacity || length < this.capacity / 16) return new Uint8Array(length)

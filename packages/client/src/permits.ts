@@ -5,8 +5,8 @@ import pLimit from 'p-limit'
 /**
  * Files of a directory put or written at once, at most. A small file costs a few fsyncs
  * (and over the network a round trip or two) and little CPU, so one at a time leaves the
- * machine waiting (500 files of ~4 KiB put into a vault: 5.2 s, the main thread idle two
- * thirds of it); concurrent fsyncs share journal commits.
+ * machine waiting; concurrent fsyncs share journal commits (bench/README.md, "Files at
+ * once").
  */
 export const FILES_AT_ONCE = 8
 

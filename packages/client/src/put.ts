@@ -16,9 +16,8 @@ export async function putStream (source: AsyncIterable<Uint8Array>, sink: ChunkS
 
 /**
  * A file smaller than this is sealed on the calling thread unless `workers` says
- * otherwise: a worker takes ~100 ms to load, in which this thread seals ~40 MB itself.
- * Measured with `shoal put --vault` (interleaved runs): 1 KB 303-310 ms without a worker
- * against 333-423 with; 8 MiB even; 32 MiB 821 ms with against 936 without.
+ * otherwise: while a worker loads, this thread seals more than such a file holds
+ * (bench/README.md, "Inline sealing").
  */
 const INLINE_BELOW = 8 * 1024 * 1024
 

@@ -31,8 +31,8 @@ export interface SealerInit {
 
 /**
  * One worker per core but one: the calling thread has its own steady work (chunking,
- * I/O, the sink). Measured on a 2-core machine, a worker per core made three busy
- * threads on two cores, used ~30 MiB more and was no faster end to end.
+ * I/O, the sink), and a worker per core used more memory for no gain end to end
+ * (bench/README.md, "Seal workers").
  */
 export function defaultWorkers (): number {
   return Math.max(1, availableParallelism() - 1)
@@ -68,8 +68,8 @@ interface Slot { worker: Worker, pending: Map<number, Pending>, ready: boolean }
 /**
  * Spreads sealing over worker threads: hashing, compression and encryption are CPU-bound.
  * The calling thread seals whatever no worker has room for: until a worker has loaded
- * (~150 ms here), so small puts never wait for workers, and whenever all workers are
- * busy, so the calling thread's spare time is used too.
+ * (bench/README.md, "Seal workers"), so small puts never wait for workers, and whenever
+ * all workers are busy, so the calling thread's spare time is used too.
  */
 class SealPool implements Sealer {
   private readonly slots: Slot[] = []

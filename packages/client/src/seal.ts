@@ -15,11 +15,9 @@ export interface SealedChunk {
   compression: Compression
 }
 
-// Brotli at quality 1 was chosen by measurement on this machine (1 MiB chunks):
-// source text: brotli-1 313 MB/s at ratio 0.207, deflate-1 143 MB/s at 0.222;
-// random bytes: brotli-1 gives up at ~2.3 GB/s, deflate-1 grinds through at 44 MB/s.
-// So brotli-1 compresses better, faster, and its "compress-check" on incompressible
-// media is nearly free, with no sampling heuristic to get wrong.
+// Brotli at quality 1 was chosen by measurement (bench/README.md, "Brotli at quality 1"):
+// it compresses text better and faster than deflate-1, and gives up on incompressible
+// media almost at once, so its "compress-check" is nearly free.
 function brotli (input: Uint8Array, limit: number): Uint8Array | null {
   if (limit < 1) return null
   try {
@@ -44,10 +42,11 @@ const SAMPLED_ABOVE = 8 * SAMPLE_BYTES
 /**
  * Compresses a chunk when that saves at least 10 %, else null. Large chunks are probed
  * first: three 16 KiB samples (start, middle, end) compressed together. Brotli on a
- * whole megabyte allocates megabytes of window and hash tables, and that fresh memory
- * (page faults) made the check cost 2 ms/MiB in the pipeline against 0.3 ms alone; the
- * probe costs a few percent of that. A chunk whose samples save under 5 % is taken as
- * incompressible (media, archives, ciphertext); anything else gets the real attempt.
+ * whole megabyte allocates megabytes of window and hash tables, and in the pipeline
+ * that fresh memory (page faults) cost several times the check itself; the probe costs
+ * a few percent of it (bench/README.md, "Compression probe"). A chunk whose samples save
+ * under 5 % is taken as incompressible (media, archives, ciphertext); anything else
+ * gets the real attempt.
  */
 function compress (plaintext: Uint8Array): Uint8Array | null {
   const length = plaintext.byteLength

@@ -7,8 +7,8 @@ import { IntegrityError } from './errors.js'
 
 /**
  * `cipher.update()` allocates its output. Fed 64 KiB at a time that allocation stays
- * in cache and is recycled by malloc (~2.6 GB/s on the reference machine); fed a whole
- * 1 MiB chunk it is fresh memory every time (~0.9 GB/s). The slice is also still in
+ * in cache and is recycled by malloc; fed a whole 1 MiB chunk it is fresh memory every
+ * time, and much slower (bench/README.md, "Cipher slices"). The slice is also still in
  * cache when the digest of encryptAndDigest reads it right after.
  */
 export const SLICE_BYTES = 64 * 1024
