@@ -1,4 +1,4 @@
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
+import { brotliCompressSync, brotliDecompressSync, constants, inflateRawSync } from 'node:zlib'
 import { convergentKey, IntegrityError, nodeCipher, sha256, TAG_BYTES, type ChunkCipher } from '@shoal/crypto'
 import type { ChunkRef, Compression } from '@shoal/manifest'
 
@@ -114,10 +114,12 @@ export function matchesAddress (ref: ChunkRef, sealed: Uint8Array): boolean {
 export function decryptChunk (ref: ChunkRef, sealed: Uint8Array, cipher: ChunkCipher = nodeCipher, inPlace = false): Uint8Array {
   const payload = cipher.decrypt(ref.key, sealed, inPlace ? sealed.subarray(0, Math.max(sealed.byteLength - TAG_BYTES, 0)) : undefined)
   let plaintext = payload
-  if (ref.compression === 'brotli') {
+  if (ref.compression === 'brotli' || ref.compression === 'deflate') {
     try {
       // Bounded by the manifest's size, so a hostile chunk cannot balloon in memory.
-      plaintext = brotliDecompressSync(payload, { maxOutputLength: Math.max(ref.size, 1) })
+      // Shoal writes brotli; deflate (raw, RFC 1951) is in the format, so it is read.
+      const options = { maxOutputLength: Math.max(ref.size, 1) }
+      plaintext = ref.compression === 'brotli' ? brotliDecompressSync(payload, options) : inflateRawSync(payload, options)
     } catch (err) {
       throw new IntegrityError(`chunk ${ref.cid.toString()}: does not decompress (${(err as Error).message})`)
     }

@@ -26,7 +26,7 @@ import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 const log = debug('shoal:swarm')
 
 export interface SwarmOptions extends AbortOptions {
-  /** Chunks being fetched (and delivered) at once; bounds memory (default 8: as fast as 16 on an 8-node testnet, less memory). */
+  /** Chunks being fetched (and delivered) at once; bounds memory (default 8; bench/README.md, "Swarm window"). */
   window?: number
   /** Requests one holder may have in flight, at most (default 8). */
   maxPerHolder?: number

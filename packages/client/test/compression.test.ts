@@ -2,6 +2,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { ChunkRef } from '@shoal/manifest'
 import { chunkCid } from '@shoal/manifest'
+import { deflateRawSync } from 'node:zlib'
+import { convergentKey, nodeCipher } from '@shoal/crypto'
 import { openChunk, sealChunk } from '../src/index.js'
 import { MiB, pseudoRandom, SECRET } from './helpers.js'
 
@@ -45,6 +47,15 @@ test('small chunks skip the probe and still compress', () => {
 
 test('--no-compress stores every chunk as it is', () => {
   assert.is(roundTrip(text(MiB), false).compression, 'none')
+})
+
+test('a chunk a manifest lists as deflate (raw, RFC 1951; in the format, not written by Shoal) is read back', () => {
+  const plaintext = text(200_000)
+  const payload = deflateRawSync(plaintext)
+  const key = convergentKey(SECRET, payload)
+  const { sealed, digest } = nodeCipher.encryptAndDigest(key, payload)
+  const ref: ChunkRef = { cid: chunkCid(digest), key, size: plaintext.byteLength, stored: sealed.byteLength, compression: 'deflate' }
+  assert.is(Buffer.compare(openChunk(ref, sealed), plaintext), 0)
 })
 
 test.run()

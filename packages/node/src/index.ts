@@ -1,5 +1,5 @@
 /**
- * @shoal/node — a Shoal node on libp2p (DESIGN.md §3): TCP + Noise + Yamux, identify,
+ * @shoal/node — a Shoal node on libp2p (docs/architecture.md#parts): TCP + Noise + Yamux, identify,
  * ping, kad-dht under /shoal/kad/1.0.0, and the /shoal/chunk/1.0.0 protocol served
  * from the vault store. See README.md.
  */
@@ -161,9 +161,8 @@ class Node implements ShoalNode {
           identify: identify(),
           ping: ping(),
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
-          // would otherwise start only after a second
-          // (allowQueryWithZeroPeers would spare a client ~0.25 s of waiting for that
-          // self-query, but its first lookups then often miss peers: 1-7 of 8, measured)
+          // would otherwise start only after a second; allowQueryWithZeroPeers stays off, as its
+          // first lookups miss peers (bench/README.md, "DHT self-query")
           dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 })
         }
       })
