@@ -1,4 +1,4 @@
-// The CLI's side of the daemon's HTTP API (DESIGN.md §1): `put`, `get` and `ls` use a
+// The CLI's side of the daemon's HTTP API (docs/architecture.md, "Daemon and HTTP API"): `put`, `get` and `ls` use a
 // running `shoal node` when its data dir says there is one, `status` and `peers` need it.
 // node:http rather than fetch: an upload streams a file into the request while the
 // daemon may answer early (a refusal), and node:http lets us see that answer.

@@ -1,4 +1,4 @@
-// The daemon's local HTTP API (DESIGN.md §3) on node:http: few routes, all streaming,
+// The daemon's local HTTP API (docs/architecture.md, "Daemon and HTTP API") on node:http: few routes, all streaming,
 // so a framework would add little beyond another dependency to keep patched.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
