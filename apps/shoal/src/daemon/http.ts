@@ -96,3 +96,10 @@ export function convergenceParam (url: URL): 'user' | 'shared' {
   if (mode !== 'user' && mode !== 'shared') throw new BadRequestError(`convergence: '${mode}' is not one of user, shared`)
   return mode
 }
+
+/** `?compress=false` seals chunks without compressing them (default: those that shrink are compressed). */
+export function compressParam (url: URL): boolean {
+  const text = url.searchParams.get('compress') ?? 'true'
+  if (text !== 'true' && text !== 'false') throw new BadRequestError(`compress: '${text}' is not true or false`)
+  return text === 'true'
+}
