@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { partialPaths } from '@shoal/client'
+import { parseCapability } from '@shoal/manifest'
 import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
 import { createTestnet, type Testnet } from './helpers/testnet.js'
 
@@ -19,6 +21,15 @@ const data = randomBytes(5 * 1024 * 1024 + 77)
 let uri = ''
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 const lastLine = (stdout: string): string => stdout.trim().split('\n').pop() as string
+/** Where a get of `uri` to `target` keeps its partial bytes and their state, in every mode. */
+const partialOf = (target: string, uri: string): { data: string, state: string } => partialPaths(target, parseCapability(uri).cid)
+/** What an interrupted get through a daemon leaves: a prefix of the file, and a state that vouches for it. */
+async function writePrefix (target: string, uri: string, bytes: Uint8Array): Promise<string> {
+  const partial = partialOf(target, uri)
+  await writeFile(partial.data, bytes)
+  await writeFile(partial.state, JSON.stringify({ version: 1, kind: 'prefix', cid: parseCapability(uri).cid.toString(), bytes: bytes.length }))
+  return partial.data
+}
 
 test.before(async () => {
   work = await mkdtemp(join(tmpdir(), 'shoal-daemon-cli-'))
@@ -123,11 +134,11 @@ test('an interrupted directory get resumes: complete files are kept, the partial
   // what an interrupted get of it to tree2.out leaves: its temp dir (named from the URI)
   // with a.bin complete and a prefix of sub/b.bin under b.bin's own partial name
   const target = join(work, 'tree2.out')
-  const temp = join(work, `.tree2.out.shoal-${sha(Buffer.from(dirUri)).slice(0, 16)}.part`)
+  const temp = partialOf(target, dirUri).data
   await mkdir(join(temp, 'sub'), { recursive: true })
   await writeFile(join(temp, 'a.bin'), first)
   const prefix = 700_000
-  await writeFile(join(temp, 'sub', `.b.bin.shoal-${sha(Buffer.from(bUri)).slice(0, 16)}.part`), second.subarray(0, prefix))
+  await writePrefix(join(temp, 'sub', 'b.bin'), bUri, second.subarray(0, prefix))
 
   const get = await shoal(['get', dirUri, '--data', c.dataDir, '-o', target, '--json'])
   assert.is(get.code, 0, get.stderr)
@@ -146,8 +157,7 @@ test('get resumes from a partial temp file with Range and ends with the exact fi
   const d = net.nodes[3]
   const target = join(work, 'resumed.bin')
   // what an interrupted get leaves: a prefix under the name derived from the URI
-  const partial = join(work, `.resumed.bin.shoal-${sha(Buffer.from(uri)).slice(0, 16)}.part`)
-  await writeFile(partial, data.subarray(0, 3 * 1024 * 1024 + 5))
+  const partial = await writePrefix(target, uri, data.subarray(0, 3 * 1024 * 1024 + 5))
   const get = await shoal(['get', uri, '--data', d.dataDir, '-o', target, '--json'])
   assert.is(get.code, 0, get.stderr)
   const out = JSON.parse(lastLine(get.stdout))
@@ -178,7 +188,7 @@ test('a get that died between its last write and the rename finishes from the wh
   const fileUri = lastLine(put.stdout)
   const target = join(work, 'whole.out')
   // the partial already holds every byte: the daemon answers the Range with 416
-  await writeFile(join(work, `.whole.out.shoal-${sha(Buffer.from(fileUri)).slice(0, 16)}.part`), bytes)
+  await writePrefix(target, fileUri, bytes)
   const get = await shoal(['get', fileUri, '--data', d.dataDir, '-o', target, '--json'])
   assert.is(get.code, 0, get.stderr)
   assert.is(JSON.parse(lastLine(get.stdout)).resumedBytes, bytes.length)
