@@ -1,5 +1,8 @@
-// put/get/ls/status/peers through the daemon of a data dir (no --bootstrap, no --vault),
-// against a 4-process testnet: the CLI finds each node's API from its data dir.
+// The shoal executable through the daemon of a data dir (no --bootstrap, no --vault),
+// against a 4-process testnet: the CLI finds each node's API from its data dir. Round
+// trips of every kind are the shared suite's (backend-daemon.test.ts); here: a get that
+// continues what a daemon-mode get left (the prefix and its state), status, peers, and a
+// daemon that is down.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
@@ -61,58 +64,6 @@ test('put through node A\'s daemon and get through node D\'s: same bytes', async
   assert.is(JSON.parse(lastLine(get.stdout)).resumedBytes, 0)
   assert.is(Buffer.compare(await readFile(join(work, 'big.out')), data), 0)
   assert.equal((await readdir(work)).filter(name => name.endsWith('.part')), [])
-})
-
-test('a directory through the daemons: put, ls, get', async () => {
-  const [a, b, , d] = net.nodes
-  const dir = join(work, 'tree')
-  await mkdir(join(dir, 'sub'), { recursive: true })
-  await writeFile(join(dir, 'a.txt'), 'alpha\n')
-  const inner = randomBytes(300_000)
-  await writeFile(join(dir, 'sub', 'b.bin'), inner)
-  const put = await shoal(['put', dir, '--data', a.dataDir])
-  assert.is(put.code, 0, put.stderr)
-  const dirUri = lastLine(put.stdout)
-  const ls = await shoal(['ls', dirUri, '--data', b.dataDir, '--json'])
-  assert.is(ls.code, 0, ls.stderr)
-  const listing = JSON.parse(ls.stdout) as { type: string, entries: Array<{ name: string, type: string, size: number }> }
-  assert.is(listing.type, 'directory')
-  assert.equal(listing.entries.map(e => [e.name, e.type, e.size]), [['a.txt', 'file', 6], ['sub', 'directory', 300_000]])
-  const get = await shoal(['get', dirUri, '--data', d.dataDir, '-o', join(work, 'tree.out')])
-  assert.is(get.code, 0, get.stderr)
-  assert.is(await readFile(join(work, 'tree.out', 'a.txt'), 'utf8'), 'alpha\n')
-  assert.is(Buffer.compare(await readFile(join(work, 'tree.out', 'sub', 'b.bin')), inner), 0)
-})
-
-test('mode and mtime go through the daemons as they do without one: a script stays executable', async () => {
-  const [a, , c] = net.nodes
-  const dir = join(work, 'meta')
-  await mkdir(join(dir, 'bin'), { recursive: true })
-  const script = join(dir, 'bin', 'run.sh')
-  await writeFile(script, '#!/bin/sh\necho hi\n')
-  await chmod(script, 0o750)
-  await chmod(join(dir, 'bin'), 0o711)
-  const old = new Date('2001-02-03T04:05:06.789Z')
-  await utimes(script, old, old)
-  await utimes(join(dir, 'bin'), old, old)
-  const put = await shoal(['put', dir, '--data', a.dataDir])
-  assert.is(put.code, 0, put.stderr)
-  const target = join(work, 'meta.out')
-  const get = await shoal(['get', lastLine(put.stdout), '--data', c.dataDir, '-o', target])
-  assert.is(get.code, 0, get.stderr)
-  const file = await stat(join(target, 'bin', 'run.sh'))
-  assert.is(file.mode & 0o777, 0o750, 'the script\'s mode')
-  assert.is(Math.floor(file.mtimeMs), old.getTime(), 'the script\'s mtime')
-  const sub = await stat(join(target, 'bin'))
-  assert.is(sub.mode & 0o777, 0o711, 'the directory\'s mode')
-  assert.is(Math.floor(sub.mtimeMs), old.getTime(), 'the directory\'s mtime')
-  // a single file too, straight from GET /v1/files
-  const one = await shoal(['put', script, '--data', a.dataDir])
-  assert.is(one.code, 0, one.stderr)
-  const single = join(work, 'run.sh.out')
-  assert.is((await shoal(['get', lastLine(one.stdout), '--data', c.dataDir, '-o', single])).code, 0)
-  assert.is((await stat(single)).mode & 0o777, 0o750)
-  assert.is(Math.floor((await stat(single)).mtimeMs), old.getTime())
 })
 
 test('an interrupted directory get resumes: complete files are kept, the partial one continues with Range', async () => {

@@ -38,6 +38,9 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
   test('a file: put prints its URI last, get writes the exact bytes, ls describes it', async ({ work }) => {
     const data = randomBytes(5 * MiB + 3)
     await writeFile(join(work, 'in.bin'), data)
+    await chmod(join(work, 'in.bin'), 0o604)
+    const old = new Date('1999-12-31T23:59:59.250Z')
+    await utimes(join(work, 'in.bin'), old, old)
     const stored = await put(join(work, 'in.bin'))
     assert.is(stored.code, 0, stored.stderr)
     const uri = lastLine(stored.stdout)
@@ -48,6 +51,9 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     const got = await get(uri, join(work, 'out.bin'))
     assert.is(got.code, 0, got.stderr)
     assert.is(Buffer.compare(await readFile(join(work, 'out.bin')), data), 0)
+    const written = await stat(join(work, 'out.bin'))
+    assert.is(written.mode & 0o777, 0o604, 'the recorded mode')
+    assert.is(Math.floor(written.mtimeMs), old.getTime(), 'the recorded mtime')
     assert.match(got.stderr, /^wrote 5\.0 MiB \(1 file\) to \S+out\.bin in [\d.]+ s\n/)
     assert.equal((await readdir(work)).filter(name => name.includes('.shoal-')), [], 'no partial file left')
 
@@ -63,7 +69,8 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
   })
 
   test('--json: put and get print one object with the same fields in every mode', async ({ work }) => {
-    const data = randomBytes(300_000)
+    // under the chunker's 256 KiB minimum: one chunk, whatever the bytes (300 KB could be cut in two)
+    const data = randomBytes(200_000)
     await writeFile(join(work, 'j.bin'), data)
     const first = await put(join(work, 'j.bin'), '--json')
     assert.is(first.code, 0, first.stderr)
@@ -225,6 +232,47 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     assert.is(result.size, data.length)
     assert.is(Buffer.compare(await readFile(target), data), 0)
     assert.not.ok(existsSync(partial.data) || existsSync(partial.state), 'no partial or state left')
+  })
+
+  test('an interrupted directory get, run again, keeps the files it finished and continues the others', async ({ work }) => {
+    const dir = join(work, 'tree2')
+    await mkdir(join(dir, 'sub'), { recursive: true })
+    const small = randomBytes(200_000)
+    const big = randomBytes(40 * MiB)
+    await writeFile(join(dir, 'a.bin'), small)
+    await writeFile(join(dir, 'sub', 'b.bin'), big)
+    const uri = lastLine((await put(dir)).stdout)
+    const target = join(work, 'tree2.out')
+    const temp = partialPaths(target, parseCapability(uri).cid).data
+    const stop = new AbortController()
+    const watching = (async () => {
+      while (!stop.signal.aborted) {
+        const parts = await readdir(join(temp, 'sub')).catch(() => [])
+        const sizes = await Promise.all(parts.filter(name => name.endsWith('.part')).map(async name => (await stat(join(temp, 'sub', name)).catch(() => null))?.size ?? 0))
+        if (sizes.some(size => size >= 4 * MiB) && existsSync(join(temp, 'a.bin'))) stop.abort()
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })()
+    const first = await cli(['get', uri, '-o', target, ...fixture.reader()], { signal: stop.signal })
+    stop.abort()
+    await watching
+    assert.is(first.code, 1, `the first get was not interrupted: ${first.stderr}`)
+    assert.is(first.stderr, 'shoal: interrupted (ERR_INTERRUPTED)\n')
+    assert.not.ok(existsSync(target), 'nothing under the target name')
+    assert.ok(existsSync(join(temp, 'a.bin')), 'the finished file stays in the partial tree')
+
+    const again = await cli(['get', uri, '-o', target, ...fixture.reader(), '--json'])
+    assert.is(again.code, 0, again.stderr)
+    const result = JSON.parse(again.stdout)
+    assert.is(result.type, 'directory')
+    assert.is(result.files, 2)
+    assert.is(result.size, small.length + big.length)
+    assert.ok(result.resumedBytes > small.length, `resumed ${result.resumedBytes}`)
+    assert.ok(result.fetchedBytes < big.length, `fetched ${result.fetchedBytes}`)
+    assert.is(Buffer.compare(await readFile(join(target, 'a.bin')), small), 0)
+    assert.is(Buffer.compare(await readFile(join(target, 'sub', 'b.bin')), big), 0)
+    assert.equal(await readdir(join(target, 'sub')), ['b.bin'])
+    assert.not.ok(existsSync(temp), 'the partial tree is gone')
   })
 
   test('a URI nobody stored: get and ls fail in one line naming the missing chunk, and leave nothing', async ({ work }) => {
