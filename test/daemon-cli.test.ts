@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { partialPaths } from '@shoal/client'
 import { parseCapability } from '@shoal/manifest'
 import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
+import { cli } from './helpers/in-process.js'
 import { createTestnet, type Testnet } from './helpers/testnet.js'
 
 let net: Testnet
@@ -147,6 +148,39 @@ test('a get that died between its last write and the rename finishes from the wh
   const got = await stat(target)
   assert.is(got.mode & 0o777, 0o604)
   assert.is(Math.floor(got.mtimeMs), old.getTime())
+})
+
+test('a partial left by a get without a daemon is not trusted by one through a daemon, nor the other way round', async () => {
+  const d = net.nodes[3]
+  const big = randomBytes(40 * 1024 * 1024)
+  await writeFile(join(work, 'cross.bin'), big)
+  const put = await cli(['put', join(work, 'cross.bin'), '--data', net.nodes[0].dataDir])
+  assert.is(put.code, 0, put.stderr)
+  const bigUri = lastLine(put.stdout)
+  const target = join(work, 'cross.out')
+  const partial = partialOf(target, bigUri)
+  const network = ['--bootstrap', net.bootstrap, '--data', join(work, 'client')]
+  const daemon = ['--data', d.dataDir]
+  for (const [first, second] of [[network, daemon], [daemon, network]]) {
+    const stop = new AbortController()
+    const watching = (async () => {
+      while (!stop.signal.aborted) {
+        if (((await stat(partial.data).catch(() => null))?.size ?? 0) >= 4 * 1024 * 1024) stop.abort()
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })()
+    const interrupted = await cli(['get', bigUri, '-o', target, ...first], { signal: stop.signal })
+    stop.abort()
+    await watching
+    assert.is(interrupted.code, 1, interrupted.stderr)
+    assert.ok(existsSync(partial.state), 'a state was left')
+    const other = await cli(['get', bigUri, '-o', target, ...second, '--json'])
+    assert.is(other.code, 0, other.stderr)
+    assert.is(JSON.parse(other.stdout).resumedBytes, 0, 'started over')
+    assert.is(Buffer.compare(await readFile(target), big), 0)
+    assert.not.ok(existsSync(partial.data) || existsSync(partial.state))
+    await rm(target)
+  }
 })
 
 test('shoal status --json and shoal peers --json describe the node of the data dir', async () => {
