@@ -30,9 +30,8 @@ export async function fetchThroughDaemon (daemon: DaemonClient, uri: string, par
     await writePrefixState(partial.state, cid, have)
     checkpointed = { at: performance.now(), bytes: have }
   }
-  // a connection that broke mid-body is asked once more from where it stopped: what
-  // broke it (a chunk the daemon could not find) is then answered as a proper error
-  let retries = 1
+  // a body cut short is asked for again from where it stopped, as long as each try gets
+  // further: what cut it (a chunk the daemon could not find) is then answered as an error
   try {
     while (true) {
       const res = await daemon.request('GET', path, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, accept: [416], signal })
@@ -68,11 +67,11 @@ export async function fetchThroughDaemon (daemon: DaemonClient, uri: string, par
       } catch (err) {
         signal?.throwIfAborted()
         if (!isBrokenConnection(err)) throw err
-        if (retries-- > 0 && have > before) continue
+        if (have > before) continue
         throw new DaemonTransferError((err as Error).message)
       }
       if (have !== size) {
-        if (retries-- > 0 && have > before) continue
+        if (have > before) continue
         throw new DaemonTransferError(`got ${have} of ${size} bytes`)
       }
       return await finish(file, partial, size, { fetchedBytes, resumedBytes, meta: recorded(res.headers) })
