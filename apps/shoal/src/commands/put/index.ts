@@ -7,7 +7,7 @@ export function putCommand (io: CommandIo): Command {
   return withCommonOptions(new Command('put')
     .description('store a file or directory; prints its capability URI as the last line')
     .argument('<path>', 'file or directory to store'))
-    .addOption(convergenceOption)
+    .addOption(convergenceOption())
     .option('--no-compress', 'never compress chunks')
     .option('--replicas <n>', 'copies of each chunk to keep (default 3, or the daemon\'s --replicas)')
     // Handlers load on use: `shoal --help` should not pay for the whole pipeline.
