@@ -1,7 +1,7 @@
 // The three backends a data command may use, each as a fixture the shared suite
 // (backend-suite.ts) runs against: a vault directory, a real network of `shoal node`
 // processes reached through a short-lived client node, and a real daemon.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
@@ -86,13 +86,4 @@ export function blobSource (vaults: string[]): ChunkSource {
       return null
     }
   }
-}
-
-/** Every blob file in a vault directory. */
-export async function blobFiles (vault: string): Promise<string[]> {
-  const files: string[] = []
-  for (const entry of await readdir(join(vault, 'blobs'), { recursive: true, withFileTypes: true }).catch(() => [])) {
-    if (entry.isFile()) files.push(join(entry.parentPath, entry.name))
-  }
-  return files
 }
