@@ -141,9 +141,17 @@ test('errors are JSON with proper statuses: malformed URI 400, unknown route 404
   const form = await call(a, '/v1/files', { method: 'POST', body: new FormData() })
   assert.is(form.status, 415)
   await form.body?.cancel()
-  const name = await call(a, '/v1/files?name=a%2Fb', { method: 'POST', body: 'x' })
-  assert.is(name.status, 400)
-  await name.body?.cancel()
+  // names are checked as a manifest checks them, before any byte is stored
+  for (const bad of ['a%2Fb', '..', '%00', 'x'.repeat(256)]) {
+    const name = await call(a, `/v1/files?name=${bad}`, { method: 'POST', body: 'x' })
+    assert.is(name.status, 400, bad)
+    const error = await errorOf(name)
+    assert.is(error.code, 'ERR_BAD_REQUEST', bad)
+    assert.match(error.message, /^name /, bad)
+  }
+  const compress = await call(a, '/v1/files?compress=maybe', { method: 'POST', body: 'x' })
+  assert.is(compress.status, 400)
+  assert.match((await errorOf(compress)).message, /compress/)
   for (const query of ['mode=4096', 'mode=-1', 'mode=rwx', 'mtime=1.5', 'mtime=soon']) {
     const meta = await call(a, `/v1/files?${query}`, { method: 'POST', body: 'x' })
     assert.is(meta.status, 400, query)
@@ -164,8 +172,12 @@ test('a directory POSTed from child URIs lists them back; a directory URI is not
   ]
   const dir = await call(a, '/v1/directories', { method: 'POST', body: JSON.stringify({ name: 'stuff', entries }), headers: { 'content-type': 'application/json' } })
   assert.is(dir.status, 201)
-  const stored = await dir.json() as { uri: string, size: number }
+  const stored = await dir.json() as { uri: string, size: number, newChunks: number, storedBytes: number }
   assert.is(stored.size, data.length + 6)
+  assert.is(stored.newChunks, 1, 'the listing itself')
+  assert.ok(stored.storedBytes > 0)
+  const again = await call(a, '/v1/directories', { method: 'POST', body: JSON.stringify({ name: 'stuff', entries }), headers: { 'content-type': 'application/json' } })
+  assert.equal({ ...(await again.json() as object), uri: '' }, { uri: '', size: data.length + 6, newChunks: 0, storedBytes: 0 })
 
   const listing = await call(b, `/v1/manifests/${encodeURIComponent(stored.uri)}`)
   assert.is(listing.status, 200)
@@ -193,6 +205,10 @@ test('a directory POSTed from child URIs lists them back; a directory URI is not
   assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'file', size: -1, uri: fileUri }] })), 400)
   assert.is(await bad(JSON.stringify({ entries: [{ name: 'x', type: 'file', size: 1, uri: 'shoal:nope' }] })), 400)
   assert.is(await bad(JSON.stringify({ entries: [entries[0], entries[0]] })), 400) // duplicate names
+  // a lone surrogate (JSON can carry one) is refused as the manifest would refuse it
+  const lone = await call(a, '/v1/directories', { method: 'POST', body: JSON.stringify({ entries: [{ ...entries[0], name: 'x\ud800' }] }), headers: { 'content-type': 'application/json' } })
+  assert.is(lone.status, 400)
+  assert.equal(await errorOf(lone), { code: 'ERR_BAD_REQUEST', message: 'entries[0].name is not well-formed Unicode (lone surrogate)' })
   assert.is(await bad(JSON.stringify({ mode: 0o10000, entries })), 400)
   assert.is(await bad(JSON.stringify({ mtime: '2001', entries })), 400, 'mtime is a JSON number')
   assert.is(await bad(JSON.stringify({ entries: [] }), 'text/plain'), 415)

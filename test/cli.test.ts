@@ -1,12 +1,17 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, mkdir, readFile, rm, writeFile, truncate, readdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, stat, writeFile, truncate, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
+import { partialPaths } from '@shoal/client'
+import { parseCapability } from '@shoal/manifest'
 import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
 
+// a real peer ID; these addresses are refused before anyone is dialled
+const PEER = '12D3KooWGi6RqM2KQYrZrrRRFuve7Umc5ZhotFqfU5pL9t1PR9oB'
 let work = ''
 let common: string[] = []
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
@@ -17,7 +22,7 @@ test.before(async () => {
 })
 test.after(async () => { await rm(work, { recursive: true, force: true }) })
 
-test('put prints the URI as its last stdout line; get writes the exact bytes', async () => {
+test('the shoal executable: put prints the URI as its last stdout line; get writes the exact bytes; exit codes 0 and 2', async () => {
   const data = randomBytes(5 * 1024 * 1024 + 3)
   await writeFile(join(work, 'in.bin'), data)
   const put = await shoal(['put', join(work, 'in.bin'), ...common])
@@ -32,33 +37,6 @@ test('put prints the URI as its last stdout line; get writes the exact bytes', a
   assert.match(nowhere.stderr, /-o: .* is not a directory/)
 })
 
-test('put --json prints one object with uri, size, chunks, newChunks, storedBytes', async () => {
-  const data = randomBytes(300_000)
-  await writeFile(join(work, 'j.bin'), data)
-  const first = await shoal(['put', join(work, 'j.bin'), ...common, '--json'])
-  assert.is(first.code, 0, first.stderr)
-  const lines = first.stdout.trim().split('\n')
-  assert.is(lines.length, 1)
-  const out = JSON.parse(lines[0])
-  assert.is(out.size, data.length)
-  assert.is(out.chunks, 1)
-  assert.is(out.newChunks, 2, 'one data chunk and the manifest')
-  assert.ok(out.storedBytes > data.length)
-  assert.match(out.uri, /^shoal:/)
-  const again = JSON.parse((await shoal(['put', join(work, 'j.bin'), ...common, '--json'])).stdout)
-  assert.is(again.newChunks, 0)
-  assert.is(again.uri, out.uri)
-})
-
-test('get -o - streams the file to stdout', async () => {
-  await writeFile(join(work, 's.txt'), 'hello, shoal\n')
-  const put = await shoal(['put', join(work, 's.txt'), ...common])
-  const uri = put.stdout.trim().split('\n').pop() as string
-  const get = await shoal(['get', uri, '-o', '-', ...common])
-  assert.is(get.code, 0, get.stderr)
-  assert.is(get.stdout, 'hello, shoal\n')
-})
-
 test('get -o - into a reader that stops early (| head) ends quietly with exit 0', async () => {
   await writeFile(join(work, 'big-pipe.bin'), randomBytes(24 * 1024 * 1024))
   const put = await shoal(['put', join(work, 'big-pipe.bin'), ...common])
@@ -71,23 +49,6 @@ test('get -o - into a reader that stops early (| head) ends quietly with exit 0'
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   assert.is(code, 0, stderr)
   assert.is(stderr.trim(), '')
-})
-
-test('put and ls of a directory; get restores the tree', async () => {
-  const dir = join(work, 'tree')
-  await mkdir(join(dir, 'sub'), { recursive: true })
-  await writeFile(join(dir, 'a.txt'), 'a')
-  await writeFile(join(dir, 'sub', 'b.txt'), 'bb')
-  const put = await shoal(['put', dir, ...common])
-  assert.is(put.code, 0, put.stderr)
-  const uri = put.stdout.trim().split('\n').pop() as string
-  const ls = await shoal(['ls', uri, ...common, '--json'])
-  assert.is(ls.code, 0, ls.stderr)
-  const listing = JSON.parse(ls.stdout)
-  assert.equal(listing.entries.map((e: { name: string, type: string }) => `${e.type}:${e.name}`), ['file:a.txt', 'directory:sub'])
-  const get = await shoal(['get', uri, '-o', join(work, 'tree.out'), ...common])
-  assert.is(get.code, 0, get.stderr)
-  assert.is(await readFile(join(work, 'tree.out', 'sub', 'b.txt'), 'utf8'), 'bb')
 })
 
 test('--help works on every command and exits 0', async () => {
@@ -112,7 +73,11 @@ test('usage mistakes exit 2 with one line and no stack trace', async () => {
     [['get', 'shoal:bafkreigarbage#nokey', '-o', join(work, 'x'), ...common], /./],
     [['get', 'shoal:' + 'x'.repeat(10_000), '-o', join(work, 'x'), ...common], /./],
     [['get', 'shoal:abc', ...common], /required option/],
-    [['put', join(work, 'in.bin'), '--vault', join(work, 'in.bin'), '--data', join(work, 'data')], /--vault: .* is not a directory/]
+    [['put', join(work, 'in.bin'), '--vault', join(work, 'in.bin'), '--data', join(work, 'data')], /--vault: .* is not a directory/],
+    [['put', join(work, 'in.bin'), '--bootstrap', `/ip4/999.1.2.3/tcp/1/p2p/${PEER}`, '--data', join(work, 'data')], /--bootstrap: '.*' is not a peer address/],
+    [['put', join(work, 'in.bin'), '--bootstrap', `/dns4/localhost/tcp/1/p2p/${PEER}`, '--data', join(work, 'data')], /--bootstrap: '.*' is not a peer address/],
+    [['put', join(work, 'in.bin'), '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${PEER}`, '--listen', '/ip4/127.0.0.1/udp/0', '--data', join(work, 'data')], /--listen: '.*' is not a listen address/],
+    [['node', '--listen', '/ip4/127.0.0.1/tcp/0/p2p/' + PEER, '--space', '1MiB', '--data', join(work, 'data')], /--listen: '.*' is not a listen address/]
   ]
   for (const [args, message] of cases) {
     const r = await shoal(args)
@@ -155,6 +120,32 @@ test('failures exit 1 with a typed one-line message', async () => {
   assert.match(truncated.stderr, /ERR_INTEGRITY/)
   assert.ok(isOneLineError(truncated.stderr), truncated.stderr)
   assert.not.ok((await readdir(work)).some(n => n.startsWith('.trunc.bin') || n === 'trunc.bin'), 'no partial output')
+})
+
+test('Ctrl-C stops a get with exit 1 and one line, keeps its partial file, and the same get resumes it', async () => {
+  const data = randomBytes(96 * 1024 * 1024)
+  await writeFile(join(work, 'ctrl-c.bin'), data)
+  const put = await shoal(['put', join(work, 'ctrl-c.bin'), ...common])
+  assert.is(put.code, 0, put.stderr)
+  const uri = put.stdout.trim().split('\n').pop() as string
+  const target = join(work, 'ctrl-c.out')
+  const partial = partialPaths(target, parseCapability(uri).cid)
+  const child = spawn(process.execPath, [shoalBin, 'get', uri, '-o', target, ...common], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', d => { stderr += d })
+  const closed = new Promise<number | null>(resolve => child.once('close', resolve))
+  while (((await stat(partial.data).catch(() => null))?.size ?? 0) < 8 * 1024 * 1024 && child.exitCode === null) await new Promise(resolve => setTimeout(resolve, 2))
+  child.kill('SIGINT')
+  const code = await closed
+  assert.is(code, 1, `the get was not interrupted (${code}): ${stderr}`)
+  assert.is(stderr, 'shoal: interrupted (ERR_INTERRUPTED)\n')
+  assert.ok(existsSync(partial.data) && existsSync(partial.state), 'the partial file and its state stay')
+  assert.not.ok(existsSync(target))
+  const again = await shoal(['get', uri, '-o', target, ...common, '--json'])
+  assert.is(again.code, 0, again.stderr)
+  assert.ok(JSON.parse(again.stdout).resumedBytes > 0, again.stdout)
+  assert.is(Buffer.compare(await readFile(target), data), 0)
+  assert.not.ok(existsSync(partial.data) || existsSync(partial.state))
 })
 
 test.run()

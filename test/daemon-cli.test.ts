@@ -1,5 +1,8 @@
-// put/get/ls/status/peers through the daemon of a data dir (no --bootstrap, no --vault),
-// against a 4-process testnet: the CLI finds each node's API from its data dir.
+// The shoal executable through the daemon of a data dir (no --bootstrap, no --vault),
+// against a 4-process testnet: the CLI finds each node's API from its data dir. Round
+// trips of every kind are the shared suite's (backend-daemon.test.ts); here: a get that
+// continues what a daemon-mode get left (the prefix and its state), status, peers, and a
+// daemon that is down.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
@@ -10,7 +13,10 @@ import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { partialPaths } from '@shoal/client'
+import { parseCapability } from '@shoal/manifest'
 import { isOneLineError, shoal, shoalBin } from './helpers/cli.js'
+import { cli } from './helpers/in-process.js'
 import { createTestnet, type Testnet } from './helpers/testnet.js'
 
 let net: Testnet
@@ -19,6 +25,15 @@ const data = randomBytes(5 * 1024 * 1024 + 77)
 let uri = ''
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 const lastLine = (stdout: string): string => stdout.trim().split('\n').pop() as string
+/** Where a get of `uri` to `target` keeps its partial bytes and their state, in every mode. */
+const partialOf = (target: string, uri: string): { data: string, state: string } => partialPaths(target, parseCapability(uri).cid)
+/** What an interrupted get through a daemon leaves: a prefix of the file, and a state that vouches for it. */
+async function writePrefix (target: string, uri: string, bytes: Uint8Array): Promise<string> {
+  const partial = partialOf(target, uri)
+  await writeFile(partial.data, bytes)
+  await writeFile(partial.state, JSON.stringify({ version: 1, kind: 'prefix', cid: parseCapability(uri).cid.toString(), bytes: bytes.length }))
+  return partial.data
+}
 
 test.before(async () => {
   work = await mkdtemp(join(tmpdir(), 'shoal-daemon-cli-'))
@@ -52,58 +67,6 @@ test('put through node A\'s daemon and get through node D\'s: same bytes', async
   assert.equal((await readdir(work)).filter(name => name.endsWith('.part')), [])
 })
 
-test('a directory through the daemons: put, ls, get', async () => {
-  const [a, b, , d] = net.nodes
-  const dir = join(work, 'tree')
-  await mkdir(join(dir, 'sub'), { recursive: true })
-  await writeFile(join(dir, 'a.txt'), 'alpha\n')
-  const inner = randomBytes(300_000)
-  await writeFile(join(dir, 'sub', 'b.bin'), inner)
-  const put = await shoal(['put', dir, '--data', a.dataDir])
-  assert.is(put.code, 0, put.stderr)
-  const dirUri = lastLine(put.stdout)
-  const ls = await shoal(['ls', dirUri, '--data', b.dataDir, '--json'])
-  assert.is(ls.code, 0, ls.stderr)
-  const listing = JSON.parse(ls.stdout) as { type: string, entries: Array<{ name: string, type: string, size: number }> }
-  assert.is(listing.type, 'directory')
-  assert.equal(listing.entries.map(e => [e.name, e.type, e.size]), [['a.txt', 'file', 6], ['sub', 'directory', 300_000]])
-  const get = await shoal(['get', dirUri, '--data', d.dataDir, '-o', join(work, 'tree.out')])
-  assert.is(get.code, 0, get.stderr)
-  assert.is(await readFile(join(work, 'tree.out', 'a.txt'), 'utf8'), 'alpha\n')
-  assert.is(Buffer.compare(await readFile(join(work, 'tree.out', 'sub', 'b.bin')), inner), 0)
-})
-
-test('mode and mtime go through the daemons as they do without one: a script stays executable', async () => {
-  const [a, , c] = net.nodes
-  const dir = join(work, 'meta')
-  await mkdir(join(dir, 'bin'), { recursive: true })
-  const script = join(dir, 'bin', 'run.sh')
-  await writeFile(script, '#!/bin/sh\necho hi\n')
-  await chmod(script, 0o750)
-  await chmod(join(dir, 'bin'), 0o711)
-  const old = new Date('2001-02-03T04:05:06.789Z')
-  await utimes(script, old, old)
-  await utimes(join(dir, 'bin'), old, old)
-  const put = await shoal(['put', dir, '--data', a.dataDir])
-  assert.is(put.code, 0, put.stderr)
-  const target = join(work, 'meta.out')
-  const get = await shoal(['get', lastLine(put.stdout), '--data', c.dataDir, '-o', target])
-  assert.is(get.code, 0, get.stderr)
-  const file = await stat(join(target, 'bin', 'run.sh'))
-  assert.is(file.mode & 0o777, 0o750, 'the script\'s mode')
-  assert.is(Math.floor(file.mtimeMs), old.getTime(), 'the script\'s mtime')
-  const sub = await stat(join(target, 'bin'))
-  assert.is(sub.mode & 0o777, 0o711, 'the directory\'s mode')
-  assert.is(Math.floor(sub.mtimeMs), old.getTime(), 'the directory\'s mtime')
-  // a single file too, straight from GET /v1/files
-  const one = await shoal(['put', script, '--data', a.dataDir])
-  assert.is(one.code, 0, one.stderr)
-  const single = join(work, 'run.sh.out')
-  assert.is((await shoal(['get', lastLine(one.stdout), '--data', c.dataDir, '-o', single])).code, 0)
-  assert.is((await stat(single)).mode & 0o777, 0o750)
-  assert.is(Math.floor((await stat(single)).mtimeMs), old.getTime())
-})
-
 test('an interrupted directory get resumes: complete files are kept, the partial one continues with Range', async () => {
   const [a, , c] = net.nodes
   const dir = join(work, 'tree2')
@@ -123,11 +86,11 @@ test('an interrupted directory get resumes: complete files are kept, the partial
   // what an interrupted get of it to tree2.out leaves: its temp dir (named from the URI)
   // with a.bin complete and a prefix of sub/b.bin under b.bin's own partial name
   const target = join(work, 'tree2.out')
-  const temp = join(work, `.tree2.out.shoal-${sha(Buffer.from(dirUri)).slice(0, 16)}.part`)
+  const temp = partialOf(target, dirUri).data
   await mkdir(join(temp, 'sub'), { recursive: true })
   await writeFile(join(temp, 'a.bin'), first)
   const prefix = 700_000
-  await writeFile(join(temp, 'sub', `.b.bin.shoal-${sha(Buffer.from(bUri)).slice(0, 16)}.part`), second.subarray(0, prefix))
+  await writePrefix(join(temp, 'sub', 'b.bin'), bUri, second.subarray(0, prefix))
 
   const get = await shoal(['get', dirUri, '--data', c.dataDir, '-o', target, '--json'])
   assert.is(get.code, 0, get.stderr)
@@ -146,8 +109,7 @@ test('get resumes from a partial temp file with Range and ends with the exact fi
   const d = net.nodes[3]
   const target = join(work, 'resumed.bin')
   // what an interrupted get leaves: a prefix under the name derived from the URI
-  const partial = join(work, `.resumed.bin.shoal-${sha(Buffer.from(uri)).slice(0, 16)}.part`)
-  await writeFile(partial, data.subarray(0, 3 * 1024 * 1024 + 5))
+  const partial = await writePrefix(target, uri, data.subarray(0, 3 * 1024 * 1024 + 5))
   const get = await shoal(['get', uri, '--data', d.dataDir, '-o', target, '--json'])
   assert.is(get.code, 0, get.stderr)
   const out = JSON.parse(lastLine(get.stdout))
@@ -178,7 +140,7 @@ test('a get that died between its last write and the rename finishes from the wh
   const fileUri = lastLine(put.stdout)
   const target = join(work, 'whole.out')
   // the partial already holds every byte: the daemon answers the Range with 416
-  await writeFile(join(work, `.whole.out.shoal-${sha(Buffer.from(fileUri)).slice(0, 16)}.part`), bytes)
+  await writePrefix(target, fileUri, bytes)
   const get = await shoal(['get', fileUri, '--data', d.dataDir, '-o', target, '--json'])
   assert.is(get.code, 0, get.stderr)
   assert.is(JSON.parse(lastLine(get.stdout)).resumedBytes, bytes.length)
@@ -186,6 +148,39 @@ test('a get that died between its last write and the rename finishes from the wh
   const got = await stat(target)
   assert.is(got.mode & 0o777, 0o604)
   assert.is(Math.floor(got.mtimeMs), old.getTime())
+})
+
+test('a partial left by a get without a daemon is not trusted by one through a daemon, nor the other way round', async () => {
+  const d = net.nodes[3]
+  const big = randomBytes(40 * 1024 * 1024)
+  await writeFile(join(work, 'cross.bin'), big)
+  const put = await cli(['put', join(work, 'cross.bin'), '--data', net.nodes[0].dataDir])
+  assert.is(put.code, 0, put.stderr)
+  const bigUri = lastLine(put.stdout)
+  const target = join(work, 'cross.out')
+  const partial = partialOf(target, bigUri)
+  const network = ['--bootstrap', net.bootstrap, '--data', join(work, 'client')]
+  const daemon = ['--data', d.dataDir]
+  for (const [first, second] of [[network, daemon], [daemon, network]]) {
+    const stop = new AbortController()
+    const watching = (async () => {
+      while (!stop.signal.aborted) {
+        if (((await stat(partial.data).catch(() => null))?.size ?? 0) >= 4 * 1024 * 1024) stop.abort()
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })()
+    const interrupted = await cli(['get', bigUri, '-o', target, ...first], { signal: stop.signal })
+    stop.abort()
+    await watching
+    assert.is(interrupted.code, 1, interrupted.stderr)
+    assert.ok(existsSync(partial.state), 'a state was left')
+    const other = await cli(['get', bigUri, '-o', target, ...second, '--json'])
+    assert.is(other.code, 0, other.stderr)
+    assert.is(JSON.parse(other.stdout).resumedBytes, 0, 'started over')
+    assert.is(Buffer.compare(await readFile(target), big), 0)
+    assert.not.ok(existsSync(partial.data) || existsSync(partial.state))
+    await rm(target)
+  }
 })
 
 test('shoal status --json and shoal peers --json describe the node of the data dir', async () => {

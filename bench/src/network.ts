@@ -18,7 +18,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
-import { firstJsonLine, nodeArgs, stopChild } from '@shoal/cli'
+import { firstJsonLine, shoalBin, startTestnet, stopChild } from '@shoal/cli'
 import { MiB } from './data.js'
 import { mbps, peakRss, report, type Measurement } from './measure.js'
 import { printSummary, summarize } from './network-profile.js'
@@ -34,7 +34,6 @@ const settleMs = Number(process.env.SHOAL_BENCH_SETTLE_MS ?? 3000)
 const profile = process.env.SHOAL_BENCH_PROFILE !== '0'
 /** Also run every vault under --cpu-prof (a little slower) and print two of their profiles at the end. */
 const profileVaults = process.env.SHOAL_BENCH_PROFILE_VAULTS === '1'
-const shoalBin = fileURLToPath(new URL('../../../apps/shoal/bin/shoal.js', import.meta.url))
 const receiverJs = fileURLToPath(new URL('./network-receiver.js', import.meta.url))
 const libp2pJs = fileURLToPath(new URL('./network-libp2p.js', import.meta.url))
 const CLK_TCK = 100 // Linux's USER_HZ; /proc/<pid>/stat counts CPU time in these
@@ -200,18 +199,17 @@ const launcherEnv = { ...process.env, ...launcher.env }
 
 interface Vault { index: number, peerId: string, address: string, process: ChildProcess, pid: number, stderr: () => string }
 
-async function startTestnet (work: string, count: number, space: string): Promise<Vault[]> {
-  const vaults: Vault[] = []
-  for (let i = 0; i < count; i++) {
-    const args = nodeArgs({ dataDir: join(work, `node-${i}`), space, host: `127.0.0.${2 + i}`, bootstrap: vaults[0]?.address })
-    // a profile is written when the process exits on its own, which `shoal node` does on SIGTERM
-    const nodeFlags = profileVaults ? ['--cpu-prof', '--cpu-prof-dir', vaultProfileDir(work, i)] : []
-    const child = track(spawn(process.execPath, [...launcher.flags, ...nodeFlags, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv }))
-    const stderr = tail(child.stderr)
-    const started = await firstJsonLine<{ peerId: string, addresses: string[] }>(child, { what: `shoal node ${i}`, timeoutMs: 30_000, stderr })
-    vaults.push({ index: i, peerId: started.peerId, address: started.addresses[0], process: child, pid: child.pid ?? 0, stderr })
-  }
-  return vaults
+async function startVaults (work: string, count: number, space: string): Promise<Vault[]> {
+  const net = await startTestnet({
+    nodes: count,
+    dataDir: i => join(work, `node-${i}`),
+    space: () => space,
+    // every vault runs as the shoal executable would; a profile is written when the
+    // process exits on its own, which `shoal node` does on SIGTERM
+    spawn: (args, i) => track(spawn(process.execPath, [...launcher.flags, ...(profileVaults ? ['--cpu-prof', '--cpu-prof-dir', vaultProfileDir(work, i)] : []), shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv })),
+    startTimeoutMs: 30_000
+  })
+  return net.nodes.map(node => ({ index: node.index, peerId: node.peerId, address: node.address, process: node.process, pid: node.process.pid ?? 0, stderr: () => node.stderr().trim() }))
 }
 
 const vaultProfileDir = (work: string, i: number): string => join(process.env.SHOAL_BENCH_PROFILE_DIR ?? join(work, 'profiles'), `vault-${i}`)
@@ -308,14 +306,14 @@ export async function networkBench (): Promise<void> {
     // 2. the testnet
     const startedAt = performance.now()
     try {
-      vaults = await startTestnet(work, nodeCount, process.env.SHOAL_BENCH_SPACE ?? '16GiB')
+      vaults = await startVaults(work, nodeCount, process.env.SHOAL_BENCH_SPACE ?? '16GiB')
     } catch (err) {
       failed('the testnet', err) // nothing else can run; the finally stops what did start
       process.exitCode = 1
       return
     }
     await new Promise(resolve => setTimeout(resolve, settleMs))
-    console.log(`${nodeCount} vaults up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (+ ${settleMs / 1000} s to settle)`)
+    console.log(`${nodeCount} vaults up, each knowing all the others, in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (+ ${settleMs / 1000} s to settle)`)
     const rssBefore = vaults.map(v => procStatus(v.pid, 'VmRSS'))
     const client = (name: string): string[] => ['--bootstrap', vaults[0].address, '--data', join(work, name), '--json']
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { shoalBin } from '@shoal/cli'
 
-export const shoalBin = fileURLToPath(new URL('../../../apps/shoal/bin/shoal.js', import.meta.url))
+export { shoalBin }
 
 export interface CliResult { code: number | null, stdout: string, stderr: string }
 

@@ -7,31 +7,41 @@ import { putCommand } from './commands/put/index.js'
 import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
+import { println, processIo, type CommandIo } from './io.js'
 import { VERSION } from './version.js'
 
-export function createProgram (): Command {
+export function createProgram (io: CommandIo = processIo()): Command {
   const program = new Command('shoal')
     .description('Shoal: encrypted, content-defined chunk storage on a peer-to-peer network')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .addCommand(putCommand())
-    .addCommand(getCommand())
-    .addCommand(lsCommand())
-    .addCommand(statusCommand())
-    .addCommand(peersCommand())
-    .addCommand(nodeCommand())
-    .addCommand(testnetCommand())
+    .addCommand(putCommand(io))
+    .addCommand(getCommand(io))
+    .addCommand(lsCommand(io))
+    .addCommand(statusCommand(io))
+    .addCommand(peersCommand(io))
+    .addCommand(nodeCommand(io))
+    .addCommand(testnetCommand(io))
   const configure = (command: Command): void => {
     command.exitOverride()
+    command.configureOutput({
+      writeOut: text => { io.stdout.write(text) },
+      writeErr: text => { io.stderr.write(text) }
+    })
     command.commands.forEach(configure)
   }
   configure(program)
   return program
 }
 
-/** Runs the CLI and resolves to the process exit code: 0 ok, 1 failure, 2 usage. */
-export async function run (argv: string[]): Promise<number> {
-  const program = createProgram()
+/**
+ * Runs the CLI and resolves to the process exit code: 0 ok, 1 failure, 2 usage. `io`
+ * replaces the process's streams, environment and working directory (each part
+ * defaults to the process's own), so that a command can run inside another program.
+ */
+export async function run (argv: string[], io: Partial<CommandIo> = {}): Promise<number> {
+  const full: CommandIo = { ...processIo(), ...io }
+  const program = createProgram(full)
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true })
@@ -45,8 +55,8 @@ export async function run (argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE
     }
     const { message, exitCode } = describeError(err)
-    console.error(`shoal: ${message}`)
-    if (process.env.DEBUG?.includes('shoal') === true) console.error(err)
+    println(full.stderr, `shoal: ${message}`)
+    if (full.env.DEBUG?.includes('shoal') === true) println(full.stderr, (err as Error)?.stack ?? String(err))
     return exitCode
   }
 }

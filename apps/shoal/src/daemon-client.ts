@@ -1,11 +1,13 @@
-// The CLI's side of the daemon's HTTP API (DESIGN.md §1): `put`, `get` and `ls` use a
-// running `shoal node` when its data dir says there is one, `status` and `peers` need it.
+// The CLI's side of the daemon's HTTP API (docs/architecture.md, "Daemon and HTTP API"):
+// `put`, `get` and `ls` use a running `shoal node` when its data dir says there is one
+// (backend/daemon.ts), `status` and `peers` need it.
 // node:http rather than fetch: an upload streams a file into the request while the
 // daemon may answer early (a refusal), and node:http lets us see that answer.
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { dataDir, type CommonOptions } from './context.js'
+import type { CommandIo } from './io.js'
 import { ENDPOINT_FILE, readApiToken, readEndpoint } from './daemon/api-files.js'
 
 /** No daemon recorded in the data dir (no api.json), for commands that need one. */
@@ -22,6 +24,8 @@ export class NoDaemonError extends Error {
 export class DaemonUnreachableError extends Error {
   static readonly code = 'ERR_DAEMON_UNREACHABLE'
   readonly code = DaemonUnreachableError.code
+  /** a get it broke off keeps its partial: the same command continues once the daemon is back */
+  readonly interruption = true
   override name = 'DaemonUnreachableError'
   constructor (readonly dir: string, readonly url: string, reason: string) {
     super(`the shoal node recorded in ${join(dir, ENDPOINT_FILE)} (${url}) does not answer (${reason}); is it running? start it again, or remove that file`)
@@ -40,6 +44,7 @@ export class DaemonRequestError extends Error {
 export class DaemonTransferError extends Error {
   static readonly code = 'ERR_DAEMON_TRANSFER'
   readonly code = DaemonTransferError.code
+  readonly interruption = true
   override name = 'DaemonTransferError'
   constructor (reason: string) { super(`the transfer from the shoal node broke off: ${reason}`) }
 }
@@ -63,20 +68,19 @@ export interface DaemonClient {
 }
 
 /**
- * The daemon of the data dir, or null when the user chose a backend (--vault,
- * --bootstrap) or none is recorded. A recorded one that is down fails on first use.
+ * The daemon recorded in the data dir, or null when none is. A recorded one that is down
+ * fails on first use.
  */
-export async function findDaemon (options: CommonOptions): Promise<DaemonClient | null> {
-  if (options.vault !== undefined || (options.bootstrap?.length ?? 0) > 0) return null
-  const dir = dataDir(options)
+export async function findDaemon (options: Pick<CommonOptions, 'data'>, io?: Pick<CommandIo, 'env' | 'cwd'>): Promise<DaemonClient | null> {
+  const dir = dataDir(options, io)
   const endpoint = await readEndpoint(dir).catch(err => { throw new DaemonUnreachableError(dir, join(dir, ENDPOINT_FILE), (err as Error).message) })
   if (endpoint === null) return null
   return createDaemonClient(dir, endpoint.url, await readApiToken(dir))
 }
 
-export async function requireDaemon (options: CommonOptions): Promise<DaemonClient> {
-  const daemon = await findDaemon({ data: options.data })
-  if (daemon === null) throw new NoDaemonError(dataDir(options))
+export async function requireDaemon (options: Pick<CommonOptions, 'data'>, io?: Pick<CommandIo, 'env' | 'cwd'>): Promise<DaemonClient> {
+  const daemon = await findDaemon(options, io)
+  if (daemon === null) throw new NoDaemonError(dataDir(options, io))
   return daemon
 }
 
@@ -142,6 +146,15 @@ async function requestError (res: IncomingMessage): Promise<DaemonRequestError> 
     if (typeof error.code === 'string' && typeof error.message === 'string') return new DaemonRequestError(status, error.code, error.message)
   } catch {}
   return new DaemonRequestError(status, 'ERR_DAEMON', `the shoal node answered HTTP ${status}`)
+}
+
+/** How long `status` and `peers` wait for the daemon's answer. */
+const ANSWER_TIMEOUT_MS = 10_000
+
+/** A signal for a short request to the daemon: its timeout, or the caller's stop. */
+export function answerSignal (io: Pick<CommandIo, 'signal'>): AbortSignal {
+  const timeout = AbortSignal.timeout(ANSWER_TIMEOUT_MS)
+  return io.signal !== undefined ? AbortSignal.any([timeout, io.signal]) : timeout
 }
 
 /** The daemon's path for a capability URI (percent-encoded: it contains '#'). */

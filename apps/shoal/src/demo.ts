@@ -1,46 +1,21 @@
 // `npm run demo`: a 5-node testnet of real `shoal node` processes on 127.0.0.2–6; a
 // generated 64 MiB file (half random, half text) is put through node 1's daemon and got
 // back through node 4's, the bytes are checked, and the URI and both speeds printed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, fsyncSync, closeSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { shoalBin, startTestnet } from './testnet.js'
 
-const bin = fileURLToPath(new URL('../../bin/shoal.js', import.meta.url))
 const MiB = 1024 * 1024
 const NODES = 5
 
-interface TestnetNode { peerId: string, address: string, api: string, dataDir: string }
-
 function shoal (...args: string[]): { stdout: string, seconds: number } {
   const started = performance.now()
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const r = spawnSync(process.execPath, [shoalBin, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
   if (r.status !== 0) throw new Error(`shoal ${args[0]} exited with ${r.status}`)
   return { stdout: r.stdout, seconds: (performance.now() - started) / 1000 }
-}
-
-async function startTestnet (): Promise<{ child: ChildProcess, nodes: TestnetNode[] }> {
-  const child = spawn(process.execPath, [bin, 'testnet', '--nodes', String(NODES), '--space', '1GiB', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let stdout = ''
-  const nodes = await new Promise<TestnetNode[]>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString()
-      const end = stdout.indexOf('\n')
-      if (end >= 0) resolve((JSON.parse(stdout.slice(0, end)) as { nodes: TestnetNode[] }).nodes)
-    })
-    child.once('exit', code => reject(new Error(`shoal testnet exited with ${code}`)))
-  })
-  return { child, nodes }
-}
-
-async function stop (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  await new Promise<void>(resolve => {
-    child.once('exit', () => resolve())
-    child.kill('SIGINT') // the testnet stops its nodes and removes their data
-  })
 }
 
 function writeInput (path: string): number {
@@ -57,9 +32,10 @@ function writeInput (path: string): number {
 
 const work = mkdtempSync(join(tmpdir(), 'shoal-demo-'))
 const started = performance.now()
-const { child, nodes } = await startTestnet()
+const net = await startTestnet({ nodes: NODES, dataDir: i => join(work, `node-${i}`), space: () => '1GiB', replicas: 3 })
 try {
-  console.log(`testnet: ${NODES} nodes up in ${((performance.now() - started) / 1000).toFixed(1)} s, bootstrap ${nodes[0].address}`)
+  const { nodes } = net
+  console.log(`testnet: ${NODES} nodes up in ${((performance.now() - started) / 1000).toFixed(1)} s, bootstrap ${net.bootstrap}`)
   const input = join(work, 'demo.bin')
   const size = writeInput(input)
   const [, putNode, , , getNode] = nodes
@@ -79,6 +55,6 @@ try {
   console.log(`sha256:  ${ok ? 'equal' : 'DIFFERENT'}`)
   process.exitCode = ok ? 0 : 1
 } finally {
-  await stop(child)
+  await net.stop()
   rmSync(work, { recursive: true, force: true })
 }

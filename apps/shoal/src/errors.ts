@@ -5,6 +5,25 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+/** Ctrl-C or SIGTERM stopped the command; what it was writing stays for the next run. */
+export class InterruptedError extends Error {
+  static readonly code = 'ERR_INTERRUPTED'
+  readonly code = InterruptedError.code
+  readonly interruption = true
+  override name = 'InterruptedError'
+  constructor () { super('interrupted') }
+}
+
+/**
+ * A failure that may pass (the user stopped the command, the connection to the daemon
+ * broke) rather than one of the content itself (a chunk nobody has, bad bytes): a get
+ * keeps what it wrote for the same command to continue. Errors say so with
+ * `interruption: true`.
+ */
+export function isInterruption (err: unknown, signal?: AbortSignal): boolean {
+  return signal?.aborted === true || (err as { interruption?: unknown })?.interruption === true
+}
+
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { IP, TCP } from '@multiformats/multiaddr-matcher'
 import { MAX_REPLICAS } from '@shoal/manifest'
 import type { ShoalNode } from '@shoal/node'
 import { UsageError } from './errors.js'
@@ -11,20 +13,38 @@ export const BOOTSTRAP_TIMEOUT_MS = 5_000
 const JOIN_TIMEOUT_MS = 10_000
 
 // Multiaddrs are checked here, at the boundary, so a typo is a usage error (exit 2)
-// rather than an "unexpected error" from deep inside libp2p.
-const LISTEN = /^\/ip[46]\/[^/]+\/tcp\/\d{1,5}$/
-const DIALABLE = /^\/ip[46]\/[^/]+\/tcp\/\d{1,5}\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/
+// rather than an "unexpected error" from deep inside libp2p. Only TCP over an IP address
+// is what the node's transport listens on and dials (no DNS resolver is configured).
 
 export function checkListen (address: string, flag = '--listen'): string {
-  if (!LISTEN.test(address)) throw new UsageError(`${flag}: '${address}' is not a listen address like /ip4/127.0.0.2/tcp/4001`)
+  const ma = parse(address)
+  if (ma === null || !IP.matches(ma) || !TCP.exactMatch(ma) || last(ma) !== 'tcp') {
+    throw new UsageError(`${flag}: '${address}' is not a listen address like /ip4/127.0.0.2/tcp/4001`)
+  }
   return address
 }
 
 export function checkBootstrap (addresses: string[] | undefined): string[] {
   for (const address of addresses ?? []) {
-    if (!DIALABLE.test(address)) throw new UsageError(`--bootstrap: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
+    const ma = parse(address)
+    if (ma === null || !IP.matches(ma) || !TCP.exactMatch(ma) || last(ma) !== 'p2p') {
+      throw new UsageError(`--bootstrap: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
+    }
   }
   return addresses ?? []
+}
+
+function parse (address: string): Multiaddr | null {
+  try {
+    return multiaddr(address)
+  } catch {
+    return null // not a multiaddr at all (no leading '/', an unknown protocol, a bad value)
+  }
+}
+
+/** The name of the address's last protocol: `tcp`, or `p2p` when it ends in a peer ID. */
+function last (ma: Multiaddr): string | undefined {
+  return ma.getComponents().at(-1)?.name
 }
 
 /** `--replicas`: a whole number from 1 to MAX_REPLICAS (what a manifest can record). */

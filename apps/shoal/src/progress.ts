@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress'
 import type { Progress } from '@shoal/client'
+import type { Output } from './io.js'
 import { formatBytes } from './size.js'
 
 /** Waits this long before drawing, so quick commands stay quiet. */
@@ -10,9 +11,9 @@ export interface ProgressReporter {
   stop (): void
 }
 
-/** A progress bar on stderr when it is a terminal and the job takes over a second; silent otherwise. */
-export function createProgress (label: string, options: { quiet?: boolean } = {}): ProgressReporter {
-  const stream = process.stderr
+/** A progress bar on `stream` (stderr) when it is a terminal and the job takes over a second; silent otherwise. */
+export function createProgress (label: string, options: { quiet?: boolean, stream: Output }): ProgressReporter {
+  const stream = options.stream as NodeJS.WriteStream
   if (options.quiet === true || stream.isTTY !== true) return { update () {}, stop () {} }
   const started = Date.now()
   let bar: cliProgress.SingleBar | undefined

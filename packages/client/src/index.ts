@@ -1,6 +1,6 @@
 export type { AbortOptions, ChunkSink, SinkPutOptions, ChunkSource, HolderSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
 export { ChunkNotFoundError, WrongTypeError } from './errors.js'
-export { put, putStream, UnsupportedFileTypeError } from './put.js'
+export { put, putStream, INLINE_BELOW, UnsupportedFileTypeError } from './put.js'
 export { getFile, getStream, readManifest, restoreMetadata, OutputExistsError, UnsafeNameError, type GetResult } from './get.js'
 export { sealChunk, openChunk, MIN_COMPRESSION_SAVING, type SealedChunk } from './seal.js'
 export { createSealer, defaultWorkers, type Sealer, type SealerInit } from './seal-pool.js'

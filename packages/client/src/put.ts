@@ -9,8 +9,11 @@ import { eachAtOnce, FILES_AT_ONCE, fileWeight, Permits } from './permits.js'
 import { createSealer, type Sealer } from './seal-pool.js'
 import type { ChunkSink, PutOptions, PutResult } from './types.js'
 
-/** Puts a byte stream: chunk → compress → encrypt → address → sink, then its manifest. */
-export async function putStream (source: AsyncIterable<Uint8Array>, sink: ChunkSink, options: PutOptions): Promise<PutResult> {
+/**
+ * Puts a byte stream: chunk → compress → encrypt → address → sink, then its manifest. A
+ * ByteReader (a file handle's read) lets the chunker read straight into its window.
+ */
+export async function putStream (source: AsyncIterable<Uint8Array> | ByteReader, sink: ChunkSink, options: PutOptions): Promise<PutResult> {
   return await withSealer(options, async sealer => await putContent(source, sink, sealer, options))
 }
 
@@ -19,7 +22,7 @@ export async function putStream (source: AsyncIterable<Uint8Array>, sink: ChunkS
  * otherwise: while a worker loads, this thread seals more than such a file holds
  * (bench/README.md, "Inline sealing").
  */
-const INLINE_BELOW = 8 * 1024 * 1024
+export const INLINE_BELOW = 8 * 1024 * 1024
 
 /** Puts a file or, recursively, a directory. */
 export async function put (path: string, sink: ChunkSink, options: PutOptions): Promise<PutResult> {

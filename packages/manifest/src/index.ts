@@ -9,6 +9,7 @@ export { encodeManifest, decodeManifest } from './codec.js'
 export { sealManifest, openManifest } from './seal.js'
 export type { SealOptions } from './seal.js'
 export { formatCapability, parseCapability } from './capability.js'
+export { entryNameProblem } from './schema.js'
 export {
   InvalidCapabilityError, InvalidCidError, InvalidManifestError, UnsupportedManifestVersionError
 } from './errors.js'

@@ -98,17 +98,29 @@ function list (value: unknown, field: string, max: number): unknown[] {
 const utf8 = new TextEncoder()
 const LONE_SURROGATE = /\p{Surrogate}/u
 
+/**
+ * Why `name` cannot be a file or directory name in a manifest, or undefined when it can:
+ * one POSIX path component (not empty, '.' or '..', no '/' or NUL), well-formed Unicode,
+ * at most MAX_NAME_BYTES of UTF-8. Whoever takes names from elsewhere (an API request,
+ * a manifest about to be written to disk) checks them with this, as the decoder does.
+ */
+export function entryNameProblem (name: string): string | undefined {
+  if (name.length === 0) return 'must not be empty'
+  if (name === '.' || name === '..') return `must not be ${describe(name)}`
+  if (name.includes('/')) return `${describe(name)} must not contain '/'`
+  if (name.includes('\0')) return 'must not contain NUL'
+  if (LONE_SURROGATE.test(name)) return 'is not well-formed Unicode (lone surrogate)'
+  const length = utf8.encode(name).length
+  if (length > MAX_NAME_BYTES) return `is ${length} bytes of UTF-8, more than ${MAX_NAME_BYTES}`
+  return undefined
+}
+
 /** A name must be usable as one POSIX path component; returns its UTF-8 bytes. */
 function nameBytes (value: unknown, field: string): Uint8Array {
   const name = text(value, field)
-  if (name.length === 0) fail(field, 'must not be empty')
-  if (name === '.' || name === '..') fail(field, `must not be ${describe(name)}`)
-  if (name.includes('/')) fail(field, `${describe(name)} must not contain '/'`)
-  if (name.includes('\0')) fail(field, 'must not contain NUL')
-  if (LONE_SURROGATE.test(name)) fail(field, 'is not well-formed Unicode (lone surrogate)')
-  const bytes = utf8.encode(name)
-  if (bytes.length > MAX_NAME_BYTES) fail(field, `is ${bytes.length} bytes of UTF-8, more than ${MAX_NAME_BYTES}`)
-  return bytes
+  const problem = entryNameProblem(name)
+  if (problem !== undefined) fail(field, problem)
+  return utf8.encode(name)
 }
 
 function optional<T> (record: Fields, name: string, read: (value: unknown, field: string) => T): T | undefined {

@@ -12,5 +12,8 @@ export function withCommonOptions (command: Command): Command {
     .option('-q, --quiet', 'no progress bar')
 }
 
-export const convergenceOption = new Option('--convergence <mode>', 'dedup scope: user (private) or shared (network-wide)')
-  .choices(['user', 'shared']).default('user')
+/** Made anew for each program (run() makes one per call): commander does not promise that one Option object may join several commands. */
+export function convergenceOption (): Option {
+  return new Option('--convergence <mode>', 'dedup scope: user (private) or shared (network-wide)')
+    .choices(['user', 'shared']).default('user')
+}

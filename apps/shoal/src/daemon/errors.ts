@@ -1,5 +1,5 @@
 // The API's own error conditions, and the one place where any error becomes an HTTP
-// status and a JSON body `{ error: { code, message } }` (STYLE.md: map at the edge).
+// status and a JSON body `{ error: { code, message } }`.
 import debug from 'debug'
 
 const log = debug('shoal:api')

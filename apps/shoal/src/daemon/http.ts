@@ -1,6 +1,6 @@
 // Small pieces of node:http handling that every route needs.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { MAX_NAME_BYTES, MAX_REPLICAS, parseCapability, type Capability } from '@shoal/manifest'
+import { entryNameProblem, MAX_REPLICAS, parseCapability, type Capability } from '@shoal/manifest'
 import { BadRequestError, BodyTooLargeError, UnsupportedMediaTypeError } from './errors.js'
 
 export function sendJson (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -45,10 +45,8 @@ export function capabilityFromPath (segment: string): Capability {
 export function checkName (value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') throw new BadRequestError(`${field} must be a string`)
-  if (value === '' || value === '.' || value === '..' || value.includes('/') || value.includes('\0')) {
-    throw new BadRequestError(`${field}: ${JSON.stringify(value)} is not a usable name (no '/', NUL, '.', '..' or empty)`)
-  }
-  if (Buffer.byteLength(value) > MAX_NAME_BYTES) throw new BadRequestError(`${field} is longer than ${MAX_NAME_BYTES} bytes`)
+  const problem = entryNameProblem(value)
+  if (problem !== undefined) throw new BadRequestError(`${field} ${problem}`)
   return value
 }
 
@@ -97,4 +95,11 @@ export function convergenceParam (url: URL): 'user' | 'shared' {
   const mode = url.searchParams.get('convergence') ?? 'user'
   if (mode !== 'user' && mode !== 'shared') throw new BadRequestError(`convergence: '${mode}' is not one of user, shared`)
   return mode
+}
+
+/** `?compress=false` seals chunks without compressing them (default: those that shrink are compressed). */
+export function compressParam (url: URL): boolean {
+  const text = url.searchParams.get('compress') ?? 'true'
+  if (text !== 'true' && text !== 'false') throw new BadRequestError(`compress: '${text}' is not true or false`)
+  return text === 'true'
 }

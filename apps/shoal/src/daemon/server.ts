@@ -1,4 +1,4 @@
-// The daemon's local HTTP API (DESIGN.md §3) on node:http: few routes, all streaming,
+// The daemon's local HTTP API (docs/architecture.md, "Daemon and HTTP API") on node:http: few routes, all streaming,
 // so a framework would add little beyond another dependency to keep patched.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -43,8 +43,8 @@ export interface ApiServer {
 export interface ApiContext {
   node: ShoalNode
   metrics: ApiMetrics
-  /** The long-lived sealer for a convergence mode, made on first use. */
-  sealer: (mode: 'user' | 'shared') => { sealer: Sealer, convergenceSecret: Uint8Array }
+  /** The long-lived sealer for a convergence mode, compressing or not, made on first use. */
+  sealer: (mode: 'user' | 'shared', compress?: boolean) => { sealer: Sealer, convergenceSecret: Uint8Array }
   url: () => string
   startedAt: number
   version: string
@@ -74,7 +74,7 @@ export interface Route {
 }
 
 export function createApiServer (init: ApiServerInit): ApiServer {
-  const sealers = new Map<'user' | 'shared', { sealer: Sealer, convergenceSecret: Uint8Array }>()
+  const sealers = new Map<string, { sealer: Sealer, convergenceSecret: Uint8Array }>()
   const inFlight = new Map<AbortController, Promise<void>>()
   let server: Server | null = null
   let url = ''
@@ -82,12 +82,13 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     node: init.node,
     replicas: init.replicas ?? 3,
     metrics: createMetrics(init.node),
-    sealer (mode) {
-      let entry = sealers.get(mode)
+    sealer (mode, compress = true) {
+      const key = `${mode}/${String(compress)}`
+      let entry = sealers.get(key)
       if (entry === undefined) {
         const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
-        entry = { sealer: createSealer({ convergenceSecret, compress: true }), convergenceSecret }
-        sealers.set(mode, entry)
+        entry = { sealer: createSealer({ convergenceSecret, compress }), convergenceSecret }
+        sealers.set(key, entry)
       }
       return entry
     },

@@ -1,44 +1,43 @@
 import { stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
-import { getFile, getStream } from '@shoal/client'
+import { pipeline } from 'node:stream/promises'
 import { parseCapability } from '@shoal/manifest'
-import { withChunks, type CommonOptions } from '../../context.js'
+import { withBackend } from '../../backend/choose.js'
+import type { CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
+import { println, type CommandIo } from '../../io.js'
+import { quietOnClosedPipe } from '../../pipe.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
-import { findDaemon } from '../../daemon-client.js'
-import { getViaDaemon } from './daemon.js'
-import { quietOnClosedPipe } from '../../pipe.js'
+import { getTree } from '../../transfer/get-tree.js'
 
-interface GetFlags extends CommonOptions { output: string }
+export interface GetFlags extends CommonOptions { output: string }
 
-export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
-  const capability = parseCapability(uri) // a malformed URI fails before any I/O
-  const daemon = await findDaemon(flags) // a running `shoal node` of the data dir does the work
-  if (daemon !== null) { await getViaDaemon(daemon, uri, flags); return }
-  const started = performance.now()
+export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): Promise<void> {
+  parseCapability(uri) // a malformed URI fails before any I/O
   if (flags.output === '-') {
-    await withChunks(flags, async (chunks, signal) => {
-      await pipeline(Readable.from(getStream(capability, chunks.source(), { signal })), process.stdout).catch(quietOnClosedPipe)
+    await withBackend(flags, io, {}, async (backend, signal) => {
+      // not ended: stdout outlives the command (and process.stdout cannot be ended)
+      await pipeline(Readable.from(backend.read(uri, { signal })), io.stdout, { end: false }).catch(quietOnClosedPipe)
     })
     return
   }
-  const target = resolve(flags.output)
+  const target = resolve(io.cwd, flags.output)
   const parent = await stat(dirname(target)).catch(() => null)
   if (parent == null || !parent.isDirectory()) throw new UsageError(`-o: ${dirname(target)} is not a directory`)
-  const result = await withChunks(flags, async (chunks, signal) => {
-    const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true })
+  const started = performance.now()
+  const result = await withBackend(flags, io, {}, async (backend, signal) => {
+    const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      return await getFile(capability, chunks.source(), target, { signal, onProgress: p => progress.update(p) })
+      return await getTree(backend, uri, target, { signal, onProgress: (bytes, total) => progress.update({ bytes, total }) })
     } finally {
       progress.stop()
     }
   })
   const seconds = (performance.now() - started) / 1000
   if (flags.json === true) {
-    console.log(JSON.stringify({
+    println(io.stdout, JSON.stringify({
       path: target,
       type: result.type,
       size: result.size,
@@ -52,6 +51,6 @@ export async function getHandler (uri: string, flags: GetFlags): Promise<void> {
     return
   }
   const resumed = result.resumedBytes > 0 ? `, ${formatBytes(result.resumedBytes)} resumed from an earlier run` : ''
-  console.error(`wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}) to ${target} in ${seconds.toFixed(2)} s${resumed}`)
-  for (const blame of result.blamed) console.error(`skipped holder ${blame.holder}: ${blame.reason}`)
+  println(io.stderr, `wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}) to ${target} in ${seconds.toFixed(2)} s${resumed}`)
+  for (const blame of result.blamed) println(io.stderr, `skipped holder ${blame.holder}: ${blame.reason}`)
 }

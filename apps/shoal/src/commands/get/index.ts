@@ -1,10 +1,12 @@
-import { Command } from 'commander'
+import { Command, type OptionValues } from 'commander'
+import type { CommandIo } from '../../io.js'
+import type { GetFlags } from './handler.js'
 import { withCommonOptions } from '../common.js'
 
-export function getCommand (): Command {
+export function getCommand (io: CommandIo): Command {
   return withCommonOptions(new Command('get')
     .description('fetch, verify and decrypt a file or directory')
     .argument('<uri>', 'capability URI (shoal:...)')
     .requiredOption('-o, --output <path>', "where to write it; '-' streams a file to stdout"))
-    .action(async (...args) => { await (await import('./handler.js')).getHandler(...(args as Parameters<typeof import('./handler.js').getHandler>)) })
+    .action(async (uri: string, flags: OptionValues) => { await (await import('./handler.js')).getHandler(uri, flags as GetFlags, io) })
 }

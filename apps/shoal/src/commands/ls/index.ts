@@ -1,9 +1,10 @@
-import { Command } from 'commander'
+import { Command, type OptionValues } from 'commander'
+import type { CommandIo } from '../../io.js'
 import { withCommonOptions } from '../common.js'
 
-export function lsCommand (): Command {
+export function lsCommand (io: CommandIo): Command {
   return withCommonOptions(new Command('ls')
     .description('list what a directory URI holds (or describe a file URI)')
     .argument('<uri>', 'capability URI (shoal:...)'))
-    .action(async (...args) => { await (await import('./handler.js')).lsHandler(...(args as Parameters<typeof import('./handler.js').lsHandler>)) })
+    .action(async (uri: string, flags: OptionValues) => { await (await import('./handler.js')).lsHandler(uri, flags, io) })
 }

@@ -10,8 +10,9 @@ import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { parseSize } from '../../size.js'
 import { VERSION } from '../../version.js'
+import { println, type CommandIo } from '../../io.js'
 
-interface NodeFlags {
+export interface NodeFlags {
   listen: string[]
   space: string
   bootstrap?: string[]
@@ -26,7 +27,7 @@ interface NodeFlags {
  * Runs a vault node and its HTTP API until SIGINT/SIGTERM, then stops the API (no new
  * requests, those in flight aborted), then the node (libp2p, then the store).
  */
-export async function nodeHandler (flags: NodeFlags): Promise<void> {
+export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<void> {
   const listen = flags.listen.map(address => checkListen(address))
   const space = parseSize(flags.space, '--space')
   const bootstrap = checkBootstrap(flags.bootstrap)
@@ -34,7 +35,7 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const replicas = checkReplicas(flags.replicas)
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
-  const dir = dataDir({ data: flags.data })
+  const dir = dataDir({ data: flags.data }, io)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const token = await loadOrCreateApiToken(dir)
   const convergenceSecret = await loadOrCreateConvergenceSecret(dir)
@@ -45,8 +46,9 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
   const stopped = new Promise<void>(resolve => { stopRequested = resolve })
   process.once('SIGINT', stopRequested)
   process.once('SIGTERM', stopRequested)
+  io.signal?.addEventListener('abort', () => stopRequested(), { once: true })
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
-  const stopSurviving = surviveStrayRejections(message => console.error(`shoal node: ${message}`))
+  const stopSurviving = surviveStrayRejections(message => println(io.stderr, `shoal node: ${message}`))
   const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000 })
   let server: ApiServer | null = null
   try {
@@ -58,11 +60,11 @@ export async function nodeHandler (flags: NodeFlags): Promise<void> {
     const peerId = node.peerId.toString()
     const addresses = node.multiaddrs.map(String)
     if (flags.json === true) {
-      console.log(JSON.stringify({ peerId, addresses, api: server.url }))
+      println(io.stdout, JSON.stringify({ peerId, addresses, api: server.url }))
     } else {
-      console.log(`peer ${peerId}`)
-      for (const address of addresses) console.log(address)
-      console.log(`api ${server.url}`)
+      println(io.stdout, `peer ${peerId}`)
+      for (const address of addresses) println(io.stdout, address)
+      println(io.stdout, `api ${server.url}`)
     }
     await stopped
   } finally {

@@ -1,6 +1,8 @@
-import { Command } from 'commander'
+import { Command, type OptionValues } from 'commander'
+import type { CommandIo } from '../../io.js'
+import type { NodeFlags } from './handler.js'
 
-export function nodeCommand (): Command {
+export function nodeCommand (io: CommandIo): Command {
   return new Command('node')
     .description('run a vault node (daemon) until Ctrl-C; prints its peer ID, addresses and API url')
     .requiredOption('--listen <multiaddr...>', 'where to listen, e.g. /ip4/0.0.0.0/tcp/4001')
@@ -11,5 +13,5 @@ export function nodeCommand (): Command {
     .option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)', '127.0.0.1:0')
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')
     .option('--json', 'print one JSON object { peerId, addresses, api } instead of text')
-    .action(async (...args) => { await (await import('./handler.js')).nodeHandler(...(args as Parameters<typeof import('./handler.js').nodeHandler>)) })
+    .action(async (flags: OptionValues) => { await (await import('./handler.js')).nodeHandler(flags as NodeFlags, io) })
 }

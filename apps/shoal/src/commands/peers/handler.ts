@@ -1,12 +1,13 @@
-import { requireDaemon } from '../../daemon-client.js'
+import { answerSignal, requireDaemon } from '../../daemon-client.js'
+import { println, type CommandIo } from '../../io.js'
 
-export async function peersHandler (flags: { data?: string, json?: boolean }): Promise<void> {
-  const daemon = await requireDaemon(flags)
-  const peers = await daemon.json<Array<{ peerId: string, addresses: string[] }>>('GET', '/v1/peers', { signal: AbortSignal.timeout(10_000) })
+export async function peersHandler (flags: { data?: string, json?: boolean }, io: CommandIo): Promise<void> {
+  const daemon = await requireDaemon(flags, io)
+  const peers = await daemon.json<Array<{ peerId: string, addresses: string[] }>>('GET', '/v1/peers', { signal: answerSignal(io) })
   if (flags.json === true) {
-    console.log(JSON.stringify(peers))
+    println(io.stdout, JSON.stringify(peers))
     return
   }
-  for (const peer of peers) console.log(`${peer.peerId}  ${peer.addresses.join(' ')}`)
-  if (peers.length === 0) console.error('no peers connected')
+  for (const peer of peers) println(io.stdout, `${peer.peerId}  ${peer.addresses.join(' ')}`)
+  if (peers.length === 0) println(io.stderr, 'no peers connected')
 }

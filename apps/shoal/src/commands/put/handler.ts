@@ -1,43 +1,43 @@
 import { stat } from 'node:fs/promises'
-import { put } from '@shoal/client'
-import { convergenceSecret, withChunks, type CommonOptions } from '../../context.js'
-import { checkReplicas } from '../../network.js'
+import { resolve } from 'node:path'
+import { withBackend } from '../../backend/choose.js'
+import { checkConvergence, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
+import { println, type CommandIo } from '../../io.js'
+import { checkReplicas } from '../../network.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
-import { findDaemon } from '../../daemon-client.js'
-import { putViaDaemon } from './daemon.js'
+import { putTree } from '../../transfer/put-tree.js'
 
-interface PutFlags extends CommonOptions { compress: boolean, replicas?: string }
+export interface PutFlags extends CommonOptions { compress: boolean, replicas?: string }
 
-export async function putHandler (path: string, flags: PutFlags): Promise<void> {
-  const asked = flags.replicas === undefined ? undefined : checkReplicas(flags.replicas)
-  const replicas = asked ?? 3
-  const info = await stat(path).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
-  const daemon = await findDaemon(flags) // a running `shoal node` of the data dir does the work
-  if (daemon !== null) { await putViaDaemon(daemon, path, { ...flags, replicas: asked }); return }
-  const secret = await convergenceSecret(flags)
+export async function putHandler (path: string, flags: PutFlags, io: CommandIo): Promise<void> {
+  const replicas = flags.replicas === undefined ? undefined : checkReplicas(flags.replicas)
+  const convergence = checkConvergence(flags.convergence)
+  const source = resolve(io.cwd, path)
+  await stat(source).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
   const started = performance.now()
-  const result = await withChunks(flags, async (chunks, signal) => {
-    const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true })
+  // the network must show as many peers as the copies asked for (3 unless said)
+  const { result, via } = await withBackend(flags, io, { peers: replicas ?? 3 }, async (backend, signal) => {
+    const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      return await put(path, chunks.sink(replicas), {
-        convergenceSecret: secret,
-        compress: flags.compress,
+      const stored = await putTree(backend, source, {
         replicas,
-        size: info.isFile() ? info.size : undefined,
-        onProgress: p => progress.update(p),
-        signal
+        convergence,
+        compress: flags.compress,
+        signal,
+        onProgress: (bytes, total) => progress.update({ bytes, total })
       })
+      return { result: stored, via: backend.via }
     } finally {
       progress.stop()
     }
-  }, { peers: replicas })
+  })
   const seconds = (performance.now() - started) / 1000
   if (flags.json === true) {
-    console.log(JSON.stringify({ uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes, seconds }))
+    println(io.stdout, JSON.stringify({ uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes, seconds }))
     return
   }
-  console.error(`stored ${formatBytes(result.size)} in ${result.chunks} chunks (${result.newChunks} new, ${formatBytes(result.storedBytes)} written) in ${seconds.toFixed(2)} s`)
-  console.log(result.uri)
+  println(io.stderr, `stored ${formatBytes(result.size)} in ${result.chunks} chunks (${result.newChunks} new, ${formatBytes(result.storedBytes)} written)${via !== '' ? ` ${via}` : ''} in ${seconds.toFixed(2)} s`)
+  println(io.stdout, result.uri)
 }

@@ -1,13 +1,15 @@
-import { Command } from 'commander'
+import { Command, type OptionValues } from 'commander'
+import type { CommandIo } from '../../io.js'
+import type { PutFlags } from './handler.js'
 import { convergenceOption, withCommonOptions } from '../common.js'
 
-export function putCommand (): Command {
+export function putCommand (io: CommandIo): Command {
   return withCommonOptions(new Command('put')
     .description('store a file or directory; prints its capability URI as the last line')
     .argument('<path>', 'file or directory to store'))
-    .addOption(convergenceOption)
+    .addOption(convergenceOption())
     .option('--no-compress', 'never compress chunks')
     .option('--replicas <n>', 'copies of each chunk to keep (default 3, or the daemon\'s --replicas)')
     // Handlers load on use: `shoal --help` should not pay for the whole pipeline.
-    .action(async (...args) => { await (await import('./handler.js')).putHandler(...(args as Parameters<typeof import('./handler.js').putHandler>)) })
+    .action(async (path: string, flags: OptionValues) => { await (await import('./handler.js')).putHandler(path, flags as PutFlags, io) })
 }

@@ -1,4 +1,5 @@
-import { requireDaemon } from '../../daemon-client.js'
+import { answerSignal, requireDaemon } from '../../daemon-client.js'
+import { println, type CommandIo } from '../../io.js'
 import { formatBytes } from '../../size.js'
 
 interface Status {
@@ -11,19 +12,19 @@ interface Status {
   version: string
 }
 
-export async function statusHandler (flags: { data?: string, json?: boolean }): Promise<void> {
-  const daemon = await requireDaemon(flags)
-  const status = await daemon.json<Status>('GET', '/v1/status', { signal: AbortSignal.timeout(10_000) })
+export async function statusHandler (flags: { data?: string, json?: boolean }, io: CommandIo): Promise<void> {
+  const daemon = await requireDaemon(flags, io)
+  const status = await daemon.json<Status>('GET', '/v1/status', { signal: answerSignal(io) })
   if (flags.json === true) {
-    console.log(JSON.stringify(status))
+    println(io.stdout, JSON.stringify(status))
     return
   }
   const { store } = status
   const used = store.space > 0 ? ` (${(100 * store.bytes / store.space).toFixed(1)} %)` : ''
-  console.log(`peer    ${status.peerId}`)
-  for (const address of status.addresses) console.log(`listen  ${address}`)
-  console.log(`api     ${status.api}`)
-  console.log(`peers   ${status.peers} connected`)
-  console.log(`chunks  ${store.chunks} held, ${formatBytes(store.bytes)} of ${formatBytes(store.space)} offered${used}`)
-  console.log(`uptime  ${status.uptimeSeconds} s, version ${status.version}`)
+  println(io.stdout, `peer    ${status.peerId}`)
+  for (const address of status.addresses) println(io.stdout, `listen  ${address}`)
+  println(io.stdout, `api     ${status.api}`)
+  println(io.stdout, `peers   ${status.peers} connected`)
+  println(io.stdout, `chunks  ${store.chunks} held, ${formatBytes(store.bytes)} of ${formatBytes(store.space)} offered${used}`)
+  println(io.stdout, `uptime  ${status.uptimeSeconds} s, version ${status.version}`)
 }

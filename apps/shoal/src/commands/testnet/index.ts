@@ -1,6 +1,8 @@
-import { Command } from 'commander'
+import { Command, type OptionValues } from 'commander'
+import type { CommandIo } from '../../io.js'
+import type { TestnetFlags } from './handler.js'
 
-export function testnetCommand (): Command {
+export function testnetCommand (io: CommandIo): Command {
   return new Command('testnet')
     .description('run a local N-node network on 127.0.0.2.. (one `shoal node` process each) until Ctrl-C')
     .option('--nodes <n>', 'how many vault nodes', '5')
@@ -8,5 +10,5 @@ export function testnetCommand (): Command {
     .option('--replicas <n>', 'copies of each chunk kept for uploads through the nodes\' APIs', '3')
     .option('--first-host <n>', 'first node listens on 127.0.0.<n>', '2')
     .option('--json', 'print one JSON object { bootstrap, nodes: [{ peerId, address, api, dataDir }] } instead of text')
-    .action(async (...args) => { await (await import('./handler.js')).testnetHandler(...(args as Parameters<typeof import('./handler.js').testnetHandler>)) })
+    .action(async (flags: OptionValues) => { await (await import('./handler.js')).testnetHandler(flags as TestnetFlags, io) })
 }

@@ -7,7 +7,7 @@ import { putStream, readContent, readManifest, WrongTypeError } from '@shoal/cli
 import type { ChunkRef } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
 import { RangeNotSatisfiableError, UnsupportedMediaTypeError } from '../errors.js'
-import { capabilityFromPath, checkName, convergenceParam, metadataFrom, queryNumber, replicasParam, sendJson } from '../http.js'
+import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, queryNumber, replicasParam, sendJson } from '../http.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
 export const fileRoutes: Route[] = [
@@ -24,7 +24,7 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
   const name = checkName(url.searchParams.get('name') ?? undefined, 'name')
   const meta = metadataFrom(queryNumber(url, 'mode'), queryNumber(url, 'mtime'))
   const replicas = replicasParam(url, context.replicas)
-  const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
+  const { sealer, convergenceSecret } = context.sealer(convergenceParam(url), compressParam(url))
   const declared = Number(req.headers['content-length'])
   const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal) })
   const result = await putStream(counted(req, context), sink, {

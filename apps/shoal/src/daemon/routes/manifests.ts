@@ -4,7 +4,7 @@ import { readManifest, storeManifest } from '@shoal/client'
 import { formatCapability, MAX_ENTRIES_PER_DIRECTORY, parseCapability, type DirectoryEntry, type DirectoryManifest } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
 import { BadRequestError } from '../errors.js'
-import { capabilityFromPath, checkName, convergenceParam, metadataFrom, readJsonBody, replicasParam, sendJson } from '../http.js'
+import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, readJsonBody, replicasParam, sendJson } from '../http.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
 export const manifestRoutes: Route[] = [
@@ -20,12 +20,12 @@ const MAX_DIRECTORY_BODY = 8 * 1024 * 1024
 
 async function postDirectory (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
   const replicas = replicasParam(url, context.replicas)
-  const { sealer, convergenceSecret } = context.sealer(convergenceParam(url))
+  const { sealer, convergenceSecret } = context.sealer(convergenceParam(url), compressParam(url))
   const manifest = directoryFrom(await readJsonBody(req, MAX_DIRECTORY_BODY))
   const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal) })
   const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret, signal })
   const size = manifest.entries.reduce((n, e) => n + e.size, 0)
-  sendJson(res, 201, { uri: formatCapability(stored.capability), size })
+  sendJson(res, 201, { uri: formatCapability(stored.capability), size, newChunks: stored.newChunks, storedBytes: stored.storedBytes })
 }
 
 /** Validates the body at the boundary; the manifest encoder checks the rest (unique names). */

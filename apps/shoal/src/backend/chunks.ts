@@ -1,0 +1,160 @@
+// The backend of a vault and of the network: this process seals and opens every chunk
+// itself (@shoal/client) and only moves sealed chunks through a ChunkSink/ChunkSource.
+import { open } from 'node:fs/promises'
+import {
+  createSealer, downloadFile, getStream, INLINE_BELOW, putStream, readManifest, storeManifest, WrongTypeError,
+  type ChunkSink, type ChunkSource, type Sealer
+} from '@shoal/client'
+import { formatCapability, parseCapability, type DirectoryManifest, type FileManifest } from '@shoal/manifest'
+import { convergenceSecret } from '../context.js'
+import type { AbortOptions, Backend, Entry, Listing } from './backend.js'
+import { isPrefixState, removeState } from './prefix-state.js'
+
+/** Where a command's chunks go and come from. */
+export interface Chunks {
+  /** a sink that keeps `replicas` copies of each chunk (a vault keeps one) */
+  sink: (replicas: number) => ChunkSink
+  source: ChunkSource
+  /** closes the vault or stops the client node */
+  close: () => Promise<void>
+}
+
+export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backend {
+  const sealers = new Map<string, Sealer>()
+  const sinks = new Map<number, ChunkSink>()
+  const secrets = new Map<string, Promise<Uint8Array>>()
+  // `get` lists a URI and then fetches it: the top manifest is loaded once
+  let last: { uri: string, manifest: Promise<FileManifest | DirectoryManifest> } | undefined
+
+  const secret = async (mode: 'user' | 'shared'): Promise<Uint8Array> => {
+    let loading = secrets.get(mode)
+    if (loading === undefined) {
+      loading = convergenceSecret({ convergence: mode, data: init.dataDir })
+      secrets.set(mode, loading)
+    }
+    return await loading
+  }
+  // one sealer (worker threads) for all the files and listings of a directory
+  const sealer = (convergenceSecret: Uint8Array, mode: string, compress: boolean): Sealer => {
+    const key = `${mode}/${String(compress)}`
+    let made = sealers.get(key)
+    if (made === undefined) {
+      made = createSealer({ convergenceSecret, compress })
+      sealers.set(key, made)
+    }
+    return made
+  }
+  const sink = (replicas: number): ChunkSink => {
+    let made = sinks.get(replicas)
+    if (made === undefined) {
+      made = chunks.sink(replicas)
+      sinks.set(replicas, made)
+    }
+    return made
+  }
+  const manifest = async (uri: string, options: AbortOptions): Promise<FileManifest | DirectoryManifest> => {
+    if (last?.uri !== uri) {
+      last = { uri, manifest: readManifest(uri, chunks.source, options) }
+      last.manifest.catch(() => { last = undefined })
+    }
+    return await last.manifest
+  }
+
+  return {
+    via: '',
+    async putFile (content, meta, options) {
+      const convergenceSecret = await secret(options.convergence)
+      const replicas = options.replicas ?? 3
+      const handle = await open(content.path, 'r')
+      try {
+        // the chunker reads the file straight into its window: no copy of each read
+        const reader = { read: async (into: Uint8Array) => (await handle.read(into, 0, into.byteLength, null)).bytesRead }
+        const common = {
+          convergenceSecret,
+          replicas,
+          ...meta,
+          size: content.size,
+          signal: options.signal,
+          onProgress: (p: { bytes: number }) => options.onProgress?.(p.bytes)
+        }
+        // a file put alone: its own sealer, with no worker threads at all when it is small
+        const sealing = options.alone === true
+          ? { compress: options.compress, workers: content.size < INLINE_BELOW ? 0 : undefined }
+          : { sealer: sealer(convergenceSecret, options.convergence, options.compress) }
+        const result = await putStream(reader, sink(replicas), { ...common, ...sealing })
+        return { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes }
+      } finally {
+        await handle.close()
+      }
+    },
+
+    async putDirectory (directory, options) {
+      const convergenceSecret = await secret(options.convergence)
+      const { entries, ...meta } = directory
+      const listing: DirectoryManifest = {
+        version: 1,
+        type: 'directory',
+        ...meta,
+        entries: entries.map(entry => ({ name: entry.name, type: entry.type, size: entry.size, capability: parseCapability(entry.uri) }))
+      }
+      const stored = await storeManifest(listing, {
+        sink: sink(options.replicas ?? 3),
+        sealer: sealer(convergenceSecret, options.convergence, options.compress),
+        convergenceSecret,
+        signal: options.signal
+      })
+      const size = entries.reduce((n, entry) => n + entry.size, 0)
+      return { uri: formatCapability(stored.capability), size, chunks: 0, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
+    },
+
+    async list (uri, options = {}) {
+      return listingOf(await manifest(uri, options))
+    },
+
+    read (uri, options = {}) {
+      return getStream(uri, chunks.source, options)
+    },
+
+    async fetch (uri, partial, options = {}) {
+      const file = await manifest(uri, options)
+      if (file.type !== 'file') throw new WrongTypeError(`the URI names a ${file.type}, not a file`)
+      // a download through a daemon left this partial: start over (downloadFile would), without its state
+      if (await isPrefixState(partial.state)) await removeState(partial.state)
+      const done = await downloadFile(file, chunks.source, partial.data, {
+        signal: options.signal,
+        onProgress: p => options.onProgress?.(p.bytes, file.size),
+        state: { path: partial.state, cid: parseCapability(uri).cid }
+      })
+      return {
+        size: file.size,
+        ...(file.mode !== undefined ? { mode: file.mode } : {}),
+        ...(file.mtime !== undefined ? { mtime: file.mtime } : {}),
+        fetchedBytes: done.stats.fetchedBytes,
+        resumedBytes: done.resumedBytes,
+        duplicates: done.stats.duplicates,
+        blamed: done.stats.blamed
+      }
+    },
+
+    async close () {
+      const closing = [...sealers.values()]
+      sealers.clear()
+      try {
+        await Promise.all(closing.map(async made => { await made.close() }))
+      } finally {
+        await chunks.close()
+      }
+    }
+  }
+}
+
+function listingOf (manifest: FileManifest | DirectoryManifest): Listing {
+  const meta = {
+    ...(manifest.name !== undefined ? { name: manifest.name } : {}),
+    ...(manifest.mode !== undefined ? { mode: manifest.mode } : {}),
+    ...(manifest.mtime !== undefined ? { mtime: manifest.mtime } : {})
+  }
+  if (manifest.type === 'file') return { type: 'file', ...meta, size: manifest.size, entries: [] }
+  const entries: Entry[] = manifest.entries.map(e => ({ name: e.name, type: e.type, size: e.size, uri: formatCapability(e.capability) }))
+  return { type: 'directory', ...meta, size: entries.reduce((n, e) => n + e.size, 0), entries }
+}

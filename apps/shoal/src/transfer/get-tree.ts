@@ -1,0 +1,122 @@
+// `shoal get` of a file or a directory tree to a path, in every mode. Nothing appears
+// under a name of the user's until it is complete: a file is written to its partial file
+// and renamed, with its recorded mode and mtime already set; a directory's tree is built
+// under its own partial name and renamed at the end, its files up to 8 at a time (one at
+// a time where two names may be one file on this file system). Stopped, a get keeps what
+// it wrote, and the same command continues it: files already complete in the tree are
+// kept, partial ones continue where their state says.
+import { lstat, mkdir, rename, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { eachAtOnce, fileWeight, OutputExistsError, Permits, restoreMetadata, UnsafeNameError, WrongTypeError, writeLimit, type Blame } from '@shoal/client'
+import { entryNameProblem } from '@shoal/manifest'
+import type { Backend, Listing, TransferStats } from '../backend/backend.js'
+import { isInterruption } from '../errors.js'
+import { discardPartial, partialOf } from './partial.js'
+
+export interface GetSummary extends TransferStats {
+  type: 'file' | 'directory'
+  /** plaintext bytes of the files written (resumed ones included) */
+  size: number
+  files: number
+}
+
+export interface GetTreeOptions {
+  signal?: AbortSignal
+  /** plaintext bytes on disk so far, of `total` when the URI names a file */
+  onProgress?: (bytes: number, total?: number) => void
+}
+
+/** What every file of one get shares. */
+interface Walk { backend: Backend, options: GetTreeOptions, summary: GetSummary, permits: Permits, bytes: number }
+
+/** Writes what `uri` names to `target` (absolute), whose parent exists. */
+export async function getTree (backend: Backend, uri: string, target: string, options: GetTreeOptions): Promise<GetSummary> {
+  const listing = await backend.list(uri, { signal: options.signal })
+  const summary: GetSummary = { type: listing.type, size: 0, files: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] }
+  const walk: Walk = { backend, options, summary, permits: new Permits(), bytes: 0 }
+  if (listing.type === 'file') {
+    await getFile(uri, target, walk, true)
+    return summary
+  }
+  if (await stat(target).catch(() => null) !== null) throw new OutputExistsError(target)
+  // kept when the get fails, with the files complete in it: the same get continues
+  const temp = partialOf(target, uri).data
+  await writeDirectory(listing, temp, walk)
+  await rename(temp, target)
+  return summary
+}
+
+async function writeDirectory (listing: Listing, path: string, walk: Walk): Promise<void> {
+  const { backend, options, summary, permits } = walk
+  await mkdir(path, { recursive: true }) // there already when continuing
+  const entries = listing.entries
+  await eachAtOnce(entries, writeLimit(entries.map(entry => entry.name)), async entry => {
+    checkLocalName(entry.name)
+    const child = join(path, entry.name)
+    if (entry.type === 'directory') {
+      const inner = await backend.list(entry.uri, { signal: options.signal })
+      if (inner.type !== 'directory') throw new WrongTypeError(`${entry.name}: listed as a directory, manifest is a ${inner.type}`)
+      await writeDirectory(inner, child, walk)
+      return
+    }
+    // a file is under its own name only once complete (getFile): an earlier run wrote it
+    const done = await lstat(child).catch(() => null)
+    if (done?.isFile() === true && done.size === entry.size) {
+      summary.size += done.size
+      summary.resumedBytes += done.size
+      summary.files++
+      walk.bytes += done.size
+      options.onProgress?.(walk.bytes)
+      return
+    }
+    await permits.run(fileWeight(entry.size, permits), async () => { await getFile(entry.uri, child, walk, false) }, options.signal)
+  })
+  // last: writing the entries changed the directory's own mtime
+  await restoreMetadata(path, listing)
+}
+
+async function getFile (uri: string, target: string, walk: Walk, top: boolean): Promise<void> {
+  const { backend, options, summary } = walk
+  const partial = partialOf(target, uri)
+  let counted = 0 // this file's bytes already in walk.bytes
+  let fetched
+  try {
+    fetched = await backend.fetch(uri, partial, {
+      signal: options.signal,
+      onProgress: (bytes, total) => {
+        walk.bytes += bytes - counted
+        counted = bytes
+        options.onProgress?.(walk.bytes, top ? total : undefined)
+      }
+    })
+  } catch (err) {
+    // stopped: kept for the same get to continue; failed (a chunk nobody has, bad bytes): removed
+    if (!isInterruption(err, options.signal)) await discardPartial(partial)
+    throw err
+  }
+  walk.bytes += fetched.size - counted
+  // before the rename: a file under its own name is complete, metadata included
+  await restoreMetadata(partial.data, fetched)
+  await rename(partial.data, target)
+  summary.size += fetched.size
+  summary.files++
+  summary.fetchedBytes += fetched.fetchedBytes
+  summary.resumedBytes += fetched.resumedBytes
+  summary.duplicates += fetched.duplicates
+  addBlame(summary.blamed, fetched.blamed)
+}
+
+function addBlame (into: Blame[], more: Blame[]): void {
+  for (const blame of more) {
+    if (!into.some(b => b.holder === blame.holder)) into.push(blame)
+  }
+}
+
+/**
+ * The line between another machine's data and this file system: a name must be one
+ * path component (as the manifest decoder already demands), and on Windows '\' or ':'
+ * would reach outside the directory or into a stream.
+ */
+function checkLocalName (name: string): void {
+  if (entryNameProblem(name) !== undefined || (process.platform === 'win32' && /[\\:]/.test(name))) throw new UnsafeNameError(name)
+}

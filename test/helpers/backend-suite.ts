@@ -1,0 +1,320 @@
+// The data commands as a user runs them, the same tests against every backend: put, ls
+// and get round trips of a file, an empty file and a tree, `-o -`, an interrupted get run
+// again, a chunk nobody has, and the --json fields. Commands run in this process (cli.ts
+// `run`), through the backend the fixture's flags choose.
+import * as assert from 'uvu/assert'
+import { suite, type Test } from 'uvu'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { partialPaths, readManifest } from '@shoal/client'
+import { parseCapability, type FileManifest } from '@shoal/manifest'
+import { blobPath, blobSource, type BackendFixture } from './backends.js'
+import { cli, lastLine } from './in-process.js'
+import { isOneLineError } from './cli.js'
+
+const MiB = 1024 * 1024
+
+export interface SuiteContext { work: string }
+
+/** Registers the shared tests on a suite named after the fixture; call `.run()` on it. */
+export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
+  const test = suite<SuiteContext>(`${fixture.name} backend`, { work: '' })
+  const put = async (path: string, ...more: string[]): Promise<ReturnType<typeof cli>> => await cli(['put', path, ...fixture.writer(), ...more])
+  const get = async (uri: string, output: string, ...more: string[]): Promise<ReturnType<typeof cli>> => await cli(['get', uri, '-o', output, ...fixture.reader(), ...more])
+  const ls = async (uri: string, ...more: string[]): Promise<ReturnType<typeof cli>> => await cli(['ls', uri, ...fixture.reader(), ...more])
+
+  test.before(async context => {
+    context.work = await mkdtemp(join(tmpdir(), `shoal-${fixture.name}-suite-`))
+    await fixture.start()
+  })
+  test.after(async context => {
+    await fixture.stop()
+    await rm(context.work, { recursive: true, force: true })
+  })
+
+  test('a file: put prints its URI last, get writes the exact bytes, ls describes it', async ({ work }) => {
+    const data = randomBytes(5 * MiB + 3)
+    await writeFile(join(work, 'in.bin'), data)
+    await chmod(join(work, 'in.bin'), 0o604)
+    const old = new Date('1999-12-31T23:59:59.250Z')
+    await utimes(join(work, 'in.bin'), old, old)
+    const stored = await put(join(work, 'in.bin'))
+    assert.is(stored.code, 0, stored.stderr)
+    const uri = lastLine(stored.stdout)
+    assert.match(uri, /^shoal:b[a-z2-7]+#[a-z2-7]+$/)
+    assert.match(stored.stderr, /^stored 5\.0 MiB in \d+ chunks \(\d+ new, [\d.]+ MiB written\)( through http:\/\/\S+)? in [\d.]+ s\n$/)
+    if (fixture.name === 'daemon') assert.ok(stored.stderr.includes(' through http://'), stored.stderr)
+
+    const got = await get(uri, join(work, 'out.bin'))
+    assert.is(got.code, 0, got.stderr)
+    assert.is(Buffer.compare(await readFile(join(work, 'out.bin')), data), 0)
+    const written = await stat(join(work, 'out.bin'))
+    assert.is(written.mode & 0o777, 0o604, 'the recorded mode')
+    assert.is(Math.floor(written.mtimeMs), old.getTime(), 'the recorded mtime')
+    assert.match(got.stderr, /^wrote 5\.0 MiB \(1 file\) to \S+out\.bin in [\d.]+ s\n/)
+    assert.equal((await readdir(work)).filter(name => name.includes('.shoal-')), [], 'no partial file left')
+
+    const listed = await ls(uri, '--json')
+    assert.is(listed.code, 0, listed.stderr)
+    assert.equal(JSON.parse(listed.stdout), { type: 'file', entries: [{ name: 'in.bin', type: 'file', size: data.length, uri }] })
+    const text = await ls(uri)
+    assert.is(text.stdout, `-    5.0 MiB  in.bin  ${uri}\n`)
+
+    const nowhere = await get(uri, join(work, 'no', 'such', 'dir', 'out.bin'))
+    assert.is(nowhere.code, 2)
+    assert.match(nowhere.stderr, /-o: .* is not a directory/)
+  })
+
+  test('--json: put and get print one object with the same fields in every mode', async ({ work }) => {
+    // under the chunker's 256 KiB minimum: one chunk, whatever the bytes (300 KB could be cut in two)
+    const data = randomBytes(200_000)
+    await writeFile(join(work, 'j.bin'), data)
+    const first = await put(join(work, 'j.bin'), '--json')
+    assert.is(first.code, 0, first.stderr)
+    assert.is(first.stdout.trim().split('\n').length, 1)
+    assert.is(first.stderr, '')
+    const out = JSON.parse(first.stdout)
+    assert.equal(Object.keys(out), ['uri', 'size', 'chunks', 'newChunks', 'storedBytes', 'seconds'])
+    assert.is(out.size, data.length)
+    assert.is(out.chunks, 1)
+    assert.is(out.newChunks, 2, 'one data chunk and the manifest')
+    assert.ok(out.storedBytes > data.length)
+    const again = JSON.parse((await put(join(work, 'j.bin'), '--json')).stdout)
+    assert.is(again.newChunks, 0, 'the same file again stores nothing new')
+    assert.is(again.uri, out.uri, 'the same file, the same URI')
+
+    const got = await get(out.uri, join(work, 'j.out'), '--json')
+    assert.is(got.code, 0, got.stderr)
+    const result = JSON.parse(got.stdout)
+    assert.equal(Object.keys(result), ['path', 'type', 'size', 'files', 'seconds', 'fetchedBytes', 'resumedBytes', 'duplicates', 'blamed'])
+    // what varies with the run: the time, and the requests a network may duplicate in endgame
+    assert.equal({ ...result, seconds: 0, fetchedBytes: 0, duplicates: 0 }, { path: join(work, 'j.out'), type: 'file', size: data.length, files: 1, seconds: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] })
+    assert.ok(Number.isInteger(result.duplicates) && result.duplicates >= 0, String(result.duplicates))
+    assert.ok(result.fetchedBytes >= data.length - 1000, `fetched ${result.fetchedBytes}`)
+    assert.is(Buffer.compare(await readFile(join(work, 'j.out')), data), 0)
+  })
+
+  test('--no-compress is honoured: text stores more than it would compressed', async ({ work }) => {
+    await writeFile(join(work, 'text.txt'), 'shoal '.repeat(200_000))
+    const packed = JSON.parse((await put(join(work, 'text.txt'), '--json')).stdout)
+    const plain = JSON.parse((await put(join(work, 'text.txt'), '--json', '--no-compress')).stdout)
+    assert.ok(packed.storedBytes < 100_000, `compressed: ${packed.storedBytes}`)
+    assert.ok(plain.storedBytes > 1_200_000, `not compressed: ${plain.storedBytes}`)
+    assert.is.not(plain.uri, packed.uri)
+    const got = await get(plain.uri, join(work, 'text.out'))
+    assert.is(got.code, 0, got.stderr)
+    assert.is(await readFile(join(work, 'text.out'), 'utf8'), 'shoal '.repeat(200_000))
+  })
+
+  test('an empty file goes and comes back empty', async ({ work }) => {
+    await writeFile(join(work, 'empty'), '')
+    const stored = await put(join(work, 'empty'), '--json')
+    assert.is(stored.code, 0, stored.stderr)
+    const out = JSON.parse(stored.stdout)
+    assert.is(out.size, 0)
+    assert.is(out.chunks, 0)
+    const got = await get(out.uri, join(work, 'empty.out'), '--json')
+    assert.is(got.code, 0, got.stderr)
+    assert.is(JSON.parse(got.stdout).size, 0)
+    assert.is((await stat(join(work, 'empty.out'))).size, 0)
+    const streamed = await cli(['get', out.uri, '-o', '-', ...fixture.reader()])
+    assert.is(streamed.code, 0, streamed.stderr)
+    assert.is(streamed.out.length, 0)
+  })
+
+  test('a tree with nested directories: put, ls, get restore names, bytes, modes and mtimes', async ({ work }) => {
+    const dir = join(work, 'tree')
+    await mkdir(join(dir, 'sub', 'deeper'), { recursive: true })
+    await mkdir(join(dir, 'bin'))
+    await writeFile(join(dir, 'a.txt'), 'alpha\n')
+    const inner = randomBytes(1_500_000)
+    await writeFile(join(dir, 'sub', 'b.bin'), inner)
+    await writeFile(join(dir, 'sub', 'deeper', 'empty'), '')
+    const script = join(dir, 'bin', 'run.sh')
+    await writeFile(script, '#!/bin/sh\necho hi\n')
+    await chmod(script, 0o750)
+    await chmod(join(dir, 'bin'), 0o711)
+    const old = new Date('2001-02-03T04:05:06.789Z')
+    await utimes(script, old, old)
+    await utimes(join(dir, 'bin'), old, old)
+    // many small files: several go at once, and the listing is in name order all the same
+    let small = 0
+    for (let i = 0; i < 30; i++) {
+      const text = `file ${i}\n`
+      await writeFile(join(dir, 'sub', `f${String(i).padStart(2, '0')}.txt`), text)
+      small += text.length
+    }
+
+    const stored = await put(dir, '--json')
+    assert.is(stored.code, 0, stored.stderr)
+    const out = JSON.parse(stored.stdout)
+    assert.is(out.size, 6 + 1_500_000 + 18 + small)
+    const again = JSON.parse((await put(dir, '--json')).stdout)
+    assert.is(again.uri, out.uri, 'the same tree, the same URI')
+
+    const listed = await ls(out.uri, '--json')
+    assert.is(listed.code, 0, listed.stderr)
+    const listing = JSON.parse(listed.stdout) as { type: string, entries: Array<{ name: string, type: string, size: number }> }
+    assert.is(listing.type, 'directory')
+    assert.equal(listing.entries.map(e => [e.name, e.type, e.size]), [['a.txt', 'file', 6], ['bin', 'directory', 18], ['sub', 'directory', 1_500_000 + small]])
+    const text = await ls(out.uri)
+    assert.match(text.stdout, /^-\s+6 B {2}a\.txt {2}shoal:\S+\nd\s+18 B {2}bin\/ {2}shoal:\S+\nd\s+1\.4 MiB {2}sub\/ {2}shoal:\S+\n$/)
+
+    const target = join(work, 'tree.out')
+    const got = await get(out.uri, target, '--json')
+    assert.is(got.code, 0, got.stderr)
+    const result = JSON.parse(got.stdout)
+    assert.is(result.type, 'directory')
+    assert.is(result.files, 34)
+    assert.is(result.size, out.size)
+    assert.equal(await treeDigest(target), await treeDigest(dir))
+    const file = await stat(join(target, 'bin', 'run.sh'))
+    assert.is(file.mode & 0o777, 0o750, 'the script stays executable')
+    assert.is(Math.floor(file.mtimeMs), old.getTime(), 'the script\'s mtime')
+    const sub = await stat(join(target, 'bin'))
+    assert.is(sub.mode & 0o777, 0o711, 'the directory\'s mode')
+    assert.is(Math.floor(sub.mtimeMs), old.getTime(), 'the directory\'s mtime')
+    assert.equal((await readdir(work)).filter(name => name.includes('.shoal-')), [], 'no partial tree left')
+
+    const exists = await get(out.uri, target)
+    assert.is(exists.code, 1)
+    assert.match(exists.stderr, /already exists \(ERR_OUTPUT_EXISTS\)/)
+  })
+
+  test('-o - streams a file to stdout, byte for byte; a directory there is refused', async ({ work }) => {
+    const data = randomBytes(3 * MiB + 17)
+    await writeFile(join(work, 's.bin'), data)
+    const uri = lastLine((await put(join(work, 's.bin'))).stdout)
+    const streamed = await cli(['get', uri, '-o', '-', ...fixture.reader()])
+    assert.is(streamed.code, 0, streamed.stderr)
+    assert.is(streamed.stderr, '')
+    assert.is(Buffer.compare(streamed.out, data), 0)
+
+    await mkdir(join(work, 'one'))
+    await writeFile(join(work, 'one', 'x'), 'x')
+    const dirUri = lastLine((await put(join(work, 'one'))).stdout)
+    const refused = await cli(['get', dirUri, '-o', '-', ...fixture.reader()])
+    assert.is(refused.code, 1)
+    assert.match(refused.stderr, /ERR_WRONG_TYPE/)
+    assert.ok(isOneLineError(refused.stderr), refused.stderr)
+  })
+
+  test('an interrupted get, run again, fetches only what is missing and ends with the exact file', async ({ work }) => {
+    const data = randomBytes(48 * MiB)
+    await writeFile(join(work, 'big.bin'), data)
+    const uri = lastLine((await put(join(work, 'big.bin'))).stdout)
+    const target = join(work, 'big.out')
+    const partial = partialPaths(target, parseCapability(uri).cid)
+    const stop = new AbortController()
+    const watching = (async () => {
+      // stop it as Ctrl-C would once some of it is on disk
+      while (!stop.signal.aborted) {
+        if (((await stat(partial.data).catch(() => null))?.size ?? 0) >= 4 * MiB) stop.abort()
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })()
+    const first = await cli(['get', uri, '-o', target, ...fixture.reader(), '--json'], { signal: stop.signal })
+    stop.abort()
+    await watching
+    assert.is(first.code, 1, `the first get was not interrupted: ${first.stderr}`)
+    assert.is(first.stderr, 'shoal: interrupted (ERR_INTERRUPTED)\n')
+    assert.ok(existsSync(partial.data) && existsSync(partial.state), 'the partial file and its state stay')
+    assert.not.ok(existsSync(target), 'nothing under the target name')
+
+    const again = await cli(['get', uri, '-o', target, ...fixture.reader(), '--json'])
+    assert.is(again.code, 0, again.stderr)
+    const result = JSON.parse(again.stdout)
+    assert.ok(result.resumedBytes > 0, `resumed ${result.resumedBytes}`)
+    assert.ok(result.fetchedBytes < data.length, `fetched ${result.fetchedBytes} of ${data.length}`)
+    assert.is(result.size, data.length)
+    assert.is(Buffer.compare(await readFile(target), data), 0)
+    assert.not.ok(existsSync(partial.data) || existsSync(partial.state), 'no partial or state left')
+  })
+
+  test('an interrupted directory get, run again, keeps the files it finished and continues the others', async ({ work }) => {
+    const dir = join(work, 'tree2')
+    await mkdir(join(dir, 'sub'), { recursive: true })
+    const small = randomBytes(200_000)
+    const big = randomBytes(40 * MiB)
+    await writeFile(join(dir, 'a.bin'), small)
+    await writeFile(join(dir, 'sub', 'b.bin'), big)
+    const uri = lastLine((await put(dir)).stdout)
+    const target = join(work, 'tree2.out')
+    const temp = partialPaths(target, parseCapability(uri).cid).data
+    const stop = new AbortController()
+    const watching = (async () => {
+      while (!stop.signal.aborted) {
+        const parts = await readdir(join(temp, 'sub')).catch(() => [])
+        const sizes = await Promise.all(parts.filter(name => name.endsWith('.part')).map(async name => (await stat(join(temp, 'sub', name)).catch(() => null))?.size ?? 0))
+        if (sizes.some(size => size >= 4 * MiB) && existsSync(join(temp, 'a.bin'))) stop.abort()
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })()
+    const first = await cli(['get', uri, '-o', target, ...fixture.reader()], { signal: stop.signal })
+    stop.abort()
+    await watching
+    assert.is(first.code, 1, `the first get was not interrupted: ${first.stderr}`)
+    assert.is(first.stderr, 'shoal: interrupted (ERR_INTERRUPTED)\n')
+    assert.not.ok(existsSync(target), 'nothing under the target name')
+    assert.ok(existsSync(join(temp, 'a.bin')), 'the finished file stays in the partial tree')
+
+    const again = await cli(['get', uri, '-o', target, ...fixture.reader(), '--json'])
+    assert.is(again.code, 0, again.stderr)
+    const result = JSON.parse(again.stdout)
+    assert.is(result.type, 'directory')
+    assert.is(result.files, 2)
+    assert.is(result.size, small.length + big.length)
+    assert.ok(result.resumedBytes > small.length, `resumed ${result.resumedBytes}`)
+    assert.ok(result.fetchedBytes < big.length, `fetched ${result.fetchedBytes}`)
+    assert.is(Buffer.compare(await readFile(join(target, 'a.bin')), small), 0)
+    assert.is(Buffer.compare(await readFile(join(target, 'sub', 'b.bin')), big), 0)
+    assert.equal(await readdir(join(target, 'sub')), ['b.bin'])
+    assert.not.ok(existsSync(temp), 'the partial tree is gone')
+  })
+
+  test('a URI nobody stored: get and ls fail in one line naming the missing chunk, and leave nothing', async ({ work }) => {
+    await writeFile(join(work, 'elsewhere.txt'), 'only in another vault\n')
+    const other = await cli(['put', join(work, 'elsewhere.txt'), '--vault', join(work, 'other-vault'), '--data', join(work, 'other-data')])
+    assert.is(other.code, 0, other.stderr)
+    const uri = lastLine(other.stdout)
+    const got = await get(uri, join(work, 'nowhere.txt'))
+    assert.is(got.code, 1, got.stderr)
+    assert.match(got.stderr, /^shoal: chunk \S+ not found \(ERR_CHUNK_NOT_FOUND\)\n$/)
+    assert.equal((await readdir(work)).filter(name => name.includes('nowhere')), [])
+    const listed = await ls(uri)
+    assert.is(listed.code, 1)
+    assert.match(listed.stderr, /^shoal: chunk \S+ not found \(ERR_CHUNK_NOT_FOUND\)\n$/)
+  })
+
+  test('a data chunk gone from every vault: the get names it and leaves no partial file', async ({ work }) => {
+    const data = randomBytes(6 * MiB)
+    await writeFile(join(work, 'holed.bin'), data)
+    const uri = lastLine((await put(join(work, 'holed.bin'))).stdout)
+    const manifest = await readManifest(uri, blobSource(fixture.vaults())) as FileManifest
+    assert.ok(manifest.chunks.length >= 3, `${manifest.chunks.length} chunks`)
+    // the last one: through a daemon the first bytes are already on their way when it is missed
+    const gone = manifest.chunks[manifest.chunks.length - 1].cid
+    for (const vault of fixture.vaults()) await rm(blobPath(vault, gone), { force: true })
+    const target = join(work, 'holed.out')
+    const got = await get(uri, target)
+    assert.is(got.code, 1, got.stderr)
+    assert.is(got.stderr, `shoal: chunk ${gone.toString()} not found (ERR_CHUNK_NOT_FOUND)\n`)
+    assert.equal((await readdir(work)).filter(name => name.includes('holed.out')), [], 'no partial file, no target')
+  })
+
+  return test
+}
+
+/** Every file under `dir` with its content's bytes, and every directory, by path. */
+export async function treeDigest (dir: string): Promise<string[]> {
+  const out: string[] = []
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) out.push(`${entry.name}/`, ...(await treeDigest(path)).map(line => `${entry.name}/${line}`))
+    else out.push(`${entry.name} ${(await readFile(path)).toString('base64')}`)
+  }
+  return out
+}
