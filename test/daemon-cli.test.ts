@@ -5,7 +5,7 @@
 // daemon that is down.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
@@ -23,7 +23,6 @@ let net: Testnet
 let work = ''
 const data = randomBytes(5 * 1024 * 1024 + 77)
 let uri = ''
-const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 const lastLine = (stdout: string): string => stdout.trim().split('\n').pop() as string
 /** Where a get of `uri` to `target` keeps its partial bytes and their state, in every mode. */
 const partialOf = (target: string, uri: string): { data: string, state: string } => partialPaths(target, parseCapability(uri).cid)
