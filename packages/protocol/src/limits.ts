@@ -13,8 +13,8 @@ export type ProtocolVersion = typeof PROTOCOL_VERSION | typeof PROTOCOL_VERSION_
 
 /** Leases on one PUT (one per uploader that wants the chunk). */
 export const MAX_LEASES = 16
-/** Pieces of one erasure-coded stripe (k + m). */
-export const MAX_STRIPE_PIECES = 64
+/** Pieces of one erasure-coded stripe (k + m), as a manifest allows. */
+export const MAX_STRIPE_PIECES = 256
 /** Replicas a target may ask for. */
 export const MAX_TARGET_REPLICAS = 16
 /** An Ed25519 signature. */
@@ -30,8 +30,12 @@ export const MAX_ADDRESS_BYTES = 256
 /** Largest chunk the network produces: a 4 MiB chunk plus its AEAD tag (as the store's MAX_CHUNK_SIZE). */
 export const MAX_CHUNK_BYTES = 4 * 1024 * 1024 + TAG_BYTES
 
-/** Largest frame body: a chunk plus room for the message around it (a PUT adds ~70 bytes). */
-export const MAX_FRAME_BYTES = MAX_CHUNK_BYTES + 1024
+/**
+ * Largest frame body: a chunk plus room for the message around it. A version 1 PUT adds
+ * ~70 bytes; a version 2 PUT at its limits (a 256-piece stripe, 16 leases, 8 chain links
+ * of 8 addresses) ~30 KiB.
+ */
+export const MAX_FRAME_BYTES = MAX_CHUNK_BYTES + 32 * 1024
 
 /** A length prefix is at most 5 varint bytes (35 bits): enough to state, and refuse, any u32 length. */
 export const MAX_VARINT_BYTES = 5

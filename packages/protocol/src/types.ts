@@ -8,7 +8,7 @@ import type { WireErrorCode } from './errors.js'
  */
 export type RedundancyTarget =
   | { scheme: 'replicate', replicas: number }
-  | { scheme: 'rs', k: number, m: number, index: number, pieces: CID[] }
+  | { scheme: 'erasure', k: number, m: number, index: number, pieces: CID[] }
 
 /**
  * The uploader's word that the chunk is wanted until `expires` (ms since 1970), signed with

@@ -20,7 +20,7 @@ export function readTarget (r: FieldReader, cid: CID): RedundancyTarget {
     if (replicas < 1) r.fail('target.r must be at least 1')
     return { scheme, replicas }
   }
-  if (scheme === 'rs') {
+  if (scheme === 'erasure') {
     const k = r.uint('k', MAX_STRIPE_PIECES)
     const m = r.uint('m', MAX_STRIPE_PIECES)
     if (k < 1 || m < 1 || k + m > MAX_STRIPE_PIECES) r.fail(`target: k and m must be at least 1 and k + m at most ${MAX_STRIPE_PIECES}`)
@@ -30,7 +30,7 @@ export function readTarget (r: FieldReader, cid: CID): RedundancyTarget {
     if (!pieces[index].equals(cid)) r.fail('target.p[i] is not the chunk this message is about')
     return { scheme, k, m, index, pieces }
   }
-  return r.fail('target.s must be "replicate" or "rs"')
+  return r.fail('target.s must be "replicate" or "erasure"')
 }
 
 export function readLease (r: FieldReader): Lease {
