@@ -6,6 +6,8 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cli } from './helpers/in-process.js'
@@ -50,6 +52,28 @@ test('put, get and ls with a data dir whose node is not running say how to start
     const r = await cli([...args, '--data', data])
     assert.is(r.code, 2, r.stderr)
     assert.is(r.stderr, `shoal: no shoal node is running for data dir ${data}: start one with 'shoal node --data ${data}', or pass --vault DIR (a local vault) or --bootstrap MULTIADDR (the network, without a node)\n`)
+  }
+})
+
+test('a daemon that accepts a request and then says nothing is given up on after the idle bound, in one line', async () => {
+  const data = join(work, 'wedged')
+  await mkdir(data, { recursive: true })
+  const sockets: Socket[] = []
+  const wedged = createServer(() => { /* never answers */ })
+  wedged.on('connection', socket => { sockets.push(socket) })
+  await new Promise<void>(resolve => wedged.listen(0, '127.0.0.1', resolve))
+  try {
+    const url = `http://127.0.0.1:${(wedged.address() as AddressInfo).port}`
+    await writeFile(join(data, 'api.json'), JSON.stringify({ url, pid: process.pid }))
+    await writeFile(join(data, 'api-token'), randomBytes(32).toString('base64url'), { mode: 0o600 })
+    const started = Date.now()
+    const r = await cli(['ls', uri, '--data', data], { env: { SHOAL_DAEMON_IDLE_SECONDS: '1' } })
+    assert.is(r.code, 1, r.stderr)
+    assert.match(r.stderr, /does not answer \(silent for 1 s\).*\(ERR_DAEMON_UNREACHABLE\)\n$/, r.stderr)
+    assert.ok(Date.now() - started < 5_000, `gave up after ${Date.now() - started} ms`)
+  } finally {
+    for (const socket of sockets) socket.destroy()
+    wedged.close()
   }
 })
 

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as libp2p from '@libp2p/interface'
+import * as utils from '@libp2p/utils'
 
 // The guard the daemon and the short-lived network client install: a promise rejected
 // with nobody awaiting it with one of the errors libp2p leaves behind on a connection a
@@ -66,9 +67,9 @@ test('the names the guard lets through are those libp2p really gives its errors'
   const yamux = dirname(createRequire(import.meta.url).resolve('@libp2p/yamux'))
   const { PROTOCOL_ERRORS } = await import(pathToFileURL(join(yamux, 'constants.js')).href) as { PROTOCOL_ERRORS: Set<string> }
   for (const name of PROTOCOL_ERRORS) assert.ok(STRAY_ERROR_NAMES.has(name), `yamux's ${name}`)
-  const classes = libp2p as unknown as Record<string, { name?: string } | undefined>
+  const classes = { ...libp2p, ...utils } as unknown as Record<string, { name?: string } | undefined>
   for (const name of STRAY_ERROR_NAMES) {
-    assert.ok(PROTOCOL_ERRORS.has(name) || classes[name]?.name === name, `${name} is an error class of @libp2p/interface or yamux`)
+    assert.ok(PROTOCOL_ERRORS.has(name) || classes[name]?.name === name, `${name} is an error class of @libp2p/interface, @libp2p/utils or yamux`)
   }
 })
 

@@ -75,7 +75,8 @@ export async function findDaemon (options: Pick<CommonOptions, 'data'>, io?: Pic
   const dir = dataDir(options, io)
   const endpoint = await readEndpoint(dir).catch(err => { throw new DaemonUnreachableError(dir, join(dir, ENDPOINT_FILE), (err as Error).message) })
   if (endpoint === null) return null
-  return createDaemonClient(dir, endpoint.url, await readApiToken(dir))
+  const seconds = Number(io?.env.SHOAL_DAEMON_IDLE_SECONDS)
+  return createDaemonClient(dir, endpoint.url, await readApiToken(dir), seconds > 0 ? seconds * 1000 : DAEMON_IDLE_MS)
 }
 
 export async function requireDaemon (options: Pick<CommonOptions, 'data'>, io?: Pick<CommandIo, 'env' | 'cwd'>): Promise<DaemonClient> {
@@ -84,7 +85,13 @@ export async function requireDaemon (options: Pick<CommonOptions, 'data'>, io?: 
   return daemon
 }
 
-function createDaemonClient (dir: string, url: string, token: string): DaemonClient {
+/**
+ * How long a connection to the daemon may carry nothing either way before the command gives
+ * up (SHOAL_DAEMON_IDLE_SECONDS sets it).
+ */
+export const DAEMON_IDLE_MS = 5 * 60_000
+
+function createDaemonClient (dir: string, url: string, token: string, idleMs: number): DaemonClient {
   async function request (method: string, path: string, options: DaemonRequest = {}): Promise<IncomingMessage> {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = httpRequest(url + path, {
@@ -93,6 +100,9 @@ function createDaemonClient (dir: string, url: string, token: string): DaemonCli
         signal: options.signal
       })
       let answered = false
+      // the daemon bounds its own work (each network wait has a deadline), so a connection
+      // silent this long both ways means a daemon that is stopped or wedged
+      req.setTimeout(idleMs, () => { req.destroy(new DaemonUnreachableError(dir, url, `silent for ${idleMs / 1000} s`)) })
       req.once('response', res => { answered = true; resolve(res) })
       req.once('error', err => {
         // after an early answer, the daemon closing on the rest of our upload is expected
@@ -102,6 +112,7 @@ function createDaemonClient (dir: string, url: string, token: string): DaemonCli
           reject(reason?.name === 'TimeoutError' ? new DaemonUnreachableError(dir, url, 'no answer in time') : reason)
           return
         }
+        if (err instanceof DaemonUnreachableError) { reject(err); return } // our idle bound
         const code = (err as NodeJS.ErrnoException).code
         reject(new DaemonUnreachableError(dir, url, code ?? err.message))
       })

@@ -10,9 +10,13 @@ export const STRAY_ERROR_NAMES: ReadonlySet<string> = new Set([
   // @libp2p/yamux: its PROTOCOL_ERRORS
   'InvalidFrameError', 'UnRequestedPingError', 'NotMatchingPingError', 'StreamAlreadyExistsError',
   'DecodeInvalidVersionError', 'BothClientsError', 'ReceiveWindowExceededError',
-  // @libp2p/interface: a stream or connection that went away mid-operation
-  'StreamResetError', 'StreamAbortedError', 'StreamStateError', 'MuxerClosedError',
-  'ConnectionClosedError', 'ConnectionClosingError'
+  // @libp2p/interface: a stream or connection that went away mid-operation, overran its
+  // buffer, failed its handshake (a peer with another key), or timed out or was aborted
+  'StreamResetError', 'StreamAbortedError', 'StreamStateError', 'StreamBufferError', 'MuxerClosedError',
+  'ConnectionClosedError', 'ConnectionClosingError', 'ConnectionFailedError',
+  'UnexpectedPeerError', 'InvalidCryptoExchangeError', 'TimeoutError', 'AbortError',
+  // @libp2p/utils: a stream that ended inside a message
+  'UnexpectedEOFError'
 ])
 
 /** Whether `reason` is one of the stray libp2p failures above. */

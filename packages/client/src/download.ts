@@ -95,7 +95,8 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
     return { stats, resumedBytes }
   } catch (err) {
     await Promise.resolve(checkpointing).catch(() => {})
-    const keep = statePath !== null && options.signal?.aborted === true
+    // stopped, or a failure that may pass (holders unreachable): what is on disk is good
+    const keep = statePath !== null && (options.signal?.aborted === true || (err as { interruption?: unknown })?.interruption === true)
     if (keep) await checkpoint().catch(() => {})
     await file.close().catch(() => {})
     if (!keep) {

@@ -2,14 +2,19 @@ import type { CID } from 'multiformats/cid'
 
 /**
  * No source could produce a chunk the manifest names. `why` says what its holders did
- * when it was not simply that none of them had it ("2 timed out, 1 unreachable").
+ * when it was not simply that none of them had it ("2 timed out, 9 did not have it");
+ * `cause` is the last failure. When no holder answered that it lacks the chunk (they
+ * failed or timed out: the network or this machine may be what failed), the failure may
+ * pass: `interruption` is true, and a download keeps what it wrote for the next try.
  */
 export class ChunkNotFoundError extends Error {
   static readonly code = 'ERR_CHUNK_NOT_FOUND'
   readonly code = ChunkNotFoundError.code
   override name = 'ChunkNotFoundError'
-  constructor (readonly cid: CID, readonly why?: string) {
-    super(`chunk ${cid.toString()} not found${why !== undefined ? `: ${why}` : ''}`)
+  readonly interruption: boolean
+  constructor (readonly cid: CID, readonly why?: string, options?: ErrorOptions & { passing?: boolean }) {
+    super(`chunk ${cid.toString()} not found${why !== undefined ? `: ${why}` : ''}`, options)
+    this.interruption = options?.passing === true
   }
 }
 

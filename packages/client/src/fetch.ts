@@ -1,7 +1,6 @@
 import { anySignal } from 'any-signal'
 import type { ChunkRef } from '@shoal/manifest'
-import { openChunk } from './seal.js'
-import { fetchSealed, swarm, type SwarmStats } from './swarm.js'
+import { swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
 import type { Clock } from '@shoal/runtime'
 
@@ -15,11 +14,6 @@ export interface FetchOptions extends AbortOptions {
   onStats?: (stats: SwarmStats) => void
   /** time for the swarm (default real time) */
   clock?: Clock
-}
-
-/** Fetch one chunk, verify it against its CID, decrypt and decompress it. */
-export async function fetchChunk (ref: ChunkRef, source: ChunkSource, options: AbortOptions = {}): Promise<Uint8Array> {
-  return openChunk(ref, await fetchSealed(ref.cid, source, options))
 }
 
 /**

@@ -4,7 +4,7 @@ export { put, putStream, INLINE_BELOW, UnsupportedFileTypeError } from './put.js
 export { getFile, getStream, readManifest, restoreMetadata, OutputExistsError, UnsafeNameError, type GetResult } from './get.js'
 export { sealChunk, openChunk, MIN_COMPRESSION_SAVING, type SealedChunk } from './seal.js'
 export { createSealer, defaultWorkers, type Sealer, type SealerInit } from './seal-pool.js'
-export { readContent, fetchChunk, type FetchOptions } from './fetch.js'
+export { readContent, type FetchOptions } from './fetch.js'
 export { writeContent } from './content.js'
 export { loadManifest, storeManifest } from './manifest-io.js'
 export { swarm, fetchSealed, type SwarmOptions, type SwarmStats, type Blame, type Deliver } from './swarm.js'

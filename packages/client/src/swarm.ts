@@ -13,13 +13,12 @@ import { setMaxListeners } from 'node:events'
 import { anySignal, type ClearableSignal } from 'any-signal'
 import debug from 'debug'
 import { MAX_FRAME_BYTES, RemoteError } from '@shoal/protocol'
-import { IntegrityError, nodeCipher } from '@shoal/crypto'
+import { IntegrityError, nodeCipher, sha256 } from '@shoal/crypto'
 import type { ChunkRef } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import { systemClock, type Clock } from '@shoal/runtime'
 import { ChunkNotFoundError } from './errors.js'
 import { decryptChunk, equalBytes, matchesAddress } from './seal.js'
-import { sha256 } from '@shoal/crypto'
 import { BufferPool } from './buffer-pool.js'
 import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 
@@ -189,7 +188,7 @@ class Swarm<R extends { cid: CID }> {
     this.maxPerHolder = Math.max(1, options.maxPerHolder ?? 8)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.replicas = Math.max(1, options.replicas ?? 3)
-    this.clock = options.clock ?? systemClock
+    this.clock = options.clock ?? source.clock ?? systemClock
     this.signal = anySignal([options.signal, this.controller.signal])
     // every request joins this signal: a window's worth and their duplicates at once
     setMaxListeners(0, this.signal, this.controller.signal, ...(options.signal !== undefined ? [options.signal] : []))
@@ -315,7 +314,7 @@ class Swarm<R extends { cid: CID }> {
         log('chunk %d: no holder left, asking every known one once more', chunk.index)
         return this.launch(chunk)
       }
-      this.finish(chunk, { error: chunk.lastError instanceof IntegrityError ? chunk.lastError : notFound(chunk) })
+      this.finish(chunk, { error: this.unproduced(chunk) })
       return false
     }
     chunk.waiting = false
@@ -371,7 +370,8 @@ class Swarm<R extends { cid: CID }> {
       } else {
         chunk.lastError = err
         chunk.failedOn.add(holder)
-        chunk.answers.set(holder, signal.reason !== undefined && signal.aborted && (signal.reason as Error).name === 'TimeoutError' ? 'timed out' : 'failed')
+        // a deadline of ours or the source's own: either way the holder did not answer in time
+        chunk.answers.set(holder, (signal.aborted && (signal.reason as Error)?.name === 'TimeoutError') || (err as Error)?.name === 'TimeoutError' ? 'timed out' : 'failed')
         this.blame(holder, describe(err))
       }
     } finally {
@@ -485,6 +485,17 @@ class Swarm<R extends { cid: CID }> {
     return rates.length === 0 ? undefined : rates.reduce((a, b) => a + b, 0) / rates.length
   }
 
+  /**
+   * Why a chunk could not be had: bad bytes from everyone who answered (IntegrityError);
+   * a local vault's own failure as it is (a disk error is not a missing chunk); otherwise
+   * ChunkNotFoundError saying what the holders did.
+   */
+  private unproduced (chunk: ActiveChunk<R>): unknown {
+    if (chunk.lastError instanceof IntegrityError) return chunk.lastError
+    if (chunk.answers.size === 1 && chunk.answers.has(LOCAL) && chunk.lastError !== undefined) return chunk.lastError
+    return notFound(chunk)
+  }
+
   private blame (holder: string, reason: string): void {
     if (holder === LOCAL || this.blamed.has(holder)) return
     log('blaming %s: %s', holder, reason)
@@ -501,7 +512,9 @@ function notFound (chunk: ActiveChunk<{ cid: CID }>): ChunkNotFoundError {
   const counts = new Map<Answer, number>()
   for (const answer of answers) counts.set(answer, (counts.get(answer) ?? 0) + 1)
   const done = [...counts].map(([answer, n]) => `${n} ${answer}`).join(', ')
-  return new ChunkNotFoundError(chunk.ref.cid, `${answers.length} holder${answers.length === 1 ? '' : 's'} asked: ${done}`)
+  // nobody said it lacks the chunk: the holders (or our link to them) may be back later
+  const passing = !answers.includes('did not have it')
+  return new ChunkNotFoundError(chunk.ref.cid, `${answers.length} holder${answers.length === 1 ? '' : 's'} asked: ${done}`, { cause: chunk.lastError, passing })
 }
 
 function describe (err: unknown): string {

@@ -56,6 +56,8 @@ export interface HolderSource extends ChunkSource {
    * answer; anything else thrown means the holder failed.
    */
   fetchFrom (holder: string, cid: CID, options?: FetchFromOptions): Promise<Uint8Array | null>
+  /** The clock the source's own deadlines run on: a download through it uses it too, unless told otherwise. */
+  readonly clock?: Clock
 }
 
 export interface Progress {

@@ -3,10 +3,10 @@
 // verified against their CID before anyone sees them.
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { sha256 } from '@shoal/crypto'
-import { fromWireError, unpackBitmap, MAX_HAS_CIDS, type Request, type Response } from '@shoal/protocol'
+import { fromWireError, unpackBitmap, MAX_HAS_CIDS, type Response } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import { BadResponseError, PeerIntegrityError } from './errors.js'
-import type { ChunkTransport, TransportRequestOptions } from './transport.js'
+import type { ChunkTransport } from './transport.js'
 
 export interface GetRequestOptions extends AbortOptions {
   /** check the bytes against the CID here (default true); off only for a caller that verifies them itself */
@@ -28,9 +28,7 @@ export interface ChunkClient {
 }
 
 export function createChunkClient (transport: ChunkTransport): ChunkClient {
-  async function exchange (peer: PeerId, request: Request, options: TransportRequestOptions): Promise<Response> {
-    return await transport.request(peer, request, options)
-  }
+  const exchange: ChunkTransport['request'] = async (peer, request, options) => await transport.request(peer, request, options)
 
   const unexpected = (peer: PeerId, response: Response, wanted: string): Error =>
     response.type === 'err' ? fromWireError(response) : new BadResponseError(peer.toString(), `${response.type} where ${wanted} was expected`)

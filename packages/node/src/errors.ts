@@ -131,3 +131,18 @@ export class PeerUnreachableError extends Error {
     super(`peer ${peer} cannot be reached`)
   }
 }
+
+/**
+ * The peers that hold (or should hold) a chunk could not be looked up: the lookup failed or
+ * did not end in time. Likely to pass (the network, or our link to it), so a download keeps
+ * what it wrote (`interruption`).
+ */
+export class LookupFailedError extends Error {
+  static readonly code = 'ERR_LOOKUP_FAILED'
+  readonly code = LookupFailedError.code
+  override name = 'LookupFailedError'
+  readonly interruption = true
+  constructor (readonly cid: string, cause: unknown) {
+    super(`could not look up the holders of chunk ${cid}: ${(cause as Error)?.name === 'TimeoutError' ? 'the lookup did not end in time' : (cause as Error)?.message ?? String(cause)}`, { cause })
+  }
+}

@@ -65,7 +65,7 @@ export interface MemoryNetwork {
   add: (options?: { client?: boolean }) => Promise<MemoryNode>
   /** The node with this peer ID (or name), if it ever joined. */
   node: (peer: PeerId | string) => MemoryNode | undefined
-  /** One line per request: when, who asked whom what, and how it ended. */
+  /** One line per request: when it started and ended (`start-end`, ms), who asked whom what, and how it ended. */
   readonly trace: string[]
   /** Stops every vault's store. */
   stop: () => Promise<void>
@@ -122,8 +122,9 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
   async function send (from: Node, peer: PeerId, request: Request, options: TransportRequestOptions = {}): Promise<Response> {
     const { signal } = options
     const to = byId.get(peer.toString())
-    const line = `${Math.round(clock.now())} ${from.name}>${to?.name ?? peer.toString()} ${describeRequest(request)}`
-    const end = (outcome: string): void => { trace.push(`${line} ${outcome}`) }
+    const started = Math.round(clock.now())
+    const line = `${from.name}>${to?.name ?? peer.toString()} ${describeRequest(request)}`
+    const end = (outcome: string): void => { trace.push(`${started}-${Math.round(clock.now())} ${line} ${outcome}`) }
     try {
       if (!from.up) throw new NodeNotStartedError()
       await clock.sleep(to === undefined ? 0 : latency(from.id, to.id), { signal })
@@ -133,7 +134,8 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       }
       if (loss > 0 && random.float() < loss) await never(signal)
       // the wire copies: neither side may see the other's buffers
-      const response = await to.answer(wireCopy(request), from.id)
+      // the caller stops waiting at its deadline, however long the holder takes (as a real stream does)
+      const response = await Promise.race([to.answer(wireCopy(request), from.id), never(signal)])
       await clock.sleep(latency(to.id, from.id), { signal })
       if (!from.up) throw new NodeNotStartedError()
       if (!to.up && to.silent) await never(signal)

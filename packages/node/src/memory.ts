@@ -11,4 +11,4 @@ export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNod
 export { auditProof, createRequestHandler, DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestHandlerInit, type RequestLimits } from './request-handler.js'
 export { createChunkClient, type ChunkClient, type GetRequestOptions } from './chunk-client.js'
 export type { ChunkTransport, TransportRequestOptions } from './transport.js'
-export { InsufficientHoldersError, PeerIntegrityError, PeerUnreachableError, BadResponseError } from './errors.js'
+export { InsufficientHoldersError, LookupFailedError, PeerIntegrityError, PeerUnreachableError, BadResponseError } from './errors.js'

@@ -8,6 +8,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { systemClock, type Clock, type Random } from '@shoal/runtime'
 import { chunkKey } from './closest-peers.js'
+import { LookupFailedError } from './errors.js'
 import { withDeadline } from './deadline.js'
 import { cachedLookup, type ChunkNetworkNode } from './lookup.js'
 import type { TransportRequestOptions } from './transport.js'
@@ -48,6 +49,8 @@ export interface NetworkSource {
   holders: (cid: CID, options?: AbortOptions & { refresh?: boolean }) => Promise<string[]>
   /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
   fetchFrom: (holder: string, cid: CID, options?: TransportRequestOptions) => Promise<Uint8Array | null>
+  /** the clock its deadlines run on, which a download through it uses too */
+  readonly clock: Clock
 }
 
 export function createNetworkSource (node: SourceNode, init: NetworkSourceInit = {}): NetworkSource {
@@ -62,11 +65,21 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
 
   /** A lookup of the chunk's own key, past every cached answer. */
   async function freshLookup (cid: CID, signal: AbortSignal): Promise<PeerId[]> {
-    return await withDeadline(clock, lookupTimeoutMs, [signal], async request => await node.closestPeers(chunkKey(cid), candidates, { signal: request }))
+    return await typedLookup(cid, signal, async request => await node.closestPeers(chunkKey(cid), candidates, { signal: request }))
   }
 
   async function cachedHolders (cid: CID, signal: AbortSignal): Promise<PeerId[]> {
-    return await withDeadline(clock, lookupTimeoutMs, [signal], async request => await lookup(cid, { signal: request }))
+    return await typedLookup(cid, signal, async request => await lookup(cid, { signal: request }))
+  }
+
+  /** A lookup under its deadline; its failure is a LookupFailedError, the caller's abort its reason. */
+  async function typedLookup (cid: CID, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<PeerId[]>): Promise<PeerId[]> {
+    try {
+      return await withDeadline(clock, lookupTimeoutMs, [signal], fn)
+    } catch (err) {
+      if (signal.aborted) throw signal.reason
+      throw new LookupFailedError(cid.toString(), err)
+    }
   }
 
   async function getFrom (peer: PeerId, cid: CID, signal: AbortSignal, verify = true, allocate?: (length: number) => Uint8Array): Promise<Uint8Array | null> {
@@ -76,6 +89,7 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
   }
 
   return {
+    clock,
     async get (cid, options = {}) {
       return await withDeadline(clock, undefined, [init.signal, options.signal], async signal => await getChunk(cid, signal))
     },

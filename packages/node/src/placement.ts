@@ -9,7 +9,7 @@ import PQueue from 'p-queue'
 import { RemoteError } from '@shoal/protocol'
 import { systemClock, type Clock, type Random } from '@shoal/runtime'
 import { withDeadline } from './deadline.js'
-import { InsufficientHoldersError } from './errors.js'
+import { InsufficientHoldersError, LookupFailedError } from './errors.js'
 import { cachedLookup, KEPT_CHUNKS, type ChunkNetworkNode } from './lookup.js'
 
 const log = debug('shoal:placement')
@@ -101,6 +101,7 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
 
   async function place (cid: CID, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
     const candidates = await withDeadline(clock, lookupTimeoutMs, [signal], async request => await lookup(cid, { signal: request }))
+      .catch(err => { throw signal.aborted ? signal.reason : new LookupFailedError(cid.toString(), err) })
     signal.throwIfAborted()
     const accepted = new Set<string>()
     // HAS first: the closest peers may hold it already (a re-upload, or dedup with

@@ -21,10 +21,15 @@ export const systemRandom: Random = {
   int: max => randomInt(max)
 }
 
-/** A deterministic stream (xoroshiro128+) from a 32-bit seed: the same seed, the same draws. */
+/**
+ * A deterministic stream (xoroshiro128+) from a seed of 0 to 2^32 - 1: the same seed, the
+ * same draws. The seed is scrambled first (splitmix32's finaliser) and a few draws are
+ * dropped, so near seeds (1, 2, 3) start far apart.
+ */
 export function seededRandom (seed: number): Random {
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, got ${seed}`)
-  const rng = xoroshiro128plus(seed | 0)
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new RangeError(`seed must be a whole number from 0 to 2^32 - 1, got ${seed}`)
+  const rng = xoroshiro128plus(scramble(seed))
+  for (let i = 0; i < 16; i++) rng.next()
   return {
     bytes (length) {
       const out = new Uint8Array(length)
@@ -40,4 +45,11 @@ export function seededRandom (seed: number): Random {
       return uniformInt(rng, 0, max - 1)
     }
   }
+}
+
+function scramble (seed: number): number {
+  let z = (seed + 0x9e3779b9) | 0
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+  return (z ^ (z >>> 16)) | 0
 }

@@ -18,9 +18,15 @@ export interface VirtualClock extends Clock {
 }
 
 export interface RunOptions {
-  /** Fail instead of running past this much virtual time (default: no limit). */
+  /**
+   * Fail instead of running past this much virtual time (default a day). A run waiting on
+   * something that never comes while a repeating timer ticks (a swarm's) never stalls: this
+   * is what ends it.
+   */
   limitMs?: number
 }
+
+const DEFAULT_RUN_LIMIT_MS = 24 * 60 * 60 * 1000
 
 /** Nothing is scheduled, yet the run's promise has not settled: it waits on something no timer will bring. */
 export class StalledRunError extends Error {
@@ -110,7 +116,8 @@ export function createVirtualClock (start = 0): VirtualClock {
     },
 
     async run (fn, options = {}) {
-      const limit = options.limitMs !== undefined ? time + options.limitMs : Infinity
+      const limitMs = options.limitMs ?? DEFAULT_RUN_LIMIT_MS
+      const limit = time + limitMs
       const run = { settled: false }
       const outcome = fn().finally(() => { run.settled = true })
       outcome.catch(() => {}) // observed below; not an unhandled rejection meanwhile
@@ -118,7 +125,7 @@ export function createVirtualClock (start = 0): VirtualClock {
       while (!run.settled) {
         const next = peek()
         if (next === undefined) throw new StalledRunError(time)
-        if (next.at > limit) throw new RunLimitError(options.limitMs ?? 0)
+        if (next.at > limit) throw new RunLimitError(limitMs)
         fire(next)
         await settle()
       }

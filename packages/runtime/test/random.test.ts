@@ -33,8 +33,13 @@ test('int() spreads evenly enough: each of 4 values within 10 % of its share in 
   for (const count of counts) assert.ok(Math.abs(count - 10_000) < 1_000, `${counts.join(',')}`)
 })
 
-test('a seed that is not a whole number is refused', () => {
-  assert.throws(() => seededRandom(1.5), /seed/)
+test('a seed that is not a whole number from 0 to 2^32 - 1 is refused', () => {
+  for (const seed of [1.5, -1, 2 ** 32]) assert.throws(() => seededRandom(seed), /seed/)
+})
+
+test('near seeds start far apart: no two of seeds 0-255 share their first 8 bytes', () => {
+  const starts = new Set(Array.from({ length: 256 }, (_, seed) => Buffer.from(seededRandom(seed).bytes(8)).toString('hex')))
+  assert.is(starts.size, 256)
 })
 
 test.run()

@@ -94,10 +94,15 @@ export class VaultStore implements Store {
     this.transition = (async () => {
       try {
         while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
-        await index.drain()
-        // Any failed write means the index may disagree with the disk: leave the marker
-        // unset so the next start reconciles.
-        if (!index.needsReconcile) await index.markClean()
+        try {
+          await index.drain()
+          // Any failed write means the index may disagree with the disk: leave the marker
+          // unset so the next start reconciles.
+          if (!index.needsReconcile) await index.markClean()
+        } catch (err) {
+          // a full disk can refuse the index its last writes: the next start reconciles from the blobs
+          log.extend('warn')('could not record a clean stop of %s (%s): the next start will check the vault', this.layout.dir, (err as Error).message)
+        }
       } finally {
         await index.close()
         this.index = null
@@ -123,7 +128,7 @@ export class VaultStore implements Store {
         try {
           await this.checkDisk(bytes.byteLength)
           await this.writeBlob(cid, digest, bytes, options?.signal).catch(err => {
-            if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
+            if (!isDiskFull(err)) throw err
             this.disk.stale()
             log.extend('warn')('disk full writing %s: %s', cid, (err as Error).message)
             throw new NoSpaceError(bytes.byteLength, 0, 'disk')
@@ -133,9 +138,17 @@ export class VaultStore implements Store {
           // From here the put completes even if aborted, or disk and index would differ.
           this.reserved -= reserved
           reserved = 0
-          await index.commit(
-            [{ type: 'put', key: cid.bytes, entry: { size: bytes.byteLength, storedAt: Date.now() } }],
-            { chunks: 1, bytes: bytes.byteLength })
+          try {
+            await index.commit(
+              [{ type: 'put', key: cid.bytes, entry: { size: bytes.byteLength, storedAt: Date.now() } }],
+              { chunks: 1, bytes: bytes.byteLength })
+          } catch (err) {
+            // not counted, so not kept: a blob the index does not know would be space nobody accounts for
+            const { file, shard } = this.layout.blob(cid, digest)
+            await unlinkIfPresent(file).then(async () => { await syncDir(shard) }).catch(() => {})
+            if (isDiskFull(err)) throw new NoSpaceError(bytes.byteLength, 0, 'disk')
+            throw err
+          }
           return true
         } finally {
           this.reserved -= reserved
@@ -293,4 +306,9 @@ async function readVerified (file: string, digest: Uint8Array, signal?: AbortSig
   } finally {
     await handle.close()
   }
+}
+
+/** ENOSPC from fs, or from the level index (which reports it in its message). */
+function isDiskFull (err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === 'ENOSPC' || /No space left on device/.test(String((err as Error)?.message))
 }
