@@ -1,11 +1,10 @@
 // The counted lock that keeps ~8 MiB of files in flight, and the loop that runs a
 // directory's entries a few at a time: order, weights, aborts, failures.
 import { getEventListeners } from 'node:events'
+import { setImmediate as tick } from 'node:timers/promises'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { eachAtOnce, Permits } from '../src/permits.js'
-
-const tick = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
 
 test('waiters are served in arrival order: a big file is not starved by small ones behind it', async () => {
   const permits = new Permits(8)

@@ -1,9 +1,8 @@
 // The per-CID lock the disk store serializes puts, deletes and quarantines with.
+import { setImmediate as tick } from 'node:timers/promises'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { KeyedLock } from '../src/keyed-lock.js'
-
-const tick = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
 
 test('tasks for one key run one at a time, in order, however many wait', async () => {
   const lock = new KeyedLock()
