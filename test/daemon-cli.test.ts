@@ -171,7 +171,7 @@ test('a partial left by a get without a daemon is not trusted by one through a d
     const interrupted = await cli(['get', bigUri, '-o', target, ...first], { signal: stop.signal })
     stop.abort()
     await watching
-    assert.is(interrupted.code, 1, interrupted.stderr)
+    assert.is(interrupted.code, 130, interrupted.stderr)
     assert.ok(existsSync(partial.state), 'a state was left')
     const other = await cli(['get', bigUri, '-o', target, ...second, '--json'])
     assert.is(other.code, 0, other.stderr)

@@ -219,7 +219,7 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     const first = await cli(['get', uri, '-o', target, ...fixture.reader(), '--json'], { signal: stop.signal })
     stop.abort()
     await watching
-    assert.is(first.code, 1, `the first get was not interrupted: ${first.stderr}`)
+    assert.is(first.code, 130, `the first get was not interrupted: ${first.stderr}`)
     assert.is(first.stderr, 'shoal: interrupted (ERR_INTERRUPTED)\n')
     assert.ok(existsSync(partial.data) && existsSync(partial.state), 'the partial file and its state stay')
     assert.not.ok(existsSync(target), 'nothing under the target name')
@@ -256,7 +256,7 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     const first = await cli(['get', uri, '-o', target, ...fixture.reader()], { signal: stop.signal })
     stop.abort()
     await watching
-    assert.is(first.code, 1, `the first get was not interrupted: ${first.stderr}`)
+    assert.is(first.code, 130, `the first get was not interrupted: ${first.stderr}`)
     assert.is(first.stderr, 'shoal: interrupted (ERR_INTERRUPTED)\n')
     assert.not.ok(existsSync(target), 'nothing under the target name')
     assert.ok(existsSync(join(temp, 'a.bin')), 'the finished file stays in the partial tree')

@@ -27,6 +27,8 @@ export function isInterruption (err: unknown, signal?: AbortSignal): boolean {
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
+/** Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + SIGINT, the shell's convention. */
+export const EXIT_INTERRUPTED = 130
 
 /** Errors the user caused with what they typed, not failures of the system. */
 const USAGE_CODES = new Set(['ERR_USAGE', 'ERR_INVALID_CAPABILITY'])
@@ -40,6 +42,7 @@ export function describeError (err: unknown): { message: string, exitCode: numbe
   const code = typeof e?.code === 'string' ? e.code : undefined
   const message = typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err)
   if (code !== undefined && USAGE_CODES.has(code)) return { message, exitCode: EXIT_USAGE }
+  if (code === InterruptedError.code) return { message: `${message} (${code})`, exitCode: EXIT_INTERRUPTED }
   if (code === 'ERR_INSUFFICIENT_HOLDERS' && (err as { noSpace?: boolean }).noSpace === true) {
     return { message: `not enough space on the network: ${message} (ERR_NO_SPACE)`, exitCode: EXIT_FAILURE }
   }

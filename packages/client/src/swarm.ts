@@ -154,6 +154,8 @@ interface ActiveChunk<R extends { cid: CID }> {
   lastResort: boolean
   /** holders whose request for this chunk failed (not: answered that they lack it) */
   failedOn: Set<string>
+  /** what each holder asked last did: for the error when nobody produces the chunk */
+  answers: Map<string, Answer>
   done: boolean
   resolve: (plaintext: Uint8Array) => void
   reject: (err: unknown) => void
@@ -251,7 +253,7 @@ class Swarm<R extends { cid: CID }> {
       const ref = this.refs[index]
       const candidates = await this.source.holders(ref.cid, { signal: this.signal })
       const plaintext = await new Promise<Uint8Array>((resolve, reject) => {
-        const chunk: ActiveChunk<R> = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, failedOn: new Set(), done: false, resolve, reject }
+        const chunk: ActiveChunk<R> = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, failedOn: new Set(), answers: new Map(), done: false, resolve, reject }
         this.active.add(chunk)
         this.launch(chunk)
       })
@@ -313,7 +315,7 @@ class Swarm<R extends { cid: CID }> {
         log('chunk %d: no holder left, asking every known one once more', chunk.index)
         return this.launch(chunk)
       }
-      this.finish(chunk, { error: chunk.lastError ?? new ChunkNotFoundError(chunk.ref.cid) })
+      this.finish(chunk, { error: chunk.lastError instanceof IntegrityError ? chunk.lastError : notFound(chunk) })
       return false
     }
     chunk.waiting = false
@@ -338,6 +340,7 @@ class Swarm<R extends { cid: CID }> {
       const sealed = await this.source.fetchFrom(holder, chunk.ref.cid, { signal, ...(this.pool !== null ? { allocate: this.allocate } : {}) })
       if (sealed === null) {
         outcome = 'missing'
+        chunk.answers.set(holder, 'did not have it')
       } else {
         this.stats.fetchedBytes += sealed.byteLength
         received = sealed.byteLength
@@ -348,6 +351,7 @@ class Swarm<R extends { cid: CID }> {
           chunk.lastError = new IntegrityError(`chunk ${chunk.ref.cid.toString()}: ${holder} sent bytes that do not hash to its address`)
           this.blame(holder, `sent bytes that do not hash to ${chunk.ref.cid.toString()}`)
           this.liars.add(holder)
+          chunk.answers.set(holder, 'sent bad bytes')
           this.release(sealed)
         } else {
           // the bytes are the chunk: a failure to open it is the manifest's, not the holder's
@@ -367,6 +371,7 @@ class Swarm<R extends { cid: CID }> {
       } else {
         chunk.lastError = err
         chunk.failedOn.add(holder)
+        chunk.answers.set(holder, signal.reason !== undefined && signal.aborted && (signal.reason as Error).name === 'TimeoutError' ? 'timed out' : 'failed')
         this.blame(holder, describe(err))
       }
     } finally {
@@ -485,6 +490,18 @@ class Swarm<R extends { cid: CID }> {
     log('blaming %s: %s', holder, reason)
     this.blamed.set(holder, reason)
   }
+}
+
+type Answer = 'did not have it' | 'timed out' | 'failed' | 'sent bad bytes'
+
+/** The chunk is nowhere to be had; unless every holder asked simply lacks it, say what they did. */
+function notFound (chunk: ActiveChunk<{ cid: CID }>): ChunkNotFoundError {
+  const answers = [...chunk.answers.values()]
+  if (answers.length === 0 || answers.every(answer => answer === 'did not have it')) return new ChunkNotFoundError(chunk.ref.cid)
+  const counts = new Map<Answer, number>()
+  for (const answer of answers) counts.set(answer, (counts.get(answer) ?? 0) + 1)
+  const done = [...counts].map(([answer, n]) => `${n} ${answer}`).join(', ')
+  return new ChunkNotFoundError(chunk.ref.cid, `${answers.length} holder${answers.length === 1 ? '' : 's'} asked: ${done}`)
 }
 
 function describe (err: unknown): string {

@@ -195,6 +195,8 @@ function describeRequest (request: Request): string {
     case 'get': return `get ${request.cid.toString()}`
     case 'has': return `has ${request.cids.map(String).join(',')}`
     case 'audit': return `audit ${request.cid.toString()}`
+    case 'renew': return `renew ${request.cid.toString()} until ${request.lease.expires}`
+    case 'drop': return `drop ${request.cid.toString()}`
   }
 }
 

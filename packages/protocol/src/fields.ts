@@ -4,31 +4,68 @@ import { decodeCbor, decodeChunkCid } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 
 import { ProtocolError } from './errors.js'
-import { MAX_CBOR_DEPTH, MAX_FRAME_BYTES, MAX_MESSAGE_FIELDS, MAX_REQUEST_ID, PROTOCOL_VERSION } from './limits.js'
+import { MAX_CBOR_DEPTH, MAX_FRAME_BYTES, MAX_MESSAGE_FIELDS, MAX_REQUEST_ID, PROTOCOL_VERSION, type ProtocolVersion } from './limits.js'
 
 type Record_ = Record<string, unknown>
 
 export class FieldReader {
-  constructor (private readonly record: Record_, readonly id: number | undefined) {}
+  /** `prefix`: where a nested map sits in the message (`leases[0].`), for error messages */
+  constructor (private readonly fields: Record_, readonly id: number | undefined, private readonly prefix = '') {}
 
   fail (reason: string, wireCode: 'BAD_REQUEST' | 'TOO_LARGE' = 'BAD_REQUEST'): never {
     throw new ProtocolError(wireCode, reason, this.id)
   }
 
   has (name: string): boolean {
-    return Object.hasOwn(this.record, name)
+    return Object.hasOwn(this.fields, name)
   }
 
   private get (name: string): unknown {
-    if (!this.has(name)) this.fail(`missing field ${name}`)
-    return this.record[name]
+    if (!this.has(name)) this.fail(`missing field ${this.prefix}${name}`)
+    return this.fields[name]
+  }
+
+  /** A whole number from 0 to `max`. */
+  uint (name: string, max: number): number {
+    const value = this.get(name)
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) this.fail(`${this.prefix}${name} must be a whole number from 0 to ${max}`)
+    return value
+  }
+
+  /** A nested map, read with the same rules. */
+  record (name: string): FieldReader {
+    return this.nested(`${this.prefix}${name}`, this.get(name))
+  }
+
+  /** An array of at most `max` nested maps. */
+  records (name: string, max: number): FieldReader[] {
+    const value = this.get(name)
+    if (!Array.isArray(value)) this.fail(`${this.prefix}${name} must be an array`)
+    if (value.length > max) this.fail(`${this.prefix}${name} holds ${value.length} entries, more than ${max}`, 'TOO_LARGE')
+    return value.map((item, i) => this.nested(`${this.prefix}${name}[${i}]`, item))
+  }
+
+  /** An array of at most `max` byte strings of at most `maxBytes` each. */
+  byteStrings (name: string, max: number, maxBytes: number): Uint8Array[] {
+    const value = this.get(name)
+    if (!Array.isArray(value)) this.fail(`${this.prefix}${name} must be an array`)
+    if (value.length > max) this.fail(`${this.prefix}${name} holds ${value.length} entries, more than ${max}`, 'TOO_LARGE')
+    return value.map((item, i) => {
+      if (!(item instanceof Uint8Array) || item.length > maxBytes) this.fail(`${this.prefix}${name}[${i}] must be a byte string of at most ${maxBytes} bytes`)
+      return item
+    })
+  }
+
+  private nested (path: string, value: unknown): FieldReader {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) this.fail(`${path} must be a map`)
+    return new FieldReader(value as Record_, this.id, `${path}.`)
   }
 
   bytes (name: string, min: number, max: number): Uint8Array {
     const value = this.get(name)
     if (!(value instanceof Uint8Array)) this.fail(`${name} must be a byte string`)
-    if (value.length > max) this.fail(`${name} is ${value.length} bytes, more than ${max}`, max === min ? 'BAD_REQUEST' : 'TOO_LARGE')
-    if (value.length < min) this.fail(`${name} is ${value.length} bytes, ${min === max ? 'expected' : 'at least'} ${min}`)
+    if (value.length > max) this.fail(`${this.prefix}${name} is ${value.length} bytes, more than ${max}`, max === min ? 'BAD_REQUEST' : 'TOO_LARGE')
+    if (value.length < min) this.fail(`${this.prefix}${name} is ${value.length} bytes, ${min === max ? 'expected' : 'at least'} ${min}`)
     return value
   }
 
@@ -45,7 +82,7 @@ export class FieldReader {
 
   boolean (name: string): boolean | undefined {
     if (!this.has(name)) return undefined
-    const value = this.record[name]
+    const value = this.fields[name]
     if (typeof value !== 'boolean') this.fail(`${name} must be a boolean`)
     return value
   }
@@ -72,8 +109,8 @@ export function isUint32 (value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_REQUEST_ID
 }
 
-/** Bytes -> the envelope every message shares: a map with `v`, `id` and `t`. */
-export function readEnvelope (bytes: unknown): { reader: FieldReader, type: string, id: number } {
+/** Bytes -> the envelope every message shares: a map with `v` (which must be `version`), `id` and `t`. */
+export function readEnvelope (bytes: unknown, version: ProtocolVersion = PROTOCOL_VERSION): { reader: FieldReader, type: string, id: number } {
   if (!(bytes instanceof Uint8Array)) throw new ProtocolError('BAD_REQUEST', 'message must be bytes')
   if (bytes.length === 0) throw new ProtocolError('BAD_REQUEST', 'empty message')
   if (bytes.length > MAX_FRAME_BYTES) throw new ProtocolError('TOO_LARGE', `message of ${bytes.length} bytes exceeds the ${MAX_FRAME_BYTES} byte maximum`)
@@ -85,10 +122,10 @@ export function readEnvelope (bytes: unknown): { reader: FieldReader, type: stri
     const reason = String((err as Error)?.message ?? err).replace(/^CBOR decode error: /, '')
     throw new ProtocolError('BAD_REQUEST', `not a valid CBOR message: ${reason}`)
   }
-  return envelopeOf(value)
+  return envelopeOf(value, version)
 }
 
-export function envelopeOf (value: unknown): { reader: FieldReader, type: string, id: number } {
+export function envelopeOf (value: unknown, version: ProtocolVersion = PROTOCOL_VERSION): { reader: FieldReader, type: string, id: number } {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
     throw new ProtocolError('BAD_REQUEST', 'message must be a CBOR map')
   }
@@ -98,9 +135,9 @@ export function envelopeOf (value: unknown): { reader: FieldReader, type: string
   const reader = new FieldReader(record, isUint32(rawId) ? rawId : undefined)
   if (fields > MAX_MESSAGE_FIELDS) reader.fail(`message has ${fields} fields, more than ${MAX_MESSAGE_FIELDS}`)
   if (!reader.has('v')) reader.fail('missing field v (message version)')
-  if (record.v !== PROTOCOL_VERSION) {
+  if (record.v !== version) {
     const shown = typeof record.v === 'number' ? String(record.v) : typeof record.v
-    reader.fail(`unsupported message version ${shown} (this peer speaks ${PROTOCOL_VERSION})`)
+    reader.fail(`unsupported message version ${shown} (this stream speaks ${version})`)
   }
   const id = reader.id
   if (id === undefined) return reader.fail(rawId === undefined ? 'missing field id' : `id must be an integer from 0 to ${MAX_REQUEST_ID}`)

@@ -9,9 +9,11 @@ export type { FrameOptions, FrameDecoderOptions, ByteList } from './frame.js'
 export { encodeRequest, decodeRequest, encodeResponse, decodeResponse, encodeRequestFrame, encodeResponseFrame } from './messages.js'
 export { packBitmap, unpackBitmap } from './bitmap.js'
 export type {
-  Request, PutRequest, GetRequest, HasRequest, AuditRequest,
-  Response, OkResponse, DataResponse, HaveResponse, ProofResponse, ErrResponse
+  Request, PutRequest, GetRequest, HasRequest, AuditRequest, RenewRequest, DropRequest,
+  Response, OkResponse, DataResponse, HaveResponse, ProofResponse, ErrResponse,
+  RedundancyTarget, Lease, ChainLink, Receipt
 } from './types.js'
+export { leaseSigningBytes, dropSigningBytes, receiptSigningBytes } from './signing.js'
 export {
   ProtocolError, RemoteError, toWireError, fromWireError, isKnownWireErrorCode, WIRE_ERROR_CODES
 } from './errors.js'
@@ -19,6 +21,7 @@ export type { WireErrorCode, KnownWireErrorCode, WireError } from './errors.js'
 export { createRateLimiter } from './rate-limiter.js'
 export type { RateLimiter, RateLimiterInit } from './rate-limiter.js'
 export {
-  PROTOCOL_ID, PROTOCOL_VERSION, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_HAS_CIDS, MAX_REQUEST_ID,
+  PROTOCOL_ID, PROTOCOL_VERSION, PROTOCOL_ID_V2, PROTOCOL_VERSION_2, type ProtocolVersion,
+  MAX_LEASES, MAX_STRIPE_PIECES, MAX_TARGET_REPLICAS, SIGNATURE_BYTES, MAX_PEER_ID_BYTES, MAX_CHAIN_LINKS, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_HAS_CIDS, MAX_REQUEST_ID,
   MAX_ERROR_MESSAGE_BYTES, MAX_VARINT_BYTES, NONCE_BYTES, PROOF_BYTES
 } from './limits.js'

@@ -14,30 +14,49 @@ import type { WireErrorCode } from './errors.js'
 import { envelopeOf, quote, readEnvelope } from './fields.js'
 import type { FieldReader } from './fields.js'
 import {
-  MAX_CHUNK_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_HAS_CIDS, NONCE_BYTES, PROOF_BYTES, PROTOCOL_VERSION
+  MAX_CHUNK_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_HAS_CIDS, MAX_PEER_ID_BYTES, NONCE_BYTES, PROOF_BYTES, PROTOCOL_VERSION,
+  SIGNATURE_BYTES, type ProtocolVersion
 } from './limits.js'
 import type { Request, Response } from './types.js'
+import {
+  chainRecord, leaseRecord, readChain, readLease, readLeases, readReceipts, readTarget, receiptRecord, targetRecord
+} from './v2-fields.js'
 
 const MAX_BITMAP_BYTES = Math.ceil(MAX_HAS_CIDS / 8)
 const MAX_CODE_BYTES = 64
 
 type Loose = Record<string, unknown>
 
-function parseRequest (type: string, id: number, r: FieldReader): Request {
+function parseRequest (type: string, id: number, r: FieldReader, version: ProtocolVersion): Request {
   switch (type) {
-    case 'put': return { type, id, cid: r.cid('cid'), bytes: r.bytes('bytes', 0, MAX_CHUNK_BYTES) }
+    case 'put': {
+      const cid = r.cid('cid')
+      const bytes = r.bytes('bytes', 0, MAX_CHUNK_BYTES)
+      if (version === PROTOCOL_VERSION) return { type, id, cid, bytes }
+      const target = readTarget(r.record('tg'), cid)
+      const leases = readLeases(r, 'ls')
+      return r.has('ch') ? { type, id, cid, bytes, target, leases, chain: readChain(r, 'ch') } : { type, id, cid, bytes, target, leases }
+    }
     case 'get': return { type, id, cid: r.cid('cid') }
     case 'has': return { type, id, cids: r.cids('cids', MAX_HAS_CIDS) }
     case 'audit': return { type, id, cid: r.cid('cid'), nonce: r.bytes('nonce', NONCE_BYTES, NONCE_BYTES) }
-    default: return r.fail(`unknown request type ${quote(type)}`)
+    case 'renew':
+      if (version === PROTOCOL_VERSION) break
+      return { type, id, cid: r.cid('cid'), lease: readLease(r.record('ls')) }
+    case 'drop':
+      if (version === PROTOCOL_VERSION) break
+      return { type, id, cid: r.cid('cid'), owner: r.bytes('o', 1, MAX_PEER_ID_BYTES), at: r.uint('at', Number.MAX_SAFE_INTEGER), signature: r.bytes('g', SIGNATURE_BYTES, SIGNATURE_BYTES) }
   }
+  return r.fail(`unknown request type ${quote(type)}`)
 }
 
-function parseResponse (type: string, id: number, r: FieldReader): Response {
+function parseResponse (type: string, id: number, r: FieldReader, version: ProtocolVersion): Response {
   switch (type) {
     case 'ok': {
       const stored = r.boolean('stored')
-      return stored === undefined ? { type, id } : { type, id, stored }
+      const ok: Response = stored === undefined ? { type, id } : { type, id, stored }
+      if (version !== PROTOCOL_VERSION && r.has('rc')) ok.receipts = readReceipts(r, 'rc')
+      return ok
     }
     case 'data': return { type, id, bytes: r.bytes('bytes', 0, MAX_CHUNK_BYTES) }
     case 'have': return { type, id, bitmap: r.bytes('bitmap', 0, MAX_BITMAP_BYTES) }
@@ -51,27 +70,28 @@ function parseResponse (type: string, id: number, r: FieldReader): Response {
   }
 }
 
-export function decodeRequest (bytes: Uint8Array): Request {
-  const { reader, type, id } = readEnvelope(bytes)
-  return parseRequest(type, id, reader)
+/** `version`: the message schema of the stream it came on (1 for /shoal/chunk/1.0.0, 2 for 2.0.0). */
+export function decodeRequest (bytes: Uint8Array, version: ProtocolVersion = PROTOCOL_VERSION): Request {
+  const { reader, type, id } = readEnvelope(bytes, version)
+  return parseRequest(type, id, reader, version)
 }
 
-export function decodeResponse (bytes: Uint8Array): Response {
-  const { reader, type, id } = readEnvelope(bytes)
-  return parseResponse(type, id, reader)
+export function decodeResponse (bytes: Uint8Array, version: ProtocolVersion = PROTOCOL_VERSION): Response {
+  const { reader, type, id } = readEnvelope(bytes, version)
+  return parseResponse(type, id, reader, version)
 }
 
-export function encodeRequest (request: Request): Uint8Array {
-  const record = toRecord(request, ['cid', 'bytes', 'cids', 'nonce'])
-  const { reader, type, id } = envelopeOf(record)
-  parseRequest(type, id, reader)
+export function encodeRequest (request: Request, version: ProtocolVersion = PROTOCOL_VERSION): Uint8Array {
+  const record = requestRecord(request, version)
+  const { reader, type, id } = envelopeOf(record, version)
+  parseRequest(type, id, reader, version)
   return encodeCbor(record)
 }
 
-export function encodeResponse (response: Response): Uint8Array {
-  const record = toRecord(response, ['stored', 'bytes', 'bitmap', 'digest', 'code', 'message'])
-  const { reader, type, id } = envelopeOf(record)
-  parseResponse(type, id, reader)
+export function encodeResponse (response: Response, version: ProtocolVersion = PROTOCOL_VERSION): Uint8Array {
+  const record = responseRecord(response, version)
+  const { reader, type, id } = envelopeOf(record, version)
+  parseResponse(type, id, reader, version)
   return encodeCbor(record)
 }
 
@@ -80,15 +100,43 @@ export function encodeResponse (response: Response): Uint8Array {
  * small piece, and a PUT's chunk bytes as they are, not copied. Same bytes on the wire
  * as encodeFrame(encodeRequest(request)).
  */
-export function encodeRequestFrame (request: Request): Uint8Array[] {
-  encodeRequest({ ...request, ...(request.type === 'put' ? { bytes: new Uint8Array(0) } : {}) }) // checks the fields
-  return framePieces(toRecord(request, ['cid', 'bytes', 'cids', 'nonce']))
+export function encodeRequestFrame (request: Request, version: ProtocolVersion = PROTOCOL_VERSION): Uint8Array[] {
+  encodeRequest({ ...request, ...(request.type === 'put' ? { bytes: new Uint8Array(0) } : {}) }, version) // checks the fields
+  return framePieces(requestRecord(request, version))
 }
 
 /** A response as frame pieces; a DATA answer's bytes are not copied. See encodeRequestFrame. */
-export function encodeResponseFrame (response: Response): Uint8Array[] {
-  encodeResponse({ ...response, ...(response.type === 'data' ? { bytes: new Uint8Array(0) } : {}) })
-  return framePieces(toRecord(response, ['stored', 'bytes', 'bitmap', 'digest', 'code', 'message']))
+export function encodeResponseFrame (response: Response, version: ProtocolVersion = PROTOCOL_VERSION): Uint8Array[] {
+  encodeResponse({ ...response, ...(response.type === 'data' ? { bytes: new Uint8Array(0) } : {}) }, version)
+  return framePieces(responseRecord(response, version))
+}
+
+const REQUEST_FIELDS = ['cid', 'bytes', 'cids', 'nonce']
+const RESPONSE_FIELDS = ['stored', 'bytes', 'bitmap', 'digest', 'code', 'message']
+
+/** The wire record of a request: v1 fields as they are, v2's structures in their short-keyed shapes. */
+function requestRecord (request: Request, version: ProtocolVersion): unknown {
+  const record = toRecord(request, REQUEST_FIELDS, version)
+  if (version === PROTOCOL_VERSION || typeof record !== 'object' || record === null) return record
+  const wire = record as Loose
+  if (request.type === 'put') {
+    if (request.target !== undefined) wire.tg = targetRecord(request.target)
+    if (request.leases !== undefined) wire.ls = request.leases.map(leaseRecord)
+    if (request.chain !== undefined) wire.ch = request.chain.map(chainRecord)
+  } else if (request.type === 'renew') {
+    wire.ls = leaseRecord(request.lease)
+  } else if (request.type === 'drop') {
+    Object.assign(wire, { o: request.owner, at: request.at, g: request.signature })
+  }
+  return wire
+}
+
+function responseRecord (response: Response, version: ProtocolVersion): unknown {
+  const record = toRecord(response, RESPONSE_FIELDS, version)
+  if (version !== PROTOCOL_VERSION && response.type === 'ok' && response.receipts !== undefined && typeof record === 'object' && record !== null) {
+    (record as Loose).rc = response.receipts.map(receiptRecord)
+  }
+  return record
 }
 
 // `bytes` sorts last among a message's keys in deterministic CBOR (shorter encoded keys
@@ -121,10 +169,10 @@ function byteStringHeader (length: number): Uint8Array {
  * The wire record of a message: envelope plus the named fields that are set, CIDs as
  * bytes. Anything of the wrong shape passes through for the parser to report.
  */
-function toRecord (message: unknown, names: readonly string[]): unknown {
+function toRecord (message: unknown, names: readonly string[], version: ProtocolVersion): unknown {
   if (typeof message !== 'object' || message === null) return message
   const source = message as Loose
-  const record: Loose = { v: PROTOCOL_VERSION, t: source.type, id: source.id }
+  const record: Loose = { v: version, t: source.type, id: source.id }
   for (const name of names) {
     if (source[name] !== undefined) record[name] = source[name]
   }

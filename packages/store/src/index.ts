@@ -3,6 +3,7 @@ import type { CID } from 'multiformats/cid'
 
 export { IntegrityError, NoSpaceError, StoreLockedError, ChunkTooLargeError, StoreClosedError, UnsupportedCidError } from './errors.js'
 export { MAX_CHUNK_SIZE } from './address.js'
+export { isVaultDir } from './layout.js'
 export { createMemoryStore, type MemoryStoreInit } from './memory-store.js'
 
 export interface StoreInit {

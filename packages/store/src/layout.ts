@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import { shardOf } from './address.js'
@@ -33,4 +34,9 @@ export class Layout {
   quarantined (cid: CID | string): string {
     return join(this.quarantine, `${cid.toString()}.${Date.now()}`)
   }
+}
+
+/** Whether `dir` holds a vault (its index): what a command that only reads may open. */
+export async function isVaultDir (dir: string): Promise<boolean> {
+  return (await stat(new Layout(dir).index).catch(() => null))?.isDirectory() === true
 }

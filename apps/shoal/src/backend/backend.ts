@@ -4,9 +4,10 @@
 // once against this. A backend moves one file or one directory listing at a time: which
 // files, in what order, how many at once, and what the local file system sees (names,
 // metadata, the rename into place) is the walk's business.
+import type { AbortOptions } from '@libp2p/interface'
 import type { Blame } from '@shoal/client'
 
-export interface AbortOptions { signal?: AbortSignal }
+export type { AbortOptions }
 
 export type EntryType = 'file' | 'directory'
 

@@ -18,7 +18,7 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
   await stat(source).catch(() => { throw new UsageError(`${path}: no such file or directory`) })
   const started = performance.now()
   // the network must show as many peers as the copies asked for (3 unless said)
-  const { result, via } = await withBackend(flags, io, { peers: replicas ?? 3 }, async (backend, signal) => {
+  const { result, via } = await withBackend(flags, io, { peers: replicas ?? 3, writes: true }, async (backend, signal) => {
     const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
       const stored = await putTree(backend, source, {

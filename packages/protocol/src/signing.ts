@@ -1,0 +1,23 @@
+// The exact bytes a lease, a drop and a receipt are signed over: deterministic CBOR of an
+// array that starts with what the signature is for, so a signature made for one purpose
+// (or one chunk, target or time) never verifies for another. Keys and the signing itself
+// are the node's (Ed25519 peer keys); this package only fixes the bytes.
+import { encodeCbor } from '@shoal/manifest'
+import type { CID } from 'multiformats/cid'
+import type { RedundancyTarget } from './types.js'
+import { targetRecord } from './v2-fields.js'
+
+/** What an uploader signs to keep `cid` (held for `target`) until `expires`. */
+export function leaseSigningBytes (cid: CID, target: RedundancyTarget, expires: number): Uint8Array {
+  return encodeCbor(['shoal/lease/v1', cid.bytes, targetRecord(target), expires])
+}
+
+/** What an owner signs to give up its lease on `cid`, at time `at`. */
+export function dropSigningBytes (cid: CID, at: number): Uint8Array {
+  return encodeCbor(['shoal/drop/v1', cid.bytes, at])
+}
+
+/** What a holder signs to say it stored `cid` for `uploader` (a peer ID's bytes). */
+export function receiptSigningBytes (cid: CID, uploader: Uint8Array): Uint8Array {
+  return encodeCbor(['shoal/receipt/v1', cid.bytes, uploader])
+}
