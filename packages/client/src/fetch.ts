@@ -1,4 +1,5 @@
 import { anySignal } from 'any-signal'
+import { raceSignal } from 'race-signal'
 import type { ChunkRef } from '@shoal/manifest'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
@@ -35,12 +36,11 @@ export async function * readContent (refs: ChunkRef[], source: ChunkSource, opti
     // wait for the consumer, unless it stops (signal) or the download fails (failed)
     const given = anySignal([signal, failed])
     try {
-      await new Promise<void>((resolve, reject) => {
-        if (given.aborted) { reject(given.reason); return }
-        given.addEventListener('abort', () => reject(given.reason), { once: true })
+      given.throwIfAborted()
+      await raceSignal(new Promise<void>(resolve => {
         ready.set(index, { plaintext, taken: resolve })
         notify()
-      })
+      }), given)
     } finally {
       given.clear()
     }

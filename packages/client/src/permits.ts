@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import { Semaphore } from 'async-mutex'
 import pLimit from 'p-limit'
+import { raceSignal } from 'race-signal'
 
 /**
  * Files of a directory put or written at once, at most. A small file costs a few fsyncs
@@ -39,22 +40,14 @@ export class Permits {
     signal?.throwIfAborted()
     if (n === 0) return
     const granted = this.semaphore.acquire(n)
-    if (signal === undefined) { await granted; return }
     // every file waiting in a tree listens to the operation's one signal: dozens at once
-    setMaxListeners(0, signal)
-    let onAbort: (() => void) | undefined
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => { reject(signal.reason) }
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
+    if (signal !== undefined) setMaxListeners(0, signal)
     try {
-      await Promise.race([granted, aborted])
+      await raceSignal(granted, signal)
     } catch (err) {
       // the semaphore cannot take a waiter back: give its permits back once it is served
-      void granted.then(([, release]) => { release() })
+      granted.then(([, release]) => { release() }, () => {})
       throw err
-    } finally {
-      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
     }
   }
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { DEFAULT_CHUNKER_OPTIONS } from '@shoal/chunker'
 import { TAG_BYTES } from '@shoal/crypto'
 import { BufferPool } from './buffer-pool.js'
@@ -113,7 +114,7 @@ class SealPool implements Sealer {
     if (slot === undefined) {
       // A source that never waits on I/O would keep us in microtasks, and the workers'
       // messages (macrotasks: ready, replies) would never be seen: let the event loop turn.
-      await new Promise(resolve => setImmediate(resolve))
+      await nextTurn()
       slot = this.readySlot()
     }
     if (slot === undefined) {

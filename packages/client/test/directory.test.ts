@@ -2,6 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { CID } from 'multiformats/cid'
 import { getFile, put, readManifest, type AbortOptions, type ChunkSink, type ChunkSource, type SinkPutOptions } from '../src/index.js'
 import { KiB, openTempVault, pseudoRandom, SECRET, sha256hex, type Vault } from './helpers.js'
@@ -32,7 +33,7 @@ function countingSource (vault: Vault): ChunkSource & { most: number } {
       source.most = Math.max(source.most, ++now)
       try {
         // a turn of the event loop, as any real read takes: lets overlap show
-        await new Promise(resolve => setImmediate(resolve))
+        await nextTurn()
         return await vault.store.get(cid, options)
       } finally {
         now--

@@ -1,10 +1,10 @@
 // The counted lock that keeps ~8 MiB of files in flight, and the loop that runs a
 // directory's entries a few at a time: order, weights, aborts, failures.
+import { getEventListeners } from 'node:events'
+import { setImmediate as tick } from 'node:timers/promises'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { eachAtOnce, Permits } from '../src/permits.js'
-
-const tick = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
 
 test('waiters are served in arrival order: a big file is not starved by small ones behind it', async () => {
   const permits = new Permits(8)
@@ -39,6 +39,67 @@ test('a waiter whose signal aborts rejects with its reason and takes no permits'
   let got = false
   await permits.acquire(2).then(() => { got = true })
   assert.ok(got, 'all permits are free again')
+})
+
+test('permits are counted by weight: two files of 3 of 8 go at once, a third waits until 3 are free', async () => {
+  const permits = new Permits(8)
+  await permits.acquire(3)
+  await permits.acquire(3)
+  let third = false
+  const waiting = permits.acquire(3).then(() => { third = true })
+  await tick()
+  assert.is(third, false, '2 permits free, 3 asked for')
+  permits.release(1)
+  await waiting
+  assert.ok(third)
+})
+
+test('waiters of one weight are served one by one, in arrival order', async () => {
+  const permits = new Permits(1)
+  await permits.acquire(1)
+  const order: number[] = []
+  const waiters = [0, 1, 2, 3, 4].map(async i => { await permits.acquire(1); order.push(i) })
+  for (let served = 0; served < 5; served++) {
+    permits.release(1)
+    await tick()
+    assert.equal(order, [0, 1, 2, 3, 4].slice(0, served + 1))
+  }
+  await Promise.all(waiters)
+})
+
+test('run gives its permits back when fn throws', async () => {
+  const permits = new Permits(2)
+  try {
+    await permits.run(2, async () => { throw new Error('read failed') })
+    assert.unreachable('should throw')
+  } catch (err) {
+    assert.is((err as Error).message, 'read failed')
+  }
+  let got = false
+  await permits.acquire(2).then(() => { got = true })
+  assert.ok(got)
+})
+
+test('an aborted signal refuses even zero permits; no abort listener outlives its wait', async () => {
+  const permits = new Permits(1)
+  const reason = new Error('stopped')
+  try {
+    await permits.acquire(0, AbortSignal.abort(reason))
+    assert.unreachable('should reject')
+  } catch (err) {
+    assert.is(err, reason)
+  }
+  const controller = new AbortController()
+  const listeners = (): number => getEventListeners(controller.signal, 'abort').length
+  await permits.run(1, async () => {}, controller.signal)
+  assert.is(listeners(), 0, 'served at once')
+  await permits.acquire(1)
+  const waiting = permits.acquire(1, controller.signal)
+  await tick()
+  assert.is(listeners(), 1, 'the waiter listens')
+  controller.abort(reason)
+  assert.is(await waiting.catch(err => err), reason)
+  assert.is(listeners(), 0, 'aborted')
 })
 
 test('zero permits (a directory) never waits', async () => {

@@ -1,7 +1,6 @@
-// RFC 4648 base32, lowercase, unpadded: the one spelling Shoal prints. multiformats'
-// decoder is case-insensitive, which would give one capability several spellings;
-// this one accepts exactly the strings `encodeBase32` produces, so parse ∘ format is
-// the identity and a capability has a single canonical form.
+// Kept, not multiformats' base32: that decoder is case-insensitive; this one takes only the canonical spelling.
+// RFC 4648 base32, lowercase, unpadded: it accepts exactly what `encodeBase32` produces,
+// so parse ∘ format is the identity and a capability or CID has one spelling.
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567'
 const INDEX = new Int8Array(128).fill(-1)

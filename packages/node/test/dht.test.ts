@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { chunkKey, sortByDistance } from '../src/index.js'
@@ -26,7 +27,7 @@ test('three nodes find each other as closest peers through the DHT', async () =>
   while (Date.now() < deadline) {
     results = await Promise.all(net.nodes.map(async (_, i) => await closestPeers(i, key).catch(() => [])))
     if (results.every((found, i) => ids.filter((_, j) => j !== i).every(id => found.includes(id)))) break
-    await new Promise(resolve => setTimeout(resolve, 250))
+    await delay(250)
   }
   results.forEach((found, i) => {
     for (const [j, id] of ids.entries()) {

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import type { Stream } from '@libp2p/interface'
@@ -133,7 +134,7 @@ export async function waitForMesh (net: Testnet, timeoutMs = 20_000): Promise<vo
       (await node.closestPeers(key, want, { signal: AbortSignal.timeout(5_000) }).catch(() => [])).length))
     if (counts.every(n => n === want)) return
     if (Date.now() > deadline) throw new Error(`DHT did not mesh: lookups found ${counts.join(', ')} of ${want}`)
-    await new Promise(resolve => setTimeout(resolve, 250))
+    await delay(250)
   }
 }
 

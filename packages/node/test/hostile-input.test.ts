@@ -1,5 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { setTimeout as delay } from 'node:timers/promises'
 import { encodeFrame, encodeRequest, type Response } from '@shoal/protocol'
 import { encodeCbor } from '@shoal/manifest'
 import { parseResponses, randomChunk, startNodes, openChunkStream, readAll, KiB, type Testnet } from './helpers.js'
@@ -78,11 +79,11 @@ test('too many concurrent streams from one peer: the extra ones are reset, the n
   for (const s of streams) {
     try { s.send(Uint8Array.from([0x05, 1])) } catch {} // some are reset already
   }
-  await new Promise(resolve => setTimeout(resolve, 300))
+  await delay(300)
   const reset = streams.filter(s => s.status !== 'open').length
   assert.ok(reset >= 4, `expected at least 4 of 12 streams reset (cap 8), got ${reset}`)
   for (const s of streams) s.abort(new Error('done'))
-  await new Promise(resolve => setTimeout(resolve, 100))
+  await delay(100)
   await stillServes()
 })
 

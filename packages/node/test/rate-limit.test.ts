@@ -1,5 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { setTimeout as delay } from 'node:timers/promises'
 import { encodeFrame, encodeRequest } from '@shoal/protocol'
 import { concat, parseResponses, randomChunk, startNodes, openChunkStream, readAll, type Testnet } from './helpers.js'
 
@@ -28,7 +29,7 @@ test('1,000 quick requests from one peer: some RATE_LIMITED, every one answered,
   assert.is(limited + served, 1000)
 
   // the bucket refills: after a pause, requests are served again
-  await new Promise(resolve => setTimeout(resolve, 300))
+  await delay(300)
   const back = await a.chunks.get(b.peerId, chunk.cid, { signal: AbortSignal.timeout(5_000) })
   assert.ok(back !== null)
 })

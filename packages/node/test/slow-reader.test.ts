@@ -1,6 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { randomBytes } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import { encodeFrame } from '@shoal/protocol'
 import { readFrames, sendBytes } from '../src/stream-io.js'
 import { startNodes } from './helpers.js'
@@ -23,7 +24,7 @@ test('a reader far slower than its sender gets every frame, in order, and the st
         try {
           for await (const body of readFrames(stream)) {
             got.push(Buffer.from(body))
-            await new Promise(resolve => setTimeout(resolve, 5)) // a slow disk, say
+            await delay(5) // a slow disk, say
           }
         } catch (err) {
           failure = err

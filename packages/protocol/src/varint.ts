@@ -1,6 +1,5 @@
+// Kept, not multiformats' varint: that one accepts non-minimal forms (80 00 for 0), giving a frame two encodings.
 // Unsigned LEB128 length prefixes, strict: minimal encodings only, at most 5 bytes.
-// multiformats' varint accepts non-minimal forms (80 00 for 0), which would give one
-// frame two encodings, so we read our own.
 import { ProtocolError } from './errors.js'
 import { MAX_VARINT_BYTES } from './limits.js'
 

@@ -1,6 +1,7 @@
 // Time as Shoal's logic sees it. Everything that waits, measures or gives up after a
 // deadline asks a Clock, so the same code runs on real time (systemClock) or on a
 // virtual clock that a test or the simulator drives (virtual-clock.ts).
+import { setTimeout as delay } from 'node:timers/promises'
 
 export interface Clock {
   /** Milliseconds, monotonic; only differences mean anything. */
@@ -27,12 +28,8 @@ export const systemClock: Clock = {
   now: () => performance.now(),
   async sleep (ms, options = {}) {
     const { signal } = options
-    signal?.throwIfAborted()
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason) }
-      const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    // Node's timer rejects with an AbortError of its own; a Clock rejects with the reason
+    await delay(ms, undefined, { signal }).catch(err => { throw signal?.aborted === true ? signal.reason : err })
   },
   timeout: ms => AbortSignal.timeout(ms),
   after (ms, fn) {

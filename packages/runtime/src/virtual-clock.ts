@@ -3,6 +3,7 @@
 // fn's promise is pending, it lets every ready microtask and immediate settle, then jumps
 // to the next timer. Code on a virtual clock must not wait on real I/O (a disk, a socket):
 // the clock cannot see it and would jump past it.
+import { setImmediate } from 'node:timers/promises'
 import TinyQueue from 'tinyqueue'
 import { timeoutError, type Cancel, type Clock } from './clock.js'
 
@@ -138,5 +139,5 @@ export function createVirtualClock (start = 0): VirtualClock {
 // Every microtask queued so far runs before an immediate does, and so do the ones those
 // queue: after this, only timers (or real I/O) can move anything.
 async function settle (): Promise<void> {
-  await new Promise<void>(resolve => setImmediate(resolve))
+  await setImmediate()
 }
