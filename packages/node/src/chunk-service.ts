@@ -7,6 +7,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { decodeRequest, encodeResponseFrame, toWireError, ProtocolError, MAX_FRAME_BYTES, type Request, type Response } from '@shoal/protocol'
 import { readFrames, sendBytes } from './stream-io.js'
 import { DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestLimits } from './request-handler.js'
+import { debugLogger, throttle, type NodeLogger } from './logger.js'
 
 const log = debug('shoal:node:chunk')
 
@@ -41,14 +42,15 @@ export interface ChunkService {
   forget: (peer: string) => void
 }
 
-export function createChunkService (handler: RequestHandler, limits: ChunkServiceLimits): ChunkService {
+export function createChunkService (handler: RequestHandler, limits: ChunkServiceLimits, logger: NodeLogger = debugLogger('shoal:node:chunk')): ChunkService {
   const openStreams = new Map<string, number>()
+  const once = throttle(() => performance.now())
 
   async function handle (stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
     const open = openStreams.get(peer) ?? 0
     if (open >= limits.maxStreamsPerPeer) {
-      log('refusing stream from %s: %d open', peer, open)
+      once(peer, suppressed => logger.warn({ peer, open, ...(suppressed > 0 ? { suppressed } : {}) }, 'refused a chunk stream from a peer over its limit of open streams'))
       stream.abort(new TooManyStreamsError(peer, limits.maxStreamsPerPeer))
       return
     }

@@ -10,8 +10,8 @@ export class BootstrapError extends Error {
   }
 }
 
-// A dial failure in a few words; the peer-ID mismatch is the one a person can fix.
-function whyNotReached (cause: unknown): string {
+/** A dial failure in a few words; the peer-ID mismatch is the one a person can fix. */
+export function whyNotReached (cause: unknown): string {
   const message = (cause as Error | undefined)?.message ?? String(cause)
   const mismatch = /identity key (\S+) does not match expected remote identity key (\S+)/.exec(message)
   if (mismatch !== null) return `a peer answered there, but with peer ID ${mismatch[1]}, not ${mismatch[2]}: check the /p2p/ part of the address`

@@ -22,8 +22,9 @@ import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } fro
 import { createRequestHandler } from './request-handler.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
-import { BootstrapError, ListenError, NodeNotStartedError } from './errors.js'
+import { BootstrapError, ListenError, NodeNotStartedError, whyNotReached } from './errors.js'
 import { findClosestPeers, routingTableOf } from './closest-peers.js'
+import { debugLogger, type NodeLogger } from './logger.js'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
@@ -38,6 +39,7 @@ export { createNetworkSink, HAS_FIRST_ABOVE, type NetworkSink, type NetworkSinkI
 export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
 export { sortByDistance, chunkKey } from './closest-peers.js'
 export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNode, type CachedLookupInit } from './lookup.js'
+export type { NodeLogger, LogFn } from './logger.js'
 
 const log = debug('shoal:node')
 
@@ -63,6 +65,12 @@ export interface NodeInit {
   limits?: Partial<ChunkServiceLimits>
   /** networks peers may connect from/to without limits (default: loopback only, 127.0.0.0/8) */
   allow?: string[]
+  /**
+   * Where the operator hears of peers joining and leaving, refused requests, disk errors
+   * and bootstrap addresses that did not answer (default: debug's shoal:node, silent
+   * unless DEBUG says otherwise)
+   */
+  logger?: NodeLogger
 }
 
 type Services = { identify: Identify, ping: Ping, dht: KadDHT }
@@ -97,6 +105,7 @@ export function createNode (init: NodeInit): ShoalNode {
 class Node implements ShoalNode {
   readonly store: Store | null
   private readonly limits: ChunkServiceLimits
+  private readonly logger: NodeLogger
   private node: Libp2p<Services> | null = null
   private client: ChunkClient | null = null
   private sessions: Sessions | null = null
@@ -106,6 +115,7 @@ class Node implements ShoalNode {
     const clientMode = init.clientMode === true
     this.store = clientMode ? null : createStore({ dir: join(init.dataDir, 'vault'), space: init.space })
     this.limits = { ...DEFAULT_CHUNK_LIMITS, ...init.limits }
+    this.logger = init.logger ?? debugLogger('shoal:node')
   }
 
   get libp2p (): Libp2p<Services> {
@@ -167,13 +177,15 @@ class Node implements ShoalNode {
         }
       })
       if (this.store !== null) {
-        const service = createChunkService(createRequestHandler({ store: this.store, limits: this.limits }), this.limits)
+        const handler = createRequestHandler({ store: this.store, limits: this.limits, logger: this.logger })
+        const service = createChunkService(handler, this.limits, this.logger)
         await node.handle(PROTOCOL_ID, service.handle, {
           // our own per-peer cap decides; libp2p's per-connection cap must not undercut it
           maxInboundStreams: this.limits.maxStreamsPerPeer * 2
         })
         node.addEventListener('peer:disconnect', (evt) => { service.forget(evt.detail.toString()) })
       }
+      this.reportPeers(node)
       await Promise.resolve(node.start()).catch((err: unknown) => { throw ListenError.from(err) ?? err })
       this.node = node
       this.peer = node.peerId
@@ -199,10 +211,21 @@ class Node implements ShoalNode {
     const signal = AbortSignal.timeout(this.init.bootstrapTimeoutMs ?? 10_000)
     const results = await Promise.allSettled(addresses.map(async address => await node.dial(multiaddr(address), { signal })))
     const failures = results.flatMap((r, i) => r.status === 'rejected' ? [{ address: addresses[i], reason: r.reason as unknown }] : [])
-    for (const f of failures) log('bootstrap %s unreachable: %s', f.address, (f.reason as Error)?.message)
     if (failures.length === addresses.length) {
       throw new BootstrapError(addresses, failures.map(f => f.reason))
     }
+    // the node runs on the others; the one line of a BootstrapError says it all otherwise
+    for (const f of failures) this.logger.warn({ address: f.address, reason: whyNotReached(f.reason) }, 'a bootstrap peer did not answer')
+  }
+
+  // Joins and leaves at info; what a peer says of itself (identify) only at debug.
+  private reportPeers (node: Libp2p<Services>): void {
+    node.addEventListener('peer:connect', evt => { this.logger.info({ peer: evt.detail.toString() }, 'peer joined') })
+    node.addEventListener('peer:disconnect', evt => { this.logger.info({ peer: evt.detail.toString() }, 'peer left') })
+    node.addEventListener('peer:identify', evt => {
+      const { peerId, listenAddrs, agentVersion } = evt.detail
+      this.logger.debug({ peer: peerId.toString(), addresses: listenAddrs.map(String), agent: agentVersion }, 'peer identified')
+    })
   }
 
   async stop (): Promise<void> {

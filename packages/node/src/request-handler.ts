@@ -3,12 +3,11 @@
 // vault enforces on a request lives here or in the store it calls: the per-peer request
 // rate, space (NoSpaceError), the bytes hashing to their CID (IntegrityError), sizes.
 import { createHash } from 'node:crypto'
-import debug from 'debug'
 import { packBitmap, toWireError, createRateLimiter, type RateLimiter, type Request, type Response } from '@shoal/protocol'
 import { systemClock, type Clock } from '@shoal/runtime'
 import type { Store } from '@shoal/store'
-
-const log = debug('shoal:node:chunk')
+import { debugLogger, type NodeLogger } from './logger.js'
+import { refusalLog } from './refusals.js'
 
 export interface RequestLimits {
   /** token bucket per remote peer, one token per request (default 500) */
@@ -23,6 +22,8 @@ export interface RequestHandlerInit {
   store: Pick<Store, 'put' | 'get' | 'has'>
   limits?: Partial<RequestLimits>
   clock?: Clock
+  /** where refusals and failures are reported (default: debug's shoal:node:chunk) */
+  logger?: NodeLogger
 }
 
 export interface RequestHandler {
@@ -37,6 +38,7 @@ export function createRequestHandler (init: RequestHandlerInit): RequestHandler 
   const limits = { ...DEFAULT_REQUEST_LIMITS, ...init.limits }
   const clock = init.clock ?? systemClock
   const buckets = new Map<string, RateLimiter>()
+  const refusals = refusalLog(init.logger ?? debugLogger('shoal:node:chunk'), clock.now)
 
   const bucketOf = (peer: string): RateLimiter => {
     let bucket = buckets.get(peer)
@@ -73,12 +75,15 @@ export function createRequestHandler (init: RequestHandlerInit): RequestHandler 
 
   return {
     async handle (request, from) {
-      if (!bucketOf(from).take()) return { type: 'err', id: request.id, code: 'RATE_LIMITED', message: 'too many requests, slow down' }
+      if (!bucketOf(from).take()) {
+        refusals.rateLimited(from, { burst: limits.requestBurst, perSecond: limits.requestsPerSecond })
+        return { type: 'err', id: request.id, code: 'RATE_LIMITED', message: 'too many requests, slow down' }
+      }
       try {
         return await answer(request)
       } catch (err) {
         const wire = toWireError(err)
-        if (wire.code === 'UNKNOWN') log.extend('error')('%s %d failed: %O', request.type, request.id, err)
+        refusals.failed(request, from, wire.code, err)
         return { type: 'err', id: request.id, ...wire }
       }
     },
