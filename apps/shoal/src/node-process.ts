@@ -14,6 +14,8 @@ export interface NodeArgsInit {
   bootstrap?: string
   /** copies of each chunk the node's API keeps when a request names none */
   replicas?: number
+  /** the node's --log-level (default: the node's, info) */
+  logLevel?: string
 }
 
 /** The arguments of `shoal node` for such a node; it prints one JSON line once it is up. */
@@ -22,6 +24,7 @@ export function nodeArgs (init: NodeArgsInit): string[] {
     '--listen', `/ip4/${init.host}/tcp/0`, '--api', `${init.host}:0`]
   if (init.replicas !== undefined) args.push('--replicas', String(init.replicas))
   if (init.bootstrap !== undefined) args.push('--bootstrap', init.bootstrap)
+  if (init.logLevel !== undefined) args.push('--log-level', init.logLevel)
   return args
 }
 

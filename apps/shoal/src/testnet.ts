@@ -21,6 +21,8 @@ export interface TestnetInit {
   firstHost?: number
   /** copies each node's API keeps of an upload that names none (default: the node's 3) */
   replicas?: number
+  /** each node's --log-level (default: the node's, info) */
+  logLevel?: string
   /**
    * Starts `shoal node` with these arguments. Default: this Node and these node flags,
    * the shoal executable, stdout and stderr piped (stdout must stay a pipe: the node's
@@ -67,7 +69,7 @@ export async function startTestnet (init: TestnetInit): Promise<Testnet> {
     for (let i = 0; i < init.nodes; i++) {
       init.signal?.throwIfAborted()
       const dataDir = await init.dataDir(i)
-      const args = nodeArgs({ dataDir, space: init.space(i), host: `127.0.0.${(init.firstHost ?? 2) + i}`, replicas: init.replicas, bootstrap: nodes[0]?.address })
+      const args = nodeArgs({ dataDir, space: init.space(i), host: `127.0.0.${(init.firstHost ?? 2) + i}`, replicas: init.replicas, logLevel: init.logLevel, bootstrap: nodes[0]?.address })
       const child = start(args, i)
       children.push(child)
       const stderr = tail(child)

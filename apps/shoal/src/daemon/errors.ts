@@ -1,8 +1,5 @@
 // The API's own error conditions, and the one place where any error becomes an HTTP
 // status and a JSON body `{ error: { code, message } }`.
-import debug from 'debug'
-
-const log = debug('shoal:api')
 
 /** An error the API answers with a chosen status; its message is safe to send. */
 export class ApiError extends Error {
@@ -75,8 +72,8 @@ export interface ErrorReply { status: number, headers: Record<string, string>, b
 
 /**
  * What to answer for `err`. Known conditions keep their code and one-line message;
- * anything else is logged in full here and reported as ERR_INTERNAL without details,
- * so no stack or internal path reaches a client.
+ * anything else is ERR_INTERNAL without details (the server logs it in full), so no
+ * stack or internal path reaches a client.
  */
 export function errorReply (err: unknown): ErrorReply {
   if (err instanceof ApiError) return reply(err.status, err.code, err.message, err.headers)
@@ -86,8 +83,7 @@ export function errorReply (err: unknown): ErrorReply {
     const message = typeof e.message === 'string' ? e.message.split('\n')[0] : code
     return reply(STATUS_BY_CODE[code], code, message)
   }
-  log.extend('error')('internal error: %O', err)
-  return reply(500, 'ERR_INTERNAL', 'internal error (run the daemon with DEBUG=shoal:api* for details)')
+  return reply(500, 'ERR_INTERNAL', 'internal error (the node\'s log says more)')
 }
 
 function reply (status: number, code: string, message: string, headers: Record<string, string> = {}): ErrorReply {

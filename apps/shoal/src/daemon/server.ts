@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net'
 import debug from 'debug'
 import { createSealer, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
-import type { ShoalNode } from '@shoal/node'
+import type { NodeLogger, ShoalNode } from '@shoal/node'
 import { checkBearer } from './auth.js'
-import { errorReply, RouteNotFoundError } from './errors.js'
+import { errorReply, RouteNotFoundError, type ErrorReply } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
 import { networkView, type NetworkView } from './network-view.js'
@@ -28,6 +28,8 @@ export interface ApiServerInit {
   version: string
   /** copies kept of each chunk uploaded through the API when the request names none (default 3) */
   replicas?: number
+  /** where refused and failed requests are reported (every request at debug) */
+  logger: NodeLogger
 }
 
 export interface ApiServer {
@@ -101,6 +103,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')
+    const started = performance.now()
+    // the route, never the path: a path under /v1/files/ holds a capability, its key included
     let label = 'unknown'
     try {
       checkBearer(req, init.token)
@@ -113,22 +117,25 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     } catch (err) {
       if (signal.aborted) {
         // the client went away or the daemon is stopping: nobody to answer, nothing broken
-        log('%s %s aborted: %s', req.method, parsed.pathname, (signal.reason as Error)?.message)
+        init.logger.debug({ route: label, reason: (signal.reason as Error)?.message }, 'request aborted')
         res.destroy()
       } else if (res.headersSent) {
         // the status is out already: cutting the connection is the only way left to say
         // the body is incomplete (the client sees fewer bytes than Content-Length)
-        log('%s %s failed after the headers: %s', req.method, parsed.pathname, (err as Error).message)
+        init.logger.warn({ route: label, error: (err as Error).message }, `${label} failed after its status was sent: the body was cut`)
         res.destroy()
       } else if (!res.destroyed) {
         const reply = errorReply(err)
+        logRefusal(init.logger, label, reply, err)
         // A client still sending a body it was refused would see its connection reset
         // rather than our answer, so read the rest first (up to a bound), then answer.
         if (hasBody(req) && !req.complete && !(await discard(req, DISCARD_LIMIT))) res.setHeader('connection', 'close')
         if (!res.destroyed) sendJson(res, reply.status, reply.body, reply.headers)
       }
     } finally {
-      context.metrics.requests.inc({ route: label, status: res.writableEnded ? String(res.statusCode) : 'aborted' })
+      const status = res.writableEnded ? String(res.statusCode) : 'aborted'
+      context.metrics.requests.inc({ route: label, status })
+      init.logger.debug({ route: label, status, ms: Math.round(performance.now() - started) }, 'request')
     }
   }
 
@@ -142,7 +149,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         // an upload waiting for body bytes does not watch the signal: ending the body ends it
         controller.signal.addEventListener('abort', () => { req.destroy() }, { once: true })
         const done = serve(req, res, controller.signal)
-          .catch(err => { log('%s %s: %O', req.method, req.url, err); res.destroy() }) // never an unhandled rejection
+          .catch(err => { init.logger.error({ err }, 'request handling failed'); res.destroy() }) // never an unhandled rejection
           .finally(() => inFlight.delete(controller))
         inFlight.set(controller, done)
       })
@@ -171,6 +178,18 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       sealers.clear()
     }
   }
+}
+
+/**
+ * A refused or failed request in the log: an internal error (a bug, a disk error) with its
+ * stack; a refusal for space, holders or bad bytes from the network, and a wrong token, at
+ * warn; a client's own mistake (400, 404, 409, …) only at debug.
+ */
+function logRefusal (logger: NodeLogger, route: string, reply: ErrorReply, err: unknown): void {
+  const { code, message } = reply.body.error
+  if (reply.status === 500) logger.error({ route, err }, `${route} failed: ${(err as Error)?.message ?? String(err)}`)
+  else if (reply.status >= 500 || reply.status === 401) logger.warn({ route, status: reply.status, code }, `${route} refused: ${message}`)
+  else logger.debug({ route, status: reply.status, code }, `${route} refused: ${message}`)
 }
 
 /** Bytes of a refused upload read and dropped so the client can read our answer. */

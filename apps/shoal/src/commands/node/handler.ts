@@ -5,6 +5,8 @@ import { surviveStrayRejections } from '../../stray-rejections.js'
 import { dataDir } from '../../context.js'
 import { loadOrCreateApiToken, removeEndpoint, writeEndpoint } from '../../daemon/api-files.js'
 import { parseApiAddress } from '../../daemon/listen.js'
+import { createLogger } from '../../logger.js'
+import type { LogFormat, LogLevel } from '../../log-levels.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
 import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
@@ -21,6 +23,8 @@ export interface NodeFlags {
   replicas: string
   data?: string
   json?: boolean
+  logLevel: LogLevel
+  logFormat: LogFormat
 }
 
 /**
@@ -35,6 +39,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const replicas = checkReplicas(flags.replicas)
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
+  const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
   const dir = dataDir({ data: flags.data }, io)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const token = await loadOrCreateApiToken(dir)
@@ -48,12 +53,12 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   process.once('SIGTERM', stopRequested)
   io.signal?.addEventListener('abort', () => stopRequested(), { once: true })
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
-  const stopSurviving = surviveStrayRejections(message => println(io.stderr, `shoal node: ${message}`))
-  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000 })
+  const stopSurviving = surviveStrayRejections(message => logger.warn(message))
+  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000, logger })
   let server: ApiServer | null = null
   try {
     await node.start()
-    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas })
+    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger })
     await server.start()
     // written only once the API answers, so a client that finds it can use it at once
     await writeEndpoint(dir, { url: server.url, pid: process.pid })
@@ -66,7 +71,9 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
       for (const address of addresses) println(io.stdout, address)
       println(io.stdout, `api ${server.url}`)
     }
+    logger.info({ peer: peerId, addresses, api: server.url, version: VERSION }, 'node started')
     await stopped
+    logger.info('node stopping')
   } finally {
     process.off('SIGINT', stopRequested)
     process.off('SIGTERM', stopRequested)
@@ -75,4 +82,5 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
     await server?.stop()
     await node.stop()
   }
+  logger.info('node stopped')
 }

@@ -1,5 +1,6 @@
-import { Command, type OptionValues } from 'commander'
+import { Command, Option, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
+import { LOG_FORMATS, LOG_LEVELS } from '../../log-levels.js'
 import type { NodeFlags } from './handler.js'
 
 export function nodeCommand (io: CommandIo): Command {
@@ -13,5 +14,7 @@ export function nodeCommand (io: CommandIo): Command {
     .option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)', '127.0.0.1:0')
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')
     .option('--json', 'print one JSON object { peerId, addresses, api } instead of text')
+    .addOption(new Option('--log-level <level>', 'the least severe lines the log on stderr shows (info: peers joining and leaving, start, stop)').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-format <format>', 'one readable line per event, or JSON lines').choices(LOG_FORMATS).default('text'))
     .action(async (flags: OptionValues) => { await (await import('./handler.js')).nodeHandler(flags as NodeFlags, io) })
 }

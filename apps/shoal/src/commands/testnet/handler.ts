@@ -8,7 +8,7 @@ import { println, type CommandIo } from '../../io.js'
 import { parseSize } from '../../size.js'
 import { NodeExitedError, shoalBin, startTestnet, type Testnet } from '../../testnet.js'
 
-export interface TestnetFlags { nodes: string, space: string, replicas: string, firstHost: string, json?: boolean }
+export interface TestnetFlags { nodes: string, space: string, replicas: string, firstHost: string, logLevel: string, json?: boolean }
 
 /**
  * Starts N `shoal node` processes (node 0 the bootstrap of the rest), each with its own
@@ -34,6 +34,7 @@ export async function testnetHandler (flags: TestnetFlags, io: CommandIo): Promi
         space: () => flags.space,
         firstHost,
         replicas,
+        logLevel: flags.logLevel,
         // the nodes run with this process's node flags (those of the `shoal` executable's
         // shebang), and say what goes wrong on our stderr
         spawn: args => spawn(process.execPath, [...process.execArgv, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }),

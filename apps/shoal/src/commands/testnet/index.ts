@@ -1,5 +1,6 @@
-import { Command, type OptionValues } from 'commander'
+import { Command, Option, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
+import { LOG_LEVELS } from '../../log-levels.js'
 import type { TestnetFlags } from './handler.js'
 
 export function testnetCommand (io: CommandIo): Command {
@@ -9,6 +10,7 @@ export function testnetCommand (io: CommandIo): Command {
     .option('--space <size>', 'vault space per node', '1GiB')
     .option('--replicas <n>', 'copies of each chunk kept for uploads through the nodes\' APIs', '3')
     .option('--first-host <n>', 'first node listens on 127.0.0.<n>', '2')
+    .addOption(new Option('--log-level <level>', 'the nodes\' --log-level: their logs share this terminal\'s stderr').choices(LOG_LEVELS).default('warn'))
     .option('--json', 'print one JSON object { bootstrap, nodes: [{ peerId, address, api, dataDir }] } instead of text')
     .action(async (flags: OptionValues) => { await (await import('./handler.js')).testnetHandler(flags as TestnetFlags, io) })
 }
