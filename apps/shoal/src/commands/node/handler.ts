@@ -8,6 +8,7 @@ import { parseApiAddress } from '../../daemon/listen.js'
 import { createLogger } from '../../logger.js'
 import type { LogFormat, LogLevel } from '../../log-levels.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
+import { listenAddresses } from './listen.js'
 import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { parseSize } from '../../size.js'
@@ -16,6 +17,8 @@ import { println, type CommandIo } from '../../io.js'
 
 export interface NodeFlags {
   listen: string[]
+  /** --listen was not given: DEFAULT_LISTEN, whose IPv6 address is dropped where there is no IPv6 */
+  listenIsDefault?: boolean
   space: string
   bootstrap?: string[]
   bootstrapTimeout: string
@@ -32,7 +35,7 @@ export interface NodeFlags {
  * requests, those in flight aborted), then the node (libp2p, then the store).
  */
 export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<void> {
-  const listen = flags.listen.map(address => checkListen(address))
+  const given = flags.listen.map(address => checkListen(address))
   const space = parseSize(flags.space, '--space')
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
@@ -40,6 +43,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
+  const listen = await listenAddresses({ addresses: given, isDefault: flags.listenIsDefault === true, logger })
   const dir = dataDir({ data: flags.data }, io)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const token = await loadOrCreateApiToken(dir)

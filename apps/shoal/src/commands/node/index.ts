@@ -2,19 +2,27 @@ import { Command, Option, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
 import { LOG_FORMATS, LOG_LEVELS } from '../../log-levels.js'
 import type { NodeFlags } from './handler.js'
+import { DEFAULT_LISTEN } from './listen.js'
 
+// Defaults are given once, as values with the text help shows (commander adds
+// "(default: …)" itself); --space has none: how much disk to give is the operator's call.
 export function nodeCommand (io: CommandIo): Command {
   return new Command('node')
     .description('run a vault node (daemon) until Ctrl-C; prints its peer ID, addresses and API url')
-    .requiredOption('--listen <multiaddr...>', 'where to listen, e.g. /ip4/0.0.0.0/tcp/4001')
-    .requiredOption('--space <size>', 'space the vault offers, e.g. 50GiB')
+    .usage('--space <size> [options]')
+    .addOption(new Option('--space <size>', 'space the vault offers, with a unit: 500MiB, 50GiB, 2TB (required)').makeOptionMandatory())
+    .addOption(new Option('--listen <multiaddr...>', 'where peers reach this node; without IPv6 on the machine, IPv4 only')
+      .default(DEFAULT_LISTEN, DEFAULT_LISTEN.join(' ')))
     .option('--bootstrap <multiaddr...>', 'peers to join through (/ip4/…/tcp/…/p2p/…)')
-    .option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time', '5')
-    .option('--replicas <n>', 'copies kept of each chunk uploaded through this node\'s API unless the upload says (default 3)', '3')
-    .option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)', '127.0.0.1:0')
+    .addOption(new Option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time').default('5', '5'))
+    .addOption(new Option('--replicas <n>', 'copies kept of each chunk uploaded through this node\'s API unless the upload says').default('3', '3'))
+    .addOption(new Option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)').default('127.0.0.1:0', '127.0.0.1:0, any free port'))
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')
     .option('--json', 'print one JSON object { peerId, addresses, api } instead of text')
-    .addOption(new Option('--log-level <level>', 'the least severe lines the log on stderr shows (info: peers joining and leaving, start, stop)').choices(LOG_LEVELS).default('info'))
-    .addOption(new Option('--log-format <format>', 'one readable line per event, or JSON lines').choices(LOG_FORMATS).default('text'))
-    .action(async (flags: OptionValues) => { await (await import('./handler.js')).nodeHandler(flags as NodeFlags, io) })
+    .addOption(new Option('--log-level <level>', 'the least severe lines the log on stderr shows (info: peers joining and leaving, start, stop)').choices(LOG_LEVELS).default('info', 'info'))
+    .addOption(new Option('--log-format <format>', 'one readable line per event, or JSON lines').choices(LOG_FORMATS).default('text', 'text'))
+    .action(async (flags: OptionValues, command: Command) => {
+      const listenIsDefault = command.getOptionValueSource('listen') === 'default'
+      await (await import('./handler.js')).nodeHandler({ ...flags, listenIsDefault } as NodeFlags, io)
+    })
 }
