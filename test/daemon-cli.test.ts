@@ -222,7 +222,7 @@ test('a daemon that is down (stale api.json) is one clear error, exit 1; no daem
   assert.is(status.code, 1)
   assert.ok(status.stderr.includes('ERR_NO_DAEMON') && status.stderr.includes(none), status.stderr)
   for (const api of ['nope', '127.0.0.1', '127.0.0.1:99999', 'example.com:80', '::1:80']) {
-    const node = await shoal(['node', '--listen', '/ip4/127.0.0.2/tcp/0', '--space', '1MiB', '--data', join(work, 'bad-api'), '--api', api])
+    const node = await shoal(['node', '--listen', '/ip4/127.0.0.2/tcp/0', '--space', '64MiB', '--data', join(work, 'bad-api'), '--api', api])
     assert.is(node.code, 2, `${api}: ${node.stderr}`)
     assert.ok(node.stderr.includes('--api'), node.stderr)
   }

@@ -63,7 +63,7 @@ test('shoal node stops cleanly on SIGTERM with exit 0', async () => {
 
 test('shoal node with only a down bootstrap address: one line, exit 1, in bounded time', async () => {
   const started = Date.now()
-  const r = await shoal(['node', '--data', join(work, 'lonely'), '--listen', '/ip4/127.0.0.20/tcp/0', '--space', '1MiB', '--bootstrap', DOWN], { timeoutMs: 30_000 })
+  const r = await shoal(['node', '--data', join(work, 'lonely'), '--listen', '/ip4/127.0.0.20/tcp/0', '--space', '64MiB', '--bootstrap', DOWN], { timeoutMs: 30_000 })
   assert.is(r.code, 1, r.stderr)
   assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`)
   assert.ok(isOneLineError(r.stderr), r.stderr)
@@ -83,7 +83,7 @@ test('put with a down bootstrap address: one line, exit 1', async () => {
 test('bad flags: exit 2 with one line', async () => {
   const noSpace = await shoal(['node', '--listen', '/ip4/127.0.0.21/tcp/0', '--data', join(work, 'x')])
   assert.is(noSpace.code, 2)
-  const badListen = await shoal(['node', '--listen', 'localhost:4001', '--space', '1MiB', '--data', join(work, 'x')])
+  const badListen = await shoal(['node', '--listen', 'localhost:4001', '--space', '64MiB', '--data', join(work, 'x')])
   assert.is(badListen.code, 2)
   assert.is(badListen.stderr.trim().split('\n').length, 1, badListen.stderr)
   const badBootstrap = await shoal(['put', join(work, 'small.txt'), '--bootstrap', '/ip4/127.0.0.2/tcp/1', '--data', join(work, 'data')])

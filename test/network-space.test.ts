@@ -1,5 +1,6 @@
-// Vaults with tiny --space: placement passes them by; when the whole network is full a
-// put fails with one clear line, prints no URI, and what was stored before still reads.
+// Vaults with the least --space a node takes (one chunk of the largest size): placement
+// passes them by once they are full; when the whole network is full a put fails with one
+// clear line, prints no URI, and what was stored before still reads.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
@@ -13,12 +14,13 @@ const MiB = 1024 * 1024
 const TINY = new Set([1, 3])
 let net: Testnet
 let work = ''
-const small = randomBytes(3 * MiB)
+const SMALLEST = 4 * MiB + 16 // one chunk of the largest size: the least a node offers
+const small = randomBytes(12 * MiB)
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
 test.before(async () => {
   work = await mkdtemp(join(tmpdir(), 'shoal-space-'))
-  net = await createTestnet({ nodes: 5, spaceOf: i => TINY.has(i) ? '64KiB' : '8MiB' })
+  net = await createTestnet({ nodes: 5, spaceOf: i => TINY.has(i) ? `${SMALLEST}B` : '24MiB' })
 })
 test.after(async () => {
   await net?.stop()
@@ -27,18 +29,19 @@ test.after(async () => {
 
 const client = (): string[] => ['--bootstrap', net.bootstrap, '--data', join(work, 'client')]
 
-test('a 3 MiB put passes the tiny vaults by: the three roomy ones hold every data chunk', async () => {
+test('a 12 MiB put fills the tiny vaults and passes them by: every chunk still gets its three copies', async () => {
   await writeFile(join(work, 'small.bin'), small)
   const put = await shoal(['put', join(work, 'small.bin'), ...client()])
   assert.is(put.code, 0, put.stderr)
   const uri = put.stdout.trim().split('\n').pop() as string
   const stores = await Promise.all(net.nodes.map(async n => (await nodeStatus(n)).store))
-  // a tiny vault may take the small manifest chunk, never a data chunk (256 KiB at least)
-  for (const i of TINY) assert.ok(stores[i].bytes <= 64 * 1024, `tiny vault ${i} holds ${stores[i].bytes} bytes`)
+  for (const i of TINY) assert.ok(stores[i].bytes <= SMALLEST, `tiny vault ${i} holds ${stores[i].bytes} bytes`)
+  // r = 3 copies of 12 MiB of incompressible chunks (and the manifest): more than the
+  // tiny vaults could take, so the roomy ones took what they refused
+  const held = stores.reduce((n, s) => n + s.bytes, 0)
+  assert.ok(held >= 3 * 12 * MiB, `the vaults hold ${held} bytes`)
   const roomy = stores.filter((_, i) => !TINY.has(i))
-  // with r = 3 and three roomy vaults each holds a copy of every chunk a tiny one cannot
-  // take: all of it but possibly the file's last chunk, which may be under 64 KiB
-  assert.ok(roomy.every(s => s.chunks > 0 && s.bytes >= 3 * MiB - 64 * 1024), `roomy vaults hold ${roomy.map(s => s.bytes).join(', ')} bytes`)
+  assert.ok(roomy.every(s => s.chunks > 0), `roomy vaults hold ${roomy.map(s => s.bytes).join(', ')} bytes`)
   const get = await shoal(['get', uri, '-o', join(work, 'small.out'), ...client()])
   assert.is(get.code, 0, get.stderr)
   assert.is(sha(await readFile(join(work, 'small.out'))), sha(small))
@@ -46,7 +49,8 @@ test('a 3 MiB put passes the tiny vaults by: the three roomy ones hold every dat
 })
 
 test('when the network is full a put fails in one line naming the lack of space; no URI; earlier data intact', async () => {
-  await writeFile(join(work, 'big.bin'), randomBytes(12 * MiB))
+  // 24 MiB x 3 copies is more than the ~44 MiB the vaults have left
+  await writeFile(join(work, 'big.bin'), randomBytes(24 * MiB))
   const before = await readdir(work)
   const put = await shoal(['put', join(work, 'big.bin'), ...client()])
   assert.is(put.code, 1, put.stderr)

@@ -9,9 +9,9 @@ import { createLogger } from '../../logger.js'
 import type { LogFormat, LogLevel } from '../../log-levels.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
 import { listenAddresses } from './listen.js'
+import { parseNodeSpace } from './space.js'
 import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
-import { parseSize } from '../../size.js'
 import { VERSION } from '../../version.js'
 import { println, type CommandIo } from '../../io.js'
 
@@ -36,7 +36,7 @@ export interface NodeFlags {
  */
 export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<void> {
   const given = flags.listen.map(address => checkListen(address))
-  const space = parseSize(flags.space, '--space')
+  const space = parseNodeSpace(flags.space)
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
   const replicas = checkReplicas(flags.replicas)

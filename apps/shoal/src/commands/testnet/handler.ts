@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { UsageError } from '../../errors.js'
 import { withInterrupt } from '../../interrupt.js'
 import { println, type CommandIo } from '../../io.js'
-import { parseSize } from '../../size.js'
+import { parseNodeSpace } from '../node/space.js'
 import { NodeExitedError, shoalBin, startTestnet, type Testnet } from '../../testnet.js'
 
 export interface TestnetFlags { nodes: string, space: string, replicas: string, firstHost: string, logLevel: string, json?: boolean }
@@ -20,7 +20,7 @@ export async function testnetHandler (flags: TestnetFlags, io: CommandIo): Promi
   if (!Number.isInteger(count) || count < 1 || count > 200) throw new UsageError(`--nodes: '${flags.nodes}' is not a whole number from 1 to 200`)
   const firstHost = Number(flags.firstHost)
   if (!Number.isInteger(firstHost) || firstHost < 1 || firstHost + count - 1 > 254) throw new UsageError(`--first-host: '${flags.firstHost}' leaves no room for ${count} nodes on 127.0.0.x`)
-  parseSize(flags.space, '--space') // the nodes check it too; fail here, once, before starting any
+  parseNodeSpace(flags.space) // the nodes check it too; fail here, once, before starting any
   const replicas = Number(flags.replicas)
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > count) throw new UsageError(`--replicas: '${flags.replicas}' is not a whole number from 1 to the ${count} nodes`)
 
