@@ -245,7 +245,8 @@ test('status, peers and metrics', async () => {
   assert.ok((status.addresses as string[]).includes(a.address))
   assert.is(status.api, a.api)
   assert.ok((status.peers as number) >= 1)
-  assert.equal(Object.keys(status.store), ['chunks', 'bytes', 'space'])
+  assert.equal(Object.keys(status.store), ['chunks', 'bytes', 'space', 'diskFree'])
+  assert.ok(status.store.diskFree > 0, 'the free disk under the vault')
   assert.is(status.store.space, 256 * 1024 * 1024)
   assert.ok(status.store.chunks > 0, 'node A holds some of the chunks it placed')
 
@@ -261,7 +262,7 @@ test('status, peers and metrics', async () => {
   assert.is(metrics.status, 200)
   assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/)
   const text = await metrics.text()
-  for (const name of ['shoal_store_chunks', 'shoal_store_bytes', 'shoal_store_space_bytes', 'shoal_peers', 'shoal_api_requests_total']) {
+  for (const name of ['shoal_store_chunks', 'shoal_store_bytes', 'shoal_store_space_bytes', 'shoal_store_disk_free_bytes', 'shoal_peers', 'shoal_api_requests_total']) {
     assert.match(text, new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'), name)
   }
   assert.match(text, /^shoal_store_space_bytes 268435456$/m)

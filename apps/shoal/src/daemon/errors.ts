@@ -81,7 +81,9 @@ export function errorReply (err: unknown): ErrorReply {
   const code = typeof e?.code === 'string' ? e.code : undefined
   if (code !== undefined && code in STATUS_BY_CODE) {
     const message = typeof e.message === 'string' ? e.message.split('\n')[0] : code
-    return reply(STATUS_BY_CODE[code], code, message)
+    // every peer that refused was full: say so first, as the CLI does for its own puts
+    const full = code === 'ERR_INSUFFICIENT_HOLDERS' && (err as { noSpace?: unknown }).noSpace === true
+    return reply(STATUS_BY_CODE[code], code, full ? `not enough space on the network: ${message}` : message)
   }
   return reply(500, 'ERR_INTERNAL', 'internal error (the node\'s log says more)')
 }

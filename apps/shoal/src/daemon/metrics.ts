@@ -2,6 +2,7 @@
 // one) so that nothing else in the process can add to or clash with them.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { ShoalNode } from '@shoal/node'
+import type { StoreStats } from '@shoal/store'
 
 export interface ApiMetrics {
   registry: Registry
@@ -14,7 +15,7 @@ export function createMetrics (node: ShoalNode): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'shoal_' })
   // Read at scrape time rather than kept up to date: the store already accounts them.
-  const storeGauge = (name: string, help: string, pick: (s: { chunks: number, bytes: number, space: number }) => number): void => {
+  const storeGauge = (name: string, help: string, pick: (s: StoreStats) => number | undefined): void => {
     // eslint-disable-next-line no-new
     new Gauge({
       name,
@@ -22,13 +23,14 @@ export function createMetrics (node: ShoalNode): ApiMetrics {
       registers: [registry],
       async collect () {
         const stats = await node.store?.stats()
-        this.set(stats !== undefined ? pick(stats) : 0)
+        this.set((stats !== undefined ? pick(stats) : undefined) ?? 0)
       }
     })
   }
   storeGauge('shoal_store_chunks', 'chunks held by this vault', s => s.chunks)
   storeGauge('shoal_store_bytes', 'bytes held by this vault', s => s.bytes)
   storeGauge('shoal_store_space_bytes', 'bytes of space this vault offers', s => s.space)
+  storeGauge('shoal_store_disk_free_bytes', 'bytes the vault\'s disk can still take (free, less the store\'s reserve)', s => s.diskFree)
   // eslint-disable-next-line no-new
   new Gauge({
     name: 'shoal_peers',

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { loadOrCreateConvergenceSecret } from '@shoal/crypto'
 import { createNode } from '@shoal/node'
 import { surviveStrayRejections } from '../../stray-rejections.js'
@@ -10,6 +11,7 @@ import type { LogFormat, LogLevel } from '../../log-levels.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
 import { listenAddresses } from './listen.js'
 import { parseNodeSpace } from './space.js'
+import { checkSpace } from './space-check.js'
 import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { VERSION } from '../../version.js'
@@ -62,6 +64,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   let server: ApiServer | null = null
   try {
     await node.start()
+    if (node.store !== null) checkSpace(await node.store.stats(), join(dir, 'vault'), logger)
     server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger })
     await server.start()
     // written only once the API answers, so a client that finds it can use it at once

@@ -7,7 +7,8 @@ interface Status {
   addresses: string[]
   api: string
   peers: number
-  store: { chunks: number, bytes: number, space: number }
+  /** diskFree: null for a vault with no disk (never, for a node) */
+  store: { chunks: number, bytes: number, space: number, diskFree: number | null }
   uptimeSeconds: number
   version: string
 }
@@ -26,5 +27,14 @@ export async function statusHandler (flags: { data?: string, json?: boolean }, i
   println(io.stdout, `api     ${status.api}`)
   println(io.stdout, `peers   ${status.peers} connected`)
   println(io.stdout, `chunks  ${store.chunks} held, ${formatBytes(store.bytes)} of ${formatBytes(store.space)} offered${used}`)
+  if (store.diskFree !== null) println(io.stdout, `disk    ${diskLine(store.bytes, store.space, store.diskFree)}`)
   println(io.stdout, `uptime  ${status.uptimeSeconds} s, version ${status.version}`)
+}
+
+/** What the disk has free, and how much more the vault can take: the lesser of its offer's rest and the disk. */
+function diskLine (bytes: number, space: number, diskFree: number): string {
+  const offered = Math.max(0, space - bytes)
+  const more = Math.min(offered, diskFree)
+  const short = diskFree < offered ? ', less than --space offers' : ''
+  return `${formatBytes(diskFree)} free; the vault can take ${formatBytes(more)} more${short}`
 }

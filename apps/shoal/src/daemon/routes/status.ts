@@ -18,7 +18,8 @@ async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<voi
     api: context.url(),
     peers: node.libp2p.getPeers().length,
     routingTable: node.routingTableSize,
-    store: { chunks: stats?.chunks ?? 0, bytes: stats?.bytes ?? 0, space: stats?.space ?? 0 },
+    // diskFree: what the vault's disk can still take, less the store's reserve for its index
+    store: { chunks: stats?.chunks ?? 0, bytes: stats?.bytes ?? 0, space: stats?.space ?? 0, diskFree: stats?.diskFree ?? null },
     uptimeSeconds: Math.floor((Date.now() - context.startedAt) / 1000),
     version: context.version
   })
