@@ -25,12 +25,18 @@ async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<voi
   })
 }
 
-async function getPeers (context: ApiContext, { res }: ApiRequest): Promise<void> {
+/**
+ * Each connected peer with the addresses it listens on, as its identify told us (libp2p's
+ * peer store), not the connection's remote address: a peer that dialled us shows there
+ * with the ephemeral port it dialled from, where nobody can reach it.
+ */
+async function getPeers (context: ApiContext, { res, signal }: ApiRequest): Promise<void> {
   const libp2p = context.node.libp2p
-  sendJson(res, 200, libp2p.getPeers().map(peer => ({
+  sendJson(res, 200, await Promise.all(libp2p.getPeers().map(async peer => ({
     peerId: peer.toString(),
-    addresses: libp2p.getConnections(peer).map(c => c.remoteAddr.toString())
-  })))
+    // a peer not (yet) in the store, identify still under way, has none to show
+    addresses: ((await libp2p.peerStore.get(peer, { signal }).catch(() => null))?.addresses ?? []).map(a => a.multiaddr.toString())
+  }))))
 }
 
 async function getMetrics (context: ApiContext, { res }: ApiRequest): Promise<void> {
