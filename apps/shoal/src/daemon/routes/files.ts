@@ -2,12 +2,12 @@
 // with Range). Both stream: neither side ever holds a whole file.
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
-import parseRange from 'range-parser'
 import { putStream, readContent, readManifest, WrongTypeError } from '@shoal/client'
 import type { ChunkRef } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
-import { RangeNotSatisfiableError, UnsupportedMediaTypeError } from '../errors.js'
+import { UnsupportedMediaTypeError } from '../errors.js'
 import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, queryNumber, replicasParam, sendJson } from '../http.js'
+import { byteRange } from '../range.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
 export const fileRoutes: Route[] = [
@@ -17,9 +17,10 @@ export const fileRoutes: Route[] = [
 
 async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
   const type = req.headers['content-type']
-  // raw bytes only: a form upload would store the multipart framing as the file
-  if (type !== undefined && /^(multipart\/|application\/x-www-form-urlencoded)/i.test(type)) {
-    throw new UnsupportedMediaTypeError(type, 'the raw bytes as application/octet-stream')
+  // The body is the file, whatever it says it is (curl --data-binary says
+  // application/x-www-form-urlencoded); only multipart would store its framing as the file.
+  if (type !== undefined && /^\s*multipart\//i.test(type)) {
+    throw new UnsupportedMediaTypeError(type, 'the file\'s raw bytes (e.g. curl --data-binary @FILE)')
   }
   const name = checkName(url.searchParams.get('name') ?? undefined, 'name')
   const meta = metadataFrom(queryNumber(url, 'mode'), queryNumber(url, 'mtime'))
@@ -52,10 +53,7 @@ async function * counted (req: IncomingMessage, context: ApiContext): AsyncGener
 
 /**
  * One `Range` (bytes=a-b, a-, -n) is answered with 206 and only the chunks that overlap
- * it are fetched. Several ranges are answered with the whole file (200), as RFC 9110
- * lets a server do: multipart/byteranges would cost more code than any client of ours
- * needs. A malformed Range header is ignored (also RFC 9110); one that lies wholly past
- * the end is 416.
+ * it are fetched; any other Range header as byteRange says (the whole file, or 416).
  */
 async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequest): Promise<void> {
   const capability = capabilityFromPath(rest)
@@ -66,15 +64,11 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
   let start = 0
   let end = size - 1 // inclusive, as in Content-Range
   let status = 200
-  const header = req.headers.range
-  if (header !== undefined) {
-    const ranges = parseRange(size, header, { combine: true })
-    if (ranges === -1) throw new RangeNotSatisfiableError(size)
-    if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
-      start = ranges[0].start
-      end = ranges[0].end
-      status = 206
-    }
+  const range = byteRange(req.headers.range, size)
+  if (range !== null) {
+    start = range.start
+    end = range.end
+    status = 206
   }
   const headers: Record<string, string | number> = {
     'content-type': 'application/octet-stream',
