@@ -4,9 +4,11 @@
 // `run`), through the backend the fixture's flags choose.
 import * as assert from 'uvu/assert'
 import { suite, type Test } from 'uvu'
-import { randomBytes } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { partialPaths, readManifest } from '@shoal/client'
@@ -77,7 +79,8 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     assert.is(first.stdout.trim().split('\n').length, 1)
     assert.is(first.stderr, '')
     const out = JSON.parse(first.stdout)
-    assert.equal(Object.keys(out), ['uri', 'size', 'chunks', 'newChunks', 'storedBytes', 'seconds'])
+    assert.equal(Object.keys(out), ['uri', 'size', 'chunks', 'newChunks', 'storedBytes', 'seconds', 'skipped'])
+    assert.equal(out.skipped, { count: 0, examples: [] })
     assert.is(out.size, data.length)
     assert.is(out.chunks, 1)
     assert.is(out.newChunks, 2, 'one data chunk and the manifest')
@@ -89,9 +92,9 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     const got = await get(out.uri, join(work, 'j.out'), '--json')
     assert.is(got.code, 0, got.stderr)
     const result = JSON.parse(got.stdout)
-    assert.equal(Object.keys(result), ['path', 'type', 'size', 'files', 'seconds', 'fetchedBytes', 'resumedBytes', 'duplicates', 'blamed'])
+    assert.equal(Object.keys(result), ['path', 'type', 'size', 'files', 'links', 'seconds', 'fetchedBytes', 'resumedBytes', 'duplicates', 'blamed'])
     // what varies with the run: the time, and the requests a network may duplicate in endgame
-    assert.equal({ ...result, seconds: 0, fetchedBytes: 0, duplicates: 0 }, { path: join(work, 'j.out'), type: 'file', size: data.length, files: 1, seconds: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] })
+    assert.equal({ ...result, seconds: 0, fetchedBytes: 0, duplicates: 0 }, { path: join(work, 'j.out'), type: 'file', size: data.length, files: 1, links: 0, seconds: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] })
     assert.ok(Number.isInteger(result.duplicates) && result.duplicates >= 0, String(result.duplicates))
     assert.ok(result.fetchedBytes >= data.length - 1000, `fetched ${result.fetchedBytes}`)
     assert.is(Buffer.compare(await readFile(join(work, 'j.out')), data), 0)
@@ -182,6 +185,66 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     const exists = await get(out.uri, target)
     assert.is(exists.code, 1)
     assert.match(exists.stderr, /already exists \(ERR_OUTPUT_EXISTS\)/)
+  })
+
+  test('symbolic links: stored as links, listed, restored as links; links leading out are refused unless allowed; sockets and FIFOs are skipped out loud', async ({ work }) => {
+    const dir = join(work, 'linked')
+    await mkdir(join(dir, 'dir', 'deep'), { recursive: true })
+    await writeFile(join(dir, 'dir', 'file.txt'), 'content\n')
+    await chmod(join(dir, 'dir', 'file.txt'), 0o640)
+    await writeFile(join(dir, 'dir', 'deep', 'x.bin'), randomBytes(70_000))
+    await symlink('dir/file.txt', join(dir, 'rel'))
+    await symlink('/etc/hostname', join(dir, 'abs'))
+    await symlink('nowhere/at/all', join(dir, 'dangling'))
+    await symlink('dir', join(dir, 'to-dir'))
+    await symlink('../file.txt', join(dir, 'dir', 'deep', 'up'))
+    execFileSync('mkfifo', [join(dir, 'dir', 'fifo')])
+    const server = createServer()
+    await new Promise<void>(resolve => server.listen(join(dir, 'sock'), resolve))
+    let stored, text
+    try {
+      stored = await put(dir, '--json')
+      text = await put(dir)
+    } finally {
+      await new Promise(resolve => server.close(resolve)) // removes the socket
+    }
+    assert.is(stored.code, 0, stored.stderr)
+    const out = JSON.parse(stored.stdout)
+    assert.equal(out.skipped, { count: 2, examples: [{ path: 'dir/fifo', reason: 'a FIFO' }, { path: 'sock', reason: 'a socket' }] })
+    assert.match(stored.stderr, /^shoal: skipped dir\/fifo: a FIFO \(only files, directories and symbolic links are stored\)\nshoal: skipped sock: a socket/)
+    assert.match(text.stderr, /; skipped 2 entries that are not a file, directory or symbolic link\n$/)
+
+    const listed = JSON.parse((await ls(out.uri, '--json')).stdout)
+    assert.equal(listed.entries.map((e: { name: string, type: string, target?: string }) => [e.name, e.type, e.target]), [
+      ['abs', 'symlink', '/etc/hostname'], ['dangling', 'symlink', 'nowhere/at/all'], ['dir', 'directory', undefined],
+      ['rel', 'symlink', 'dir/file.txt'], ['to-dir', 'symlink', 'dir']
+    ])
+    assert.match((await ls(out.uri)).stdout, /\nl {10}- {2}rel -> dir\/file\.txt\n/)
+
+    const refused = await get(out.uri, join(work, 'linked.refused'))
+    assert.is(refused.code, 1, refused.stderr)
+    assert.match(refused.stderr, /^shoal: refusing to restore 1 symbolic link that points outside the output directory \("abs" -> "\/etc\/hostname"\); --allow-escaping-links restores them as they are \(ERR_ESCAPING_LINK\)\n$/)
+    assert.equal((await readdir(work)).filter(name => name.includes('linked.refused')), [], 'nothing written, no partial tree')
+
+    const target = join(work, 'linked.out')
+    const got = await get(out.uri, target, '--allow-escaping-links', '--json')
+    assert.is(got.code, 0, got.stderr)
+    assert.is(JSON.parse(got.stdout).links, 5)
+    const expected = (await treeListing(dir)).filter(line => !line.startsWith('dir/fifo') && !line.startsWith('sock'))
+    assert.equal(await treeListing(target), expected)
+    assert.ok(expected.includes('abs -> /etc/hostname') && expected.includes('dir/deep/up -> ../file.txt'), expected.join('\n'))
+
+    // --follow-symlinks: what the links point to; one that cannot be followed stays a link
+    await symlink('..', join(dir, 'dir', 'loop'))
+    const followed = await put(dir, '--json', '--follow-symlinks')
+    assert.is(followed.code, 0, followed.stderr)
+    const result = JSON.parse(followed.stdout)
+    const loop = 'it leads back into a directory it is in (a loop)'
+    assert.equal(result.notFollowed, { count: 3, examples: [{ path: 'dangling', reason: 'it points to nothing' }, { path: 'dir/loop', reason: loop }, { path: 'to-dir/loop', reason: loop }] })
+    const top = JSON.parse((await ls(result.uri, '--json')).stdout)
+    assert.equal(top.entries.map((e: { name: string, type: string }) => [e.name, e.type]), [
+      ['abs', 'file'], ['dangling', 'symlink'], ['dir', 'directory'], ['rel', 'file'], ['to-dir', 'directory']
+    ])
   })
 
   test('-o - streams a file to stdout, byte for byte; a directory there is refused', async ({ work }) => {
@@ -306,6 +369,24 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
   })
 
   return test
+}
+
+/**
+ * What `diff -r` and `ls -l` would compare, by path: each directory and file with its
+ * permission bits, each file's bytes, each link's target (never followed).
+ */
+export async function treeListing (dir: string): Promise<string[]> {
+  const out: string[] = []
+  for (const name of (await readdir(dir)).sort()) {
+    const path = join(dir, name)
+    const info = await lstat(path)
+    const mode = (info.mode & 0o777).toString(8)
+    if (info.isSymbolicLink()) out.push(`${name} -> ${await readlink(path)}`)
+    else if (info.isDirectory()) out.push(`${name}/ ${mode}`, ...(await treeListing(path)).map(line => `${name}/${line}`))
+    else if (info.isFile()) out.push(`${name} ${mode} ${createHash('sha256').update(await readFile(path)).digest('hex')}`)
+    else out.push(`${name} (special)`)
+  }
+  return out
 }
 
 /** Every file under `dir` with its content's bytes, and every directory, by path. */

@@ -24,3 +24,22 @@ export class WrongTypeError extends Error {
   readonly code = WrongTypeError.code
   override name = 'WrongTypeError'
 }
+
+/** A link to restore, by its path in the tree, and where it points. */
+export interface LinkRef { path: string, target: string }
+
+/**
+ * A tree holds symbolic links that would lead outside the directory it is restored into
+ * (absolute targets, or '..' climbing out): refused unless the caller allows them, named
+ * in `allowedBy` (an option, a flag).
+ */
+export class EscapingLinkError extends Error {
+  static readonly code = 'ERR_ESCAPING_LINK'
+  readonly code = EscapingLinkError.code
+  override name = 'EscapingLinkError'
+  constructor (readonly links: LinkRef[], allowedBy: string) {
+    const shown = links.slice(0, 3).map(link => `${JSON.stringify(link.path)} -> ${JSON.stringify(link.target)}`).join(', ')
+    const more = links.length > 3 ? `, and ${links.length - 3} more` : ''
+    super(`refusing to restore ${links.length} symbolic link${links.length === 1 ? '' : 's'} that point${links.length === 1 ? 's' : ''} outside the output directory (${shown}${more}); ${allowedBy} restores them as they are`)
+  }
+}

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, rename, rm, stat, utimes, chmod } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, symlink, utimes, chmod } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { parseCapability, type Capability, type DirectoryManifest, type FileManifest, type Manifest } from '@shoal/manifest'
-import { WrongTypeError } from './errors.js'
+import { EscapingLinkError, WrongTypeError, type LinkRef } from './errors.js'
 import { readContent, type FetchOptions } from './fetch.js'
 import { downloadFile, partialPaths, type DownloadOptions } from './download.js'
 import type { Blame } from './swarm.js'
+import { LinkTree } from './links.js'
 import { loadManifest } from './manifest-io.js'
 import { eachAtOnce, fileWeight, Permits, writeLimit } from './permits.js'
 import type { ChunkSource, GetOptions } from './types.js'
@@ -63,7 +64,9 @@ export async function getFile (capability: Capability | string, source: ChunkSou
   const temp = join(dirname(target), `.${basename(target)}.shoal-${randomBytes(6).toString('hex')}.part`)
   await refuseExistingDirectory(target)
   try {
-    await writeManifest(manifest, temp, { source, result, permits: new Permits() }, options)
+    const walk: Walk = { source, result, permits: new Permits(), links: [], tree: new LinkTree() }
+    await writeManifest(manifest, temp, walk, options, '')
+    await writeLinks(walk, temp, options)
     await rename(temp, target)
   } catch (err) {
     await rm(temp, { recursive: true, force: true })
@@ -77,8 +80,11 @@ async function refuseExistingDirectory (target: string): Promise<void> {
   if (existing != null) throw new OutputExistsError(target)
 }
 
-/** What every entry of one get shares: where chunks come from, the counts, the permits. */
-interface Walk { source: ChunkSource, result: GetResult, permits: Permits }
+/** What every entry of one get shares: where chunks come from, the counts, the permits, the links met. */
+interface Walk { source: ChunkSource, result: GetResult, permits: Permits, links: PendingLink[], tree: LinkTree }
+
+/** A link made once the whole tree is known, in a directory whose mtime is then set again. */
+interface PendingLink extends LinkRef { dir: string, recorded: DirectoryManifest }
 
 /**
  * Writes a file, or a directory with its entries FILES_AT_ONCE at a time (their files
@@ -86,7 +92,7 @@ interface Walk { source: ChunkSource, result: GetResult, permits: Permits }
  * (case, Unicode form) would race for it: a directory with such names is written one at
  * a time.
  */
-async function writeManifest (manifest: Manifest, path: string, walk: Walk, options: GetOptions): Promise<void> {
+async function writeManifest (manifest: Manifest, path: string, walk: Walk, options: GetOptions, relative: string): Promise<void> {
   const { source, result, permits } = walk
   if (manifest.type === 'file') {
     await writeFileContent(manifest, source, path, result, { ...options, state: null })
@@ -94,16 +100,40 @@ async function writeManifest (manifest: Manifest, path: string, walk: Walk, opti
     await mkdir(path)
     await eachAtOnce(manifest.entries, writeLimit(manifest.entries.map(entry => entry.name)), async entry => {
       checkLocalName(entry.name)
+      const inTree = relative === '' ? entry.name : `${relative}/${entry.name}`
+      if (entry.type === 'symlink') {
+        walk.links.push({ path: inTree, target: entry.target, dir: path, recorded: manifest })
+        walk.tree.add(inTree, entry.target)
+        return
+      }
       const child = await loadManifest(entry.capability, source, options)
       if (child.type !== entry.type) throw new WrongTypeError(`${entry.name}: listed as a ${entry.type}, manifest is a ${child.type}`)
       const weight = child.type === 'file' ? fileWeight(child.size, permits) : 0
-      await permits.run(weight, async () => { await writeManifest(child, join(path, entry.name), walk, { ...options, onProgress: undefined }) }, options.signal)
+      await permits.run(weight, async () => { await writeManifest(child, join(path, entry.name), walk, { ...options, onProgress: undefined }, inTree) }, options.signal)
       options.onProgress?.({ bytes: result.size })
     })
     await restoreMetadata(path, manifest)
   } else {
     throw new WrongTypeError(`unexpected ${manifest.type} manifest`)
   }
+}
+
+/**
+ * Links last, when the whole tree is known (one may lead out through another) and no
+ * file is written after them, so none is written through one. Their directories' mtimes
+ * are set again: making a link changed them.
+ */
+async function writeLinks (walk: Walk, root: string, options: GetOptions): Promise<void> {
+  if (options.allowEscapingLinks !== true) {
+    const leaving = walk.links.filter(link => walk.tree.leaves(link.path, link.target))
+    if (leaving.length > 0) throw new EscapingLinkError(leaving.map(({ path, target }) => ({ path, target })), 'the allowEscapingLinks option')
+  }
+  const touched = new Map<string, DirectoryManifest>()
+  for (const link of walk.links) {
+    await symlink(link.target, join(root, link.path))
+    touched.set(link.dir, link.recorded)
+  }
+  for (const [dir, recorded] of touched) await restoreMetadata(dir, recorded)
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Stats } from 'node:fs'
-import { lstat, open, readdir, stat } from 'node:fs/promises'
+import { lstat, open, readdir, readlink, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import type { ByteReader } from '@shoal/chunker'
-import { formatCapability, type DirectoryEntry, type FileManifest, type Manifest } from '@shoal/manifest'
+import { directoryVersion, formatCapability, linkTargetProblem, type DirectoryEntry, type FileManifest, type Manifest } from '@shoal/manifest'
 import { writeContent } from './content.js'
 import { storeManifest } from './manifest-io.js'
 import { eachAtOnce, FILES_AT_ONCE, fileWeight, Permits } from './permits.js'
@@ -24,7 +24,10 @@ export async function putStream (source: AsyncIterable<Uint8Array> | ByteReader,
  */
 export const INLINE_BELOW = 8 * 1024 * 1024
 
-/** Puts a file or, recursively, a directory. */
+/**
+ * Puts a file or, recursively, a directory: symbolic links inside are stored as links
+ * (never followed); sockets, devices and FIFOs are skipped and reported to `onSkipped`.
+ */
 export async function put (path: string, sink: ChunkSink, options: PutOptions): Promise<PutResult> {
   const info = await stat(path)
   const workers = options.workers ?? (info.isFile() && info.size < INLINE_BELOW ? 0 : undefined)
@@ -92,7 +95,16 @@ async function putEntry (path: string, info: Stats, walk: Walk, options: PutOpti
   await eachAtOnce(names, FILES_AT_ONCE, async (name, index) => {
     const child = join(path, name)
     const kind = await lstat(child)
-    if (!kind.isFile() && !kind.isDirectory()) return // symlinks, sockets, devices: not content
+    if (kind.isSymbolicLink()) {
+      const target = await linkTarget(child)
+      if (target !== undefined) entries[index] = { name, type: 'symlink', target }
+      else options.onSkipped?.(child, 'link target is not UTF-8 text a manifest can hold')
+      return
+    }
+    if (!kind.isFile() && !kind.isDirectory()) {
+      options.onSkipped?.(child, 'not a file, directory or symbolic link')
+      return
+    }
     const result = await putEntry(child, kind, walk, { ...options, onProgress: undefined }, true)
     entries[index] = { name, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, capability: result.capability }
     totals.size += result.size
@@ -102,7 +114,19 @@ async function putEntry (path: string, info: Stats, walk: Walk, options: PutOpti
     options.onProgress?.({ bytes: totals.size })
   })
   const listed = entries.filter((e): e is DirectoryEntry => e !== undefined)
-  return await finish({ version: 1, type: 'directory', ...meta, entries: listed }, totals, sink, sealer, options)
+  return await finish({ version: directoryVersion(listed), type: 'directory', ...meta, entries: listed }, totals, sink, sealer, options)
+}
+
+/** A link's target as its bytes say, or undefined when a manifest cannot hold them (not UTF-8, too long). */
+export async function linkTarget (path: string): Promise<string | undefined> {
+  const bytes = await readlink(path, { encoding: 'buffer' })
+  let target: string
+  try {
+    target = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+  return linkTargetProblem(target) === undefined ? target : undefined
 }
 
 async function putFile (path: string, sink: ChunkSink, sealer: Sealer, options: PutOptions): Promise<PutResult> {

@@ -90,6 +90,8 @@ export interface PutOptions extends AbortOptions {
   /** Plaintext size, when known, for progress reports. */
   size?: number
   onProgress?: (progress: Progress) => void
+  /** A directory put met an entry it cannot store (a socket, a device, a FIFO, a link whose target is not UTF-8). */
+  onSkipped?: (path: string, reason: string) => void
 }
 
 export interface PutResult {
@@ -118,6 +120,12 @@ export interface GetOptions extends AbortOptions {
   onStats?: (stats: SwarmStats) => void
   /** time for the swarm (default real time; a virtual clock over the in-memory network) */
   clock?: Clock
+  /**
+   * Restore symbolic links whose target leads outside the directory being written (an
+   * absolute target, or one that climbs out with '..'). Default false: getFile refuses
+   * the tree with an EscapingLinkError.
+   */
+  allowEscapingLinks?: boolean
 }
 
 export type { Compression }

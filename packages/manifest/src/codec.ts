@@ -1,6 +1,8 @@
 // Manifest <-> CBOR bytes. The wire record uses the same field names as the types;
 // CIDs are written as their binary form (a byte string), keys as byte strings,
 // optional fields are left out when unset, and directory entries are sorted by name.
+// The version is the caller's: encodeManifest refuses one the content does not need
+// (directoryVersion says which).
 import { Buffer } from 'node:buffer'
 import { CID } from 'multiformats/cid'
 import { decodeCbor, encodeCbor } from './cbor.js'
@@ -63,17 +65,21 @@ function chunkRecords (chunks: unknown): unknown {
 function entryRecords (entries: unknown): unknown {
   if (!Array.isArray(entries)) return entries
   const keyed = entries.map(entry => {
-    const record = isLoose(entry) ? pick(entry, ['name', 'type', 'size']) : entry
-    if (isLoose(entry) && isLoose(entry.capability)) {
-      (record as Loose).capability = { ...pick(entry.capability, ['key']), cid: cidBytes(entry.capability.cid) }
-    } else if (isLoose(entry) && entry.capability !== undefined) {
-      (record as Loose).capability = entry.capability
-    }
+    const record = isLoose(entry) ? entryRecord(entry) : entry
     const name = isLoose(entry) && typeof entry.name === 'string' ? entry.name : ''
     return { sortKey: Buffer.from(name, 'utf8'), record }
   })
   keyed.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey))
   return keyed.map(k => k.record)
+}
+
+/** A symlink entry has a target and neither size nor capability. */
+function entryRecord (entry: Loose): Loose {
+  if (entry.type === 'symlink') return pick(entry, ['name', 'type', 'target'])
+  const record = pick(entry, ['name', 'type', 'size'])
+  if (isLoose(entry.capability)) record.capability = { ...pick(entry.capability, ['key']), cid: cidBytes(entry.capability.cid) }
+  else if (entry.capability !== undefined) record.capability = entry.capability
+  return record
 }
 
 // the fields each record kind carries; anything else on the object is not written

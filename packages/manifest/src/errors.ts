@@ -40,7 +40,8 @@ export class UnsupportedManifestVersionError extends Error {
   static readonly code = 'ERR_UNSUPPORTED_MANIFEST_VERSION'
   readonly code = UnsupportedManifestVersionError.code
   override name = 'UnsupportedManifestVersionError'
+  /** `supported`: the newest version this build reads */
   constructor (readonly version: number, readonly supported: number) {
-    super(`manifest format version ${version} is not supported (this build reads version ${supported}); upgrade shoal to read it`)
+    super(`manifest format version ${version} is not supported (this build reads versions 1 to ${supported}); upgrade shoal to read it`)
   }
 }

@@ -34,6 +34,9 @@ export const MAX_ENTRIES_PER_DIRECTORY = 1 << 20
 /** Longest entry or file name, in UTF-8 bytes (as most file systems allow). */
 export const MAX_NAME_BYTES = 255
 
+/** Longest symlink target, in UTF-8 bytes: Linux's PATH_MAX (4096) less its NUL. */
+export const MAX_LINK_TARGET_BYTES = 4095
+
 /** A chunk ref's size and stored size: 4x the 4 MiB chunk maximum, so no ref asks a client for an absurd buffer. */
 export const MAX_CHUNK_REF_BYTES = 16 * MiB
 

@@ -11,12 +11,12 @@ import { decodeChunkCid } from './cid.js'
 import { InvalidCidError, InvalidManifestError, UnsupportedManifestVersionError } from './errors.js'
 import {
   MAX_CHUNK_REF_BYTES, MAX_CHUNKS_PER_MANIFEST, MAX_ENTRIES_PER_DIRECTORY, MAX_ERASURE_SHARDS,
-  MAX_MANIFEST_BYTES, MAX_NAME_BYTES, MAX_REPLICAS
+  MAX_LINK_TARGET_BYTES, MAX_MANIFEST_BYTES, MAX_NAME_BYTES, MAX_REPLICAS
 } from './limits.js'
-import { COMPRESSIONS, MANIFEST_VERSION } from './types.js'
+import { COMPRESSIONS, MANIFEST_VERSION, SYMLINK_MANIFEST_VERSION } from './types.js'
 import type {
   Capability, ChunkRef, Compression, DirectoryEntry, DirectoryManifest, FileManifest,
-  IndirectManifest, Manifest, Redundancy
+  IndirectManifest, Manifest, ManifestVersion, Redundancy
 } from './types.js'
 
 type Fields = Record<string, unknown>
@@ -115,6 +115,21 @@ export function entryNameProblem (name: string): string | undefined {
   return undefined
 }
 
+/**
+ * Why `target` cannot be a symlink entry's target, or undefined when it can: not empty,
+ * no NUL, well-formed Unicode, at most MAX_LINK_TARGET_BYTES of UTF-8. Anything else
+ * goes, '..' and absolute paths included: whoever makes the link decides where it may
+ * point.
+ */
+export function linkTargetProblem (target: string): string | undefined {
+  if (target.length === 0) return 'must not be empty'
+  if (target.includes('\0')) return 'must not contain NUL'
+  if (LONE_SURROGATE.test(target)) return 'is not well-formed Unicode (lone surrogate)'
+  const length = utf8.encode(target).length
+  if (length > MAX_LINK_TARGET_BYTES) return `is ${length} bytes of UTF-8, more than ${MAX_LINK_TARGET_BYTES}`
+  return undefined
+}
+
 /** A name must be usable as one POSIX path component; returns its UTF-8 bytes. */
 function nameBytes (value: unknown, field: string): Uint8Array {
   const name = text(value, field)
@@ -180,9 +195,16 @@ function capability (value: unknown, field: string): Capability {
   return { cid: cid(get(record, 'cid'), `${field}.cid`), key: key(get(record, 'key'), `${field}.key`) }
 }
 
-function entries (value: unknown): DirectoryEntry[] {
+function linkTarget (value: unknown, field: string): string {
+  const target = text(value, field)
+  const problem = linkTargetProblem(target)
+  if (problem !== undefined) fail(field, problem)
+  return target
+}
+
+function entries (value: unknown, version: number): DirectoryEntry[] {
   let previous: Uint8Array | undefined
-  return list(value, 'entries', MAX_ENTRIES_PER_DIRECTORY).map((item, i) => {
+  const read = list(value, 'entries', MAX_ENTRIES_PER_DIRECTORY).map((item, i): DirectoryEntry => {
     const field = `entries[${i}]`
     const record = fields(item, field)
     const nameValue = get(record, 'name')
@@ -194,25 +216,46 @@ function entries (value: unknown): DirectoryEntry[] {
       if (order > 0) fail(`${field}.name`, `${describe(nameValue)} is out of order (entries are sorted by name, UTF-8 byte order)`)
     }
     previous = bytes
+    const name = nameValue as string
+    const type = oneOf(get(record, 'type'), `${field}.type`, ['file', 'directory', 'symlink'] as const, 'entry type')
+    if (type === 'symlink') {
+      if (version !== SYMLINK_MANIFEST_VERSION) fail(`${field}.type`, `a symlink entry needs format version ${SYMLINK_MANIFEST_VERSION}, not ${version}`)
+      return { name, type, target: linkTarget(get(record, 'target'), `${field}.target`) }
+    }
     return {
-      name: nameValue as string,
-      type: oneOf(get(record, 'type'), `${field}.type`, ['file', 'directory'] as const, 'entry type'),
+      name,
+      type,
       size: uint(get(record, 'size'), `${field}.size`, 0),
       capability: capability(get(record, 'capability'), `${field}.capability`)
     }
   })
+  // one version per content: a version 2 directory without a link would be a second encoding of a version 1 one
+  if (version !== directoryVersion(read)) fail('version', `a directory without symlink entries is version ${MANIFEST_VERSION}, not ${version}`)
+  return read
 }
 
-function file (record: Fields): FileManifest {
+/** The format version a directory with these entries is written in (and must be read in). */
+export function directoryVersion (entries: readonly DirectoryEntry[]): ManifestVersion {
+  return entries.some(entry => entry.type === 'symlink') ? SYMLINK_MANIFEST_VERSION : MANIFEST_VERSION
+}
+
+/** Only directories have a version 2 (SYMLINK_MANIFEST_VERSION). */
+function onlyVersion1 (version: number, type: string): void {
+  if (version !== MANIFEST_VERSION) fail('version', `${type} manifest is version ${MANIFEST_VERSION}, not ${version}`)
+}
+
+function file (record: Fields, version: number): FileManifest {
+  onlyVersion1(version, 'a file')
   const { size, chunks } = chunkList(record, 0, Number.MAX_SAFE_INTEGER)
   return { version: MANIFEST_VERSION, type: 'file', ...metadata(record), size, chunks, redundancy: redundancy(get(record, 'redundancy')) }
 }
 
-function directory (record: Fields): DirectoryManifest {
-  return { version: MANIFEST_VERSION, type: 'directory', ...metadata(record), entries: entries(get(record, 'entries')) }
+function directory (record: Fields, version: ManifestVersion): DirectoryManifest {
+  return { version, type: 'directory', ...metadata(record), entries: entries(get(record, 'entries'), version) }
 }
 
-function indirect (record: Fields): IndirectManifest {
+function indirect (record: Fields, version: number): IndirectManifest {
+  onlyVersion1(version, 'an indirect')
   // the content is itself a manifest, so decodeManifest's input limit applies to it
   const { size, chunks } = chunkList(record, 1, MAX_MANIFEST_BYTES)
   return { version: MANIFEST_VERSION, type: 'indirect', size, chunks }
@@ -222,12 +265,12 @@ export function parseManifest (value: unknown): Manifest {
   const record = fields(value, 'manifest')
   // version first: a newer writer may have changed everything else
   const version = uint(get(record, 'version'), 'version', 0)
-  if (version !== MANIFEST_VERSION) throw new UnsupportedManifestVersionError(version, MANIFEST_VERSION)
+  if (version !== MANIFEST_VERSION && version !== SYMLINK_MANIFEST_VERSION) throw new UnsupportedManifestVersionError(version, SYMLINK_MANIFEST_VERSION)
   const type = oneOf(get(record, 'type'), 'type', ['file', 'directory', 'indirect'] as const, 'manifest type')
   switch (type) {
-    case 'file': return file(record)
-    case 'directory': return directory(record)
-    case 'indirect': return indirect(record)
+    case 'file': return file(record, version)
+    case 'directory': return directory(record, version)
+    case 'indirect': return indirect(record, version)
   }
 }
 

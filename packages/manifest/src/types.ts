@@ -1,7 +1,19 @@
 import type { CID } from 'multiformats/cid'
 
-/** The manifest format version this build writes and the only one it reads. */
+/**
+ * The format version of every record that holds no symlink entry: builds before symlink
+ * entries read this version only.
+ */
 export const MANIFEST_VERSION = 1
+
+/**
+ * The format version of a directory that holds a symlink entry, and only of such a
+ * directory. A reader of version 1 alone then says "upgrade" instead of reading the
+ * directory without its links.
+ */
+export const SYMLINK_MANIFEST_VERSION = 2
+
+export type ManifestVersion = typeof MANIFEST_VERSION | typeof SYMLINK_MANIFEST_VERSION
 
 /**
  * Per-chunk codec applied before encryption. Adding one means adding it here: readers
@@ -51,7 +63,8 @@ export interface FileManifest {
   redundancy: Redundancy
 }
 
-export interface DirectoryEntry {
+/** A file or a directory in a directory: its own manifest's capability. */
+export interface ContentEntry {
   name: string
   type: 'file' | 'directory'
   /** bytes of the file, or of all files beneath the directory (as the writer counted them) */
@@ -59,8 +72,18 @@ export interface DirectoryEntry {
   capability: Capability
 }
 
+/** A symbolic link in a directory: its target as the link holds it, never followed. */
+export interface SymlinkEntry {
+  name: string
+  type: 'symlink'
+  target: string
+}
+
+export type DirectoryEntry = ContentEntry | SymlinkEntry
+
 export interface DirectoryManifest {
-  version: typeof MANIFEST_VERSION
+  /** SYMLINK_MANIFEST_VERSION when an entry is a symlink, else MANIFEST_VERSION (directoryVersion) */
+  version: ManifestVersion
   type: 'directory'
   name?: string
   mode?: number

@@ -73,6 +73,21 @@ export function directoryManifest (): DirectoryManifest {
   }
 }
 
+/** A version 2 directory: a file and three links (relative, absolute, to a directory). */
+export function linkedDirectoryManifest (): DirectoryManifest {
+  const dir = directoryManifest()
+  return {
+    ...dir,
+    version: 2,
+    entries: [
+      dir.entries[0],
+      { name: 'abs', type: 'symlink', target: '/etc/hosts' },
+      { name: 'up', type: 'symlink', target: '../b/ünï ✓' },
+      { name: 'up-dir', type: 'symlink', target: '..' }
+    ]
+  }
+}
+
 export function indirectManifest (): IndirectManifest {
   const chunks = [chunk(20, 300_000), chunk(21, 12_345, 'brotli')]
   return { version: 1, type: 'indirect', size: 312_345, chunks }
@@ -93,7 +108,7 @@ export function fromFixture (value: any): Manifest {
   if (value.chunks !== undefined) return { ...value, chunks: value.chunks.map(ref) }
   return {
     ...value,
-    entries: value.entries.map((e: any) => ({ ...e, capability: { cid: parseChunkCid(e.capability.cid), key: fromHex(e.capability.key) } }))
+    entries: value.entries.map((e: any) => e.type === 'symlink' ? e : ({ ...e, capability: { cid: parseChunkCid(e.capability.cid), key: fromHex(e.capability.key) } }))
   }
 }
 

@@ -11,12 +11,20 @@ interface Vector { name: string, manifest: unknown, cbor: string }
 const { vectors } = fixture<{ vectors: Vector[] }>('manifests.json')
 
 test('encodings match the fixture vectors byte for byte, and decode back', () => {
-  assert.is(vectors.length, 4)
+  assert.is(vectors.length, 5)
   for (const v of vectors) {
     const manifest = fromFixture(v.manifest)
     assert.is(hex(encodeManifest(manifest)), v.cbor, v.name)
     assert.equal(plain(decodeManifest(fromHex(v.cbor))), plain(manifest), v.name)
   }
+})
+
+test('only a directory that holds a symlink is version 2, the first field a reader checks: a reader of version 1 alone says "upgrade" rather than drop the links', () => {
+  for (const v of vectors) {
+    const record = decode(fromHex(v.cbor)) as { version: number, entries?: Array<{ type: string }> }
+    assert.is(record.version, record.entries?.some(e => e.type === 'symlink') === true ? 2 : 1, v.name)
+  }
+  assert.ok(vectors.some(v => v.name === 'directory with symlinks'))
 })
 
 test('same manifest, same bytes', () => {

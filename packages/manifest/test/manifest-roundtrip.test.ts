@@ -1,9 +1,9 @@
 // Every kind of manifest survives encode -> decode unchanged.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { decodeManifest, encodeManifest, MANIFEST_VERSION } from '../src/index.js'
-import type { FileManifest, Manifest } from '../src/index.js'
-import { chunk, directoryManifest, fileManifest, indirectManifest, plain } from './helpers.js'
+import { decodeManifest, directoryVersion, encodeManifest, MANIFEST_VERSION, SYMLINK_MANIFEST_VERSION } from '../src/index.js'
+import type { DirectoryManifest, FileManifest, Manifest } from '../src/index.js'
+import { chunk, directoryManifest, fileManifest, indirectManifest, linkedDirectoryManifest, plain } from './helpers.js'
 
 function roundTrip (manifest: Manifest): Manifest {
   const decoded = decodeManifest(encodeManifest(manifest))
@@ -49,6 +49,17 @@ test('pre-1970 mtime', () => {
 
 test('directory manifest', () => {
   roundTrip(directoryManifest())
+})
+
+test('directory with symlink entries: version 2, targets kept byte for byte, no size or capability', () => {
+  const decoded = roundTrip(linkedDirectoryManifest()) as DirectoryManifest
+  assert.is(decoded.version, SYMLINK_MANIFEST_VERSION)
+  assert.equal(decoded.entries.map(e => e.type === 'symlink' ? [e.name, e.target] : [e.name, e.type]), [
+    ['a.jpg', 'file'], ['abs', '/etc/hosts'], ['up', '../b/ünï ✓'], ['up-dir', '..']
+  ])
+  assert.equal(Object.keys(decoded.entries[1]).sort(), ['name', 'target', 'type'])
+  assert.is(directoryVersion(decoded.entries), 2)
+  assert.is(directoryVersion(directoryManifest().entries), 1)
 })
 
 test('empty directory', () => {

@@ -7,10 +7,10 @@ import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import {
   decodeManifest, encodeManifest, InvalidManifestError, UnsupportedManifestVersionError,
-  MAX_CHUNK_REF_BYTES, MAX_MANIFEST_BYTES, MAX_NAME_BYTES
+  MAX_CHUNK_REF_BYTES, MAX_LINK_TARGET_BYTES, MAX_MANIFEST_BYTES, MAX_NAME_BYTES
 } from '../src/index.js'
-import type { DirectoryManifest, FileManifest, Manifest } from '../src/index.js'
-import { directoryManifest, fileManifest, indirectManifest, sha256, throwsWith } from './helpers.js'
+import type { ContentEntry, DirectoryManifest, FileManifest, Manifest } from '../src/index.js'
+import { directoryManifest, fileManifest, indirectManifest, linkedDirectoryManifest, sha256, throwsWith } from './helpers.js'
 
 const DELETE = Symbol('delete')
 type Wire = Record<string, any>
@@ -34,6 +34,7 @@ function mutate (record: Wire, path: string, value: unknown): Wire {
 const file = wire(fileManifest())
 const directory = wire(directoryManifest())
 const indirect = wire(indirectManifest())
+const linked = wire(linkedDirectoryManifest())
 const digest = sha256('x')
 const v0 = CID.createV0(Digest.create(0x12, digest)).bytes
 const dagPb = CID.createV1(0x70, Digest.create(0x12, digest)).bytes
@@ -98,7 +99,17 @@ const invalid: Array<[string, unknown, string, string]> = [
   ['entry name empty', mutate(directory, 'entries.0.name', ''), 'entries[0].name', 'must not be empty'],
   ['entry names duplicate', mutate(directory, 'entries.1.name', directory.entries[0].name), 'entries[1].name', 'duplicate name "a.jpg"'],
   ['entries out of order', mutate(directory, 'entries', [directory.entries[1], directory.entries[0]]), 'entries[1].name', 'out of order'],
-  ['entry type unknown', mutate(directory, 'entries.2.type', 'symlink'), 'entries[2].type', 'unknown entry type "symlink"'],
+  ['entry type unknown', mutate(directory, 'entries.2.type', 'fifo'), 'entries[2].type', 'unknown entry type "fifo"'],
+  ['symlink entry in a version 1 directory', mutate(mutate(directory, 'entries.2.type', 'symlink'), 'entries.2.target', 'x'), 'entries[2].type', 'a symlink entry needs format version 2, not 1'],
+  ['version 2 directory without a symlink', mutate(directory, 'version', 2), 'version', 'a directory without symlink entries is version 1, not 2'],
+  ['version 2 file', mutate(file, 'version', 2), 'version', 'a file manifest is version 1, not 2'],
+  ['version 2 indirect', mutate(indirect, 'version', 2), 'version', 'an indirect manifest is version 1, not 2'],
+  ['symlink target missing', mutate(linked, 'entries.1.target', DELETE), 'entries[1].target', 'missing'],
+  ['symlink target empty', mutate(linked, 'entries.1.target', ''), 'entries[1].target', 'must not be empty'],
+  ['symlink target with NUL', mutate(linked, 'entries.1.target', 'a\0b'), 'entries[1].target', 'NUL'],
+  ['symlink target too long', mutate(linked, 'entries.1.target', 'x'.repeat(MAX_LINK_TARGET_BYTES + 1)), 'entries[1].target', `${MAX_LINK_TARGET_BYTES + 1} bytes of UTF-8, more than ${MAX_LINK_TARGET_BYTES}`],
+  ['symlink target not text', mutate(linked, 'entries.1.target', new Uint8Array(2)), 'entries[1].target', 'expected a string'],
+  ['symlink name with slash', mutate(linked, 'entries.1.name', 'a/b'), 'entries[1].name', "must not contain '/'"],
   ['entry size negative', mutate(directory, 'entries.0.size', -5), 'entries[0].size', 'outside'],
   ['entry capability missing', mutate(directory, 'entries.0.capability', DELETE), 'entries[0].capability', 'expected a map'],
   ['entry capability key short', mutate(directory, 'entries.0.capability.key', new Uint8Array(16)), 'entries[0].capability.key', '16 bytes, expected 32'],
@@ -122,14 +133,14 @@ test('every invalid field is rejected with InvalidManifestError naming it', () =
 })
 
 test('the unmodified records are valid (so each case above fails for its own reason)', () => {
-  for (const record of [file, directory, indirect]) decodeManifest(encode(record))
+  for (const record of [file, directory, indirect, linked]) decodeManifest(encode(record))
 })
 
 test('an unknown version is its own error and is checked before anything else', () => {
-  for (const version of [0, 2, 99]) {
+  for (const version of [0, 3, 99]) {
     const err = throwsWith(() => decodeManifest(encode({ version, type: 'hologram', size: 'lots' })), UnsupportedManifestVersionError, `version ${version} is not supported`) as UnsupportedManifestVersionError
     assert.is(err.version, version)
-    assert.is(err.supported, 1)
+    assert.is(err.supported, 2)
     assert.is(err.code, 'ERR_UNSUPPORTED_MANIFEST_VERSION')
     assert.is(err.name, 'UnsupportedManifestVersionError')
   }
@@ -142,7 +153,7 @@ test('unknown fields are tolerated at every level and dropped', () => {
   assert.not.ok('hint' in decoded.chunks[0])
   assert.equal(encodeManifest(decoded), encodeManifest(fileManifest()))
   const dir = decodeManifest(encode(mutate(directory, 'entries.0.capability.writeKey', new Uint8Array(32)))) as DirectoryManifest
-  assert.not.ok('writeKey' in dir.entries[0].capability)
+  assert.not.ok('writeKey' in (dir.entries[0] as ContentEntry).capability)
 })
 
 test('fields of another manifest type are not read: a directory with chunks is still a directory', () => {
@@ -169,7 +180,8 @@ test('encodeManifest refuses what decodeManifest would refuse', () => {
   // TextEncoder would silently turn this into U+FFFD
   throwsWith(() => encodeManifest({ ...m, name: 'a\ud800' }), InvalidManifestError, 'lone surrogate')
   throwsWith(() => encodeManifest({ ...m, compression: 'zip', chunks: [{ ...m.chunks[0], compression: 'zip' as any }] } as any), InvalidManifestError, 'unknown compression "zip"')
-  throwsWith(() => encodeManifest({ ...m, version: 2 as 1 }), UnsupportedManifestVersionError, 'version 2')
+  throwsWith(() => encodeManifest({ ...m, version: 3 as 1 }), UnsupportedManifestVersionError, 'version 3')
+  throwsWith(() => encodeManifest({ ...m, version: 2 as 1 }), InvalidManifestError, 'version: a file manifest is version 1, not 2')
   throwsWith(() => encodeManifest(null as any), InvalidManifestError, 'expected a map')
   throwsWith(() => encodeManifest({ ...m, chunks: 'many' } as any), InvalidManifestError, 'chunks: expected an array')
   throwsWith(() => encodeManifest({ ...dir, entries: [null] } as any), InvalidManifestError, 'entries[0]: expected a map')

@@ -9,7 +9,7 @@ import type { Blame } from '@shoal/client'
 
 export type { AbortOptions }
 
-export type EntryType = 'file' | 'directory'
+export type EntryType = 'file' | 'directory' | 'symlink'
 
 /** What a manifest records of a file or directory besides its content. */
 export interface Metadata {
@@ -47,12 +47,23 @@ export interface Stored {
   storedBytes: number
 }
 
+/** A file or directory in a directory listing: what its own URI names. */
+export interface ContentEntry { name: string, type: 'file' | 'directory', size: number, uri: string }
+
+/** A symbolic link in a directory listing: its target as the link held it. */
+export interface LinkEntry { name: string, type: 'symlink', target: string }
+
 /** One entry of a directory listing. */
-export interface Entry { name: string, type: EntryType, size: number, uri: string }
+export type Entry = ContentEntry | LinkEntry
+
+/** Plaintext bytes an entry holds (a link: none). */
+export function entrySize (entry: Entry): number {
+  return entry.type === 'symlink' ? 0 : entry.size
+}
 
 /** What a URI names: a file (no entries) or a directory. */
 export interface Listing extends Metadata {
-  type: EntryType
+  type: 'file' | 'directory'
   /** a file's bytes; a directory's, the sum of its entries' sizes */
   size: number
   /** in the manifest's order (UTF-8 byte order of the names); empty for a file */

@@ -5,9 +5,9 @@ import {
   createSealer, downloadFile, getStream, INLINE_BELOW, putStream, readManifest, storeManifest, WrongTypeError,
   type ChunkSink, type ChunkSource, type Sealer
 } from '@shoal/client'
-import { formatCapability, parseCapability, type DirectoryManifest, type FileManifest } from '@shoal/manifest'
+import { directoryVersion, formatCapability, parseCapability, type DirectoryEntry, type DirectoryManifest, type FileManifest } from '@shoal/manifest'
 import { convergenceSecret } from '../context.js'
-import type { AbortOptions, Backend, Entry, Listing } from './backend.js'
+import { entrySize, type AbortOptions, type Backend, type Entry, type Listing } from './backend.js'
 import { isPrefixState, removeState } from './prefix-state.js'
 
 /** Where a command's chunks go and come from. */
@@ -91,19 +91,15 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
     async putDirectory (directory, options) {
       const convergenceSecret = await secret(options.convergence)
       const { entries, ...meta } = directory
-      const listing: DirectoryManifest = {
-        version: 1,
-        type: 'directory',
-        ...meta,
-        entries: entries.map(entry => ({ name: entry.name, type: entry.type, size: entry.size, capability: parseCapability(entry.uri) }))
-      }
+      const recorded = entries.map(manifestEntry)
+      const listing: DirectoryManifest = { version: directoryVersion(recorded), type: 'directory', ...meta, entries: recorded }
       const stored = await storeManifest(listing, {
         sink: sink(options.replicas ?? 3),
         sealer: sealer(convergenceSecret, options.convergence, options.compress),
         convergenceSecret,
         signal: options.signal
       })
-      const size = entries.reduce((n, entry) => n + entry.size, 0)
+      const size = entries.reduce((n, entry) => n + entrySize(entry), 0)
       return { uri: formatCapability(stored.capability), size, chunks: 0, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
     },
 
@@ -155,6 +151,16 @@ function listingOf (manifest: FileManifest | DirectoryManifest): Listing {
     ...(manifest.mtime !== undefined ? { mtime: manifest.mtime } : {})
   }
   if (manifest.type === 'file') return { type: 'file', ...meta, size: manifest.size, entries: [] }
-  const entries: Entry[] = manifest.entries.map(e => ({ name: e.name, type: e.type, size: e.size, uri: formatCapability(e.capability) }))
-  return { type: 'directory', ...meta, size: entries.reduce((n, e) => n + e.size, 0), entries }
+  const entries = manifest.entries.map(listingEntry)
+  return { type: 'directory', ...meta, size: entries.reduce((n, e) => n + entrySize(e), 0), entries }
+}
+
+function listingEntry (entry: DirectoryEntry): Entry {
+  if (entry.type === 'symlink') return { name: entry.name, type: 'symlink', target: entry.target }
+  return { name: entry.name, type: entry.type, size: entry.size, uri: formatCapability(entry.capability) }
+}
+
+function manifestEntry (entry: Entry): DirectoryEntry {
+  if (entry.type === 'symlink') return { name: entry.name, type: 'symlink', target: entry.target }
+  return { name: entry.name, type: entry.type, size: entry.size, capability: parseCapability(entry.uri) }
 }

@@ -1,16 +1,17 @@
-// `shoal get` of a file or a directory tree to a path, in every mode. Nothing appears
-// under a name of the user's until it is complete: a file is written to its partial file
-// and renamed, with its recorded mode and mtime already set; a directory's tree is built
-// under its own partial name and renamed at the end, its files up to 8 at a time (one at
-// a time where two names may be one file on this file system). Stopped, a get keeps what
-// it wrote, and the same command continues it: files already complete in the tree are
-// kept, partial ones continue where their state says.
-import { lstat, mkdir, rename, stat } from 'node:fs/promises'
+// `shoal get` of a file or a directory tree to a path, in every mode, from what listTree
+// found. Nothing appears under a name of the user's until it is complete: a file is
+// written to its partial file and renamed, with its recorded mode and mtime already set;
+// a directory's tree is built under its own partial name and renamed at the end, its
+// files up to 8 at a time (one at a time where two names may be one file on this file
+// system), the links of each directory last, once nothing more is written beneath it.
+// Stopped, a get keeps what it wrote, and the same command continues it: files already
+// complete in the tree are kept, partial ones continue where their state says.
+import { lstat, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { eachAtOnce, fileWeight, OutputExistsError, Permits, restoreMetadata, UnsafeNameError, WrongTypeError, writeLimit, type Blame } from '@shoal/client'
-import { entryNameProblem } from '@shoal/manifest'
-import type { Backend, Listing, TransferStats } from '../backend/backend.js'
+import { eachAtOnce, fileWeight, OutputExistsError, Permits, restoreMetadata, writeLimit, type Blame } from '@shoal/client'
+import type { Backend, TransferStats } from '../backend/backend.js'
 import { isInterruption } from '../errors.js'
+import type { RemoteDirectory, RemoteTree } from './list-tree.js'
 import { discardPartial, partialOf } from './partial.js'
 
 export interface GetSummary extends TransferStats {
@@ -18,6 +19,8 @@ export interface GetSummary extends TransferStats {
   /** plaintext bytes of the files written (resumed ones included) */
   size: number
   files: number
+  /** symbolic links made */
+  links: number
 }
 
 export interface GetTreeOptions {
@@ -29,34 +32,34 @@ export interface GetTreeOptions {
 /** What every file of one get shares. */
 interface Walk { backend: Backend, options: GetTreeOptions, summary: GetSummary, permits: Permits, bytes: number }
 
-/** Writes what `uri` names to `target` (absolute), whose parent exists. */
-export async function getTree (backend: Backend, uri: string, target: string, options: GetTreeOptions): Promise<GetSummary> {
-  const listing = await backend.list(uri, { signal: options.signal })
-  const summary: GetSummary = { type: listing.type, size: 0, files: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] }
+/** Writes what `uri` names, listed as `tree`, to `target` (absolute), whose parent exists. */
+export async function getTree (backend: Backend, uri: string, tree: RemoteTree, target: string, options: GetTreeOptions): Promise<GetSummary> {
+  const summary: GetSummary = { type: tree.top.type, size: 0, files: 0, links: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] }
   const walk: Walk = { backend, options, summary, permits: new Permits(), bytes: 0 }
-  if (listing.type === 'file') {
+  if (tree.directory === undefined) {
     await getFile(uri, target, walk, true)
     return summary
   }
-  if (await stat(target).catch(() => null) !== null) throw new OutputExistsError(target)
+  if (await lstat(target).catch(() => null) !== null) throw new OutputExistsError(target)
   // kept when the get fails, with the files complete in it: the same get continues
   const temp = partialOf(target, uri).data
-  await writeDirectory(listing, temp, walk)
+  await writeDirectory(tree.directory, temp, walk)
   await rename(temp, target)
   return summary
 }
 
-async function writeDirectory (listing: Listing, path: string, walk: Walk): Promise<void> {
-  const { backend, options, summary, permits } = walk
-  await mkdir(path, { recursive: true }) // there already when continuing
-  const entries = listing.entries
+async function writeDirectory (directory: RemoteDirectory, path: string, walk: Walk): Promise<void> {
+  const { options, summary, permits } = walk
+  // there already when continuing; a link there (an earlier run's, under a name this file
+  // system folds together with ours) must not be written through
+  if ((await lstat(path).catch(() => null))?.isSymbolicLink() === true) await rm(path)
+  await mkdir(path, { recursive: true })
+  const entries = directory.listing.entries
   await eachAtOnce(entries, writeLimit(entries.map(entry => entry.name)), async entry => {
-    checkLocalName(entry.name)
     const child = join(path, entry.name)
+    if (entry.type === 'symlink') return // below, last
     if (entry.type === 'directory') {
-      const inner = await backend.list(entry.uri, { signal: options.signal })
-      if (inner.type !== 'directory') throw new WrongTypeError(`${entry.name}: listed as a directory, manifest is a ${inner.type}`)
-      await writeDirectory(inner, child, walk)
+      await writeDirectory(directory.children.get(entry.name) as RemoteDirectory, child, walk)
       return
     }
     // a file is under its own name only once complete (getFile): an earlier run wrote it
@@ -71,8 +74,25 @@ async function writeDirectory (listing: Listing, path: string, walk: Walk): Prom
     }
     await permits.run(fileWeight(entry.size, permits), async () => { await getFile(entry.uri, child, walk, false) }, options.signal)
   })
+  for (const entry of entries) {
+    if (entry.type !== 'symlink') continue
+    await makeLink(entry.target, join(path, entry.name))
+    summary.links++
+  }
   // last: writing the entries changed the directory's own mtime
-  await restoreMetadata(path, listing)
+  await restoreMetadata(path, directory.listing)
+}
+
+/** A link as recorded; one an earlier run made is kept when it already says the same. */
+async function makeLink (target: string, path: string): Promise<void> {
+  try {
+    await symlink(target, path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    if (await readlink(path).catch(() => null) === target) return
+    await rm(path, { recursive: true, force: true })
+    await symlink(target, path)
+  }
 }
 
 async function getFile (uri: string, target: string, walk: Walk, top: boolean): Promise<void> {
@@ -110,13 +130,4 @@ function addBlame (into: Blame[], more: Blame[]): void {
   for (const blame of more) {
     if (!into.some(b => b.holder === blame.holder)) into.push(blame)
   }
-}
-
-/**
- * The line between another machine's data and this file system: a name must be one
- * path component (as the manifest decoder already demands), and on Windows '\' or ':'
- * would reach outside the directory or into a stream.
- */
-function checkLocalName (name: string): void {
-  if (entryNameProblem(name) !== undefined || (process.platform === 'win32' && /[\\:]/.test(name))) throw new UnsafeNameError(name)
 }

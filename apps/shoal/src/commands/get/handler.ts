@@ -10,9 +10,12 @@ import { println, type CommandIo } from '../../io.js'
 import { quietOnClosedPipe } from '../../pipe.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
+import { EscapingLinkError } from '@shoal/client'
 import { getTree } from '../../transfer/get-tree.js'
+import { leavingLinks, listTree } from '../../transfer/list-tree.js'
+import { showName } from '../escape.js'
 
-export interface GetFlags extends CommonOptions { output: string }
+export interface GetFlags extends CommonOptions { output: string, allowEscapingLinks?: boolean }
 
 export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): Promise<void> {
   parseCapability(uri) // a malformed URI fails before any I/O
@@ -25,12 +28,16 @@ export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): 
   }
   const target = resolve(io.cwd, flags.output)
   const parent = await stat(dirname(target)).catch(() => null)
-  if (parent == null || !parent.isDirectory()) throw new UsageError(`-o: ${dirname(target)} is not a directory`)
+  if (parent == null || !parent.isDirectory()) throw new UsageError(`-o: ${showName(dirname(target))} is not a directory`)
   const started = performance.now()
   const result = await withBackend(flags, io, {}, async (backend, signal) => {
     const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      return await getTree(backend, uri, target, { signal, onProgress: (bytes, total) => progress.update({ bytes, total }) })
+      // the whole tree is listed first: refusals come before a byte is fetched
+      const tree = await listTree(backend, uri, signal)
+      const leaving = flags.allowEscapingLinks === true ? [] : leavingLinks(tree)
+      if (leaving.length > 0) throw new EscapingLinkError(leaving, '--allow-escaping-links')
+      return await getTree(backend, uri, tree, target, { signal, onProgress: (bytes, total) => progress.update({ bytes, total }) })
     } finally {
       progress.stop()
     }
@@ -42,6 +49,7 @@ export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): 
       type: result.type,
       size: result.size,
       files: result.files,
+      links: result.links,
       seconds,
       fetchedBytes: result.fetchedBytes,
       resumedBytes: result.resumedBytes,
@@ -51,6 +59,7 @@ export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): 
     return
   }
   const resumed = result.resumedBytes > 0 ? `, ${formatBytes(result.resumedBytes)} resumed from an earlier run` : ''
-  println(io.stderr, `wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}) to ${target} in ${seconds.toFixed(2)} s${resumed}`)
+  const links = result.links > 0 ? `, ${result.links} link${result.links === 1 ? '' : 's'}` : ''
+  println(io.stderr, `wrote ${formatBytes(result.size)} (${result.files} file${result.files === 1 ? '' : 's'}${links}) to ${showName(target)} in ${seconds.toFixed(2)} s${resumed}`)
   for (const blame of result.blamed) println(io.stderr, `skipped holder ${blame.holder}: ${blame.reason}`)
 }

@@ -8,5 +8,6 @@ export function getCommand (io: CommandIo): Command {
     .description('fetch, verify and decrypt a file or directory')
     .argument('<uri>', 'capability URI (shoal:...)')
     .requiredOption('-o, --output <path>', "where to write it; '-' streams a file to stdout"))
+    .option('--allow-escaping-links', 'restore symbolic links that point outside the output (absolute targets, or climbing out with ..); refused by default')
     .action(async (uri: string, flags: OptionValues) => { await (await import('./handler.js')).getHandler(uri, flags as GetFlags, io) })
 }

@@ -10,6 +10,7 @@ export function putCommand (io: CommandIo): Command {
     .addOption(convergenceOption())
     .option('--no-compress', 'never compress chunks')
     .option('--replicas <n>', 'copies of each chunk to keep (default 3, or the daemon\'s --replicas)')
+    .option('--follow-symlinks', 'store what symbolic links inside a directory point to, not the links (a link that cannot be followed, or leads into a loop, stays a link)')
     // Handlers load on use: `shoal --help` should not pay for the whole pipeline.
     .action(async (path: string, flags: OptionValues) => { await (await import('./handler.js')).putHandler(path, flags as PutFlags, io) })
 }
