@@ -182,9 +182,60 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     assert.is(Math.floor(sub.mtimeMs), old.getTime(), 'the directory\'s mtime')
     assert.equal((await readdir(work)).filter(name => name.includes('.shoal-')), [], 'no partial tree left')
 
+    // the target is a directory now: as with cp, the tree goes inside it, under its name
+    const inside = await get(out.uri, target)
+    assert.is(inside.code, 0, inside.stderr)
+    assert.equal(await treeDigest(join(target, 'tree')), await treeDigest(dir))
     const exists = await get(out.uri, target)
     assert.is(exists.code, 1)
-    assert.match(exists.stderr, /already exists \(ERR_OUTPUT_EXISTS\)/)
+    assert.match(exists.stderr, /tree\.out\/tree already exists \(--force replaces it\) \(ERR_OUTPUT_EXISTS\)/)
+  })
+
+  test('get -o an existing directory writes into it under the recorded name; an existing target is refused before fetching unless --force; no partial is ever left', async ({ work }) => {
+    const data = randomBytes(2 * MiB + 5)
+    await writeFile(join(work, 'named.bin'), data)
+    const uri = lastLine((await put(join(work, 'named.bin'))).stdout)
+    const into = join(work, 'into')
+    await mkdir(into)
+    const partials = async (): Promise<string[]> => [...await readdir(work), ...await readdir(into)].filter(name => name.includes('.shoal-'))
+
+    const first = await get(uri, into)
+    assert.is(first.code, 0, first.stderr)
+    assert.is(Buffer.compare(await readFile(join(into, 'named.bin')), data), 0)
+    assert.match(first.stderr, /to \S+\/into\/named\.bin in /)
+    assert.equal(await partials(), [])
+
+    const again = await get(uri, into, '--json')
+    assert.is(again.code, 1)
+    assert.is(again.stderr, `shoal: ${join(into, 'named.bin')} already exists (--force replaces it) (ERR_OUTPUT_EXISTS)\n`)
+    assert.equal(await partials(), [])
+
+    // a file target: the same rule as a directory, no silent overwrite
+    await writeFile(join(work, 'old.bin'), 'keep me')
+    const kept = await get(uri, join(work, 'old.bin'))
+    assert.is(kept.code, 1)
+    assert.match(kept.stderr, /old\.bin already exists \(--force replaces it\) \(ERR_OUTPUT_EXISTS\)/)
+    assert.is(await readFile(join(work, 'old.bin'), 'utf8'), 'keep me')
+    const forced = await get(uri, join(work, 'old.bin'), '--force')
+    assert.is(forced.code, 0, forced.stderr)
+    assert.is(Buffer.compare(await readFile(join(work, 'old.bin')), data), 0)
+
+    // --force replaces a directory with the file, and a directory with the directory
+    await rm(join(into, 'named.bin'))
+    await mkdir(join(into, 'named.bin', 'sub'), { recursive: true })
+    assert.is((await get(uri, into, '--force')).code, 0)
+    assert.is(Buffer.compare(await readFile(join(into, 'named.bin')), data), 0)
+    const tree = join(work, 'ptree')
+    await mkdir(tree)
+    await writeFile(join(tree, 'a.txt'), 'a')
+    const treeUri = lastLine((await put(tree)).stdout)
+    assert.is((await get(treeUri, into)).code, 0)
+    await writeFile(join(into, 'ptree', 'stale'), 'from before')
+    assert.is((await get(treeUri, into)).code, 1)
+    const replaced = await get(treeUri, into, '-f')
+    assert.is(replaced.code, 0, replaced.stderr)
+    assert.equal((await readdir(join(into, 'ptree'))).sort(), ['a.txt'])
+    assert.equal(await partials(), [])
   })
 
   test('symbolic links: stored as links, listed, restored as links; links leading out are refused unless allowed; sockets and FIFOs are skipped out loud', async ({ work }) => {

@@ -180,13 +180,14 @@ async function setMtime (path: string, mtime: number): Promise<void> {
   }
 }
 
-/** A directory download would overwrite something that is already there. */
+/** A download would replace something that is already there. */
 export class OutputExistsError extends Error {
   static readonly code = 'ERR_OUTPUT_EXISTS'
   readonly code = OutputExistsError.code
   override name = 'OutputExistsError'
-  constructor (readonly path: string) {
-    super(`${path} already exists`)
+  /** `shown`: the path as the message should show it (escaped for a terminal), `hint`: what to do */
+  constructor (readonly path: string, shown: string = path, hint: string = '') {
+    super(`${shown} already exists${hint}`)
   }
 }
 

@@ -5,14 +5,17 @@
 // files up to 8 at a time (one at a time where two names may be one file on this file
 // system), the links of each directory last, once nothing more is written beneath it.
 // Stopped, a get keeps what it wrote, and the same command continues it: files already
-// complete in the tree are kept, partial ones continue where their state says.
+// complete in the tree are kept, partial ones continue where their state says. Failed
+// any other way, it removes what it wrote: nothing is left that no run would continue.
 import { lstat, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { eachAtOnce, fileWeight, OutputExistsError, Permits, restoreMetadata, writeLimit, type Blame } from '@shoal/client'
+import { eachAtOnce, fileWeight, Permits, restoreMetadata, writeLimit, type Blame } from '@shoal/client'
 import type { Backend, TransferStats } from '../backend/backend.js'
 import { isInterruption } from '../errors.js'
 import type { RemoteDirectory, RemoteTree } from './list-tree.js'
+import { moveIntoPlace } from './into-place.js'
 import { discardPartial, partialOf } from './partial.js'
+import { refuseExisting } from './target.js'
 
 export interface GetSummary extends TransferStats {
   type: 'file' | 'directory'
@@ -24,6 +27,8 @@ export interface GetSummary extends TransferStats {
 }
 
 export interface GetTreeOptions {
+  /** replace what is at the target (--force) */
+  replace: boolean
   signal?: AbortSignal
   /** plaintext bytes on disk so far, of `total` when the URI names a file */
   onProgress?: (bytes: number, total?: number) => void
@@ -40,11 +45,16 @@ export async function getTree (backend: Backend, uri: string, tree: RemoteTree, 
     await getFile(uri, target, walk, true)
     return summary
   }
-  if (await lstat(target).catch(() => null) !== null) throw new OutputExistsError(target)
-  // kept when the get fails, with the files complete in it: the same get continues
+  await refuseExisting(target, options.replace)
+  // kept when the get is stopped, with the files complete in it: the same get continues
   const temp = partialOf(target, uri).data
-  await writeDirectory(tree.directory, temp, walk)
-  await rename(temp, target)
+  try {
+    await writeDirectory(tree.directory, temp, walk)
+    await moveIntoPlace(temp, target, options.replace)
+  } catch (err) {
+    if (!isInterruption(err, options.signal)) await rm(temp, { recursive: true, force: true })
+    throw err
+  }
   return summary
 }
 
@@ -109,15 +119,17 @@ async function getFile (uri: string, target: string, walk: Walk, top: boolean): 
         options.onProgress?.(walk.bytes, top ? total : undefined)
       }
     })
+    walk.bytes += fetched.size - counted
+    // before the rename: a file under its own name is complete, metadata included
+    await restoreMetadata(partial.data, fetched)
+    if (top) await moveIntoPlace(partial.data, target, options.replace)
+    else await rename(partial.data, target)
   } catch (err) {
-    // stopped: kept for the same get to continue; failed (a chunk nobody has, bad bytes): removed
+    // stopped: kept for the same get to continue; failed (a chunk nobody has, bad bytes,
+    // a target that appeared meanwhile): removed
     if (!isInterruption(err, options.signal)) await discardPartial(partial)
     throw err
   }
-  walk.bytes += fetched.size - counted
-  // before the rename: a file under its own name is complete, metadata included
-  await restoreMetadata(partial.data, fetched)
-  await rename(partial.data, target)
   summary.size += fetched.size
   summary.files++
   summary.fetchedBytes += fetched.fetchedBytes

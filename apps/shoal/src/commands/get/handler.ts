@@ -1,11 +1,10 @@
 import { stat } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseCapability } from '@shoal/manifest'
 import { withBackend } from '../../backend/choose.js'
 import type { CommonOptions } from '../../context.js'
-import { UsageError } from '../../errors.js'
 import { println, type CommandIo } from '../../io.js'
 import { quietOnClosedPipe } from '../../pipe.js'
 import { createProgress } from '../../progress.js'
@@ -13,9 +12,10 @@ import { formatBytes } from '../../size.js'
 import { EscapingLinkError } from '@shoal/client'
 import { getTree } from '../../transfer/get-tree.js'
 import { leavingLinks, listTree } from '../../transfer/list-tree.js'
+import { checkParent, chooseTarget, refuseExisting } from '../../transfer/target.js'
 import { showName } from '../escape.js'
 
-export interface GetFlags extends CommonOptions { output: string, allowEscapingLinks?: boolean }
+export interface GetFlags extends CommonOptions { output: string, allowEscapingLinks?: boolean, force?: boolean }
 
 export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): Promise<void> {
   parseCapability(uri) // a malformed URI fails before any I/O
@@ -26,18 +26,24 @@ export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): 
     })
     return
   }
-  const target = resolve(io.cwd, flags.output)
-  const parent = await stat(dirname(target)).catch(() => null)
-  if (parent == null || !parent.isDirectory()) throw new UsageError(`-o: ${showName(dirname(target))} is not a directory`)
+  const force = flags.force === true
+  // what can be told without the manifest, before any I/O
+  const given = resolve(io.cwd, flags.output)
+  if ((await stat(given).catch(() => null))?.isDirectory() !== true) {
+    await checkParent(flags.output, given)
+    await refuseExisting(given, force)
+  }
   const started = performance.now()
-  const result = await withBackend(flags, io, {}, async (backend, signal) => {
+  const { result, target } = await withBackend(flags, io, {}, async (backend, signal) => {
+    // the whole tree is listed first: every refusal comes before a byte is fetched
+    const tree = await listTree(backend, uri, signal)
+    const target = await chooseTarget(tree.top, { output: flags.output, cwd: io.cwd, force })
+    const leaving = flags.allowEscapingLinks === true ? [] : leavingLinks(tree)
+    if (leaving.length > 0) throw new EscapingLinkError(leaving, '--allow-escaping-links')
     const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      // the whole tree is listed first: refusals come before a byte is fetched
-      const tree = await listTree(backend, uri, signal)
-      const leaving = flags.allowEscapingLinks === true ? [] : leavingLinks(tree)
-      if (leaving.length > 0) throw new EscapingLinkError(leaving, '--allow-escaping-links')
-      return await getTree(backend, uri, tree, target, { signal, onProgress: (bytes, total) => progress.update({ bytes, total }) })
+      const result = await getTree(backend, uri, tree, target, { replace: force, signal, onProgress: (bytes, total) => progress.update({ bytes, total }) })
+      return { result, target }
     } finally {
       progress.stop()
     }
