@@ -298,6 +298,26 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     ])
   })
 
+  test('put - reads standard input: a file named by --name, or by nothing at all', async ({ work }) => {
+    const piped = randomBytes(1_200_000)
+    const anonymous = await cli(['put', '-', ...fixture.writer(), '--json'], { stdin: piped })
+    assert.is(anonymous.code, 0, anonymous.stderr)
+    const out = JSON.parse(anonymous.stdout)
+    assert.is(out.size, piped.length)
+    assert.equal(JSON.parse((await ls(out.uri, '--json')).stdout), { type: 'file', entries: [{ name: '', type: 'file', size: piped.length, uri: out.uri }] })
+    const got = await get(out.uri, join(work, 'from-stdin.bin'))
+    assert.is(got.code, 0, got.stderr)
+    assert.is(Buffer.compare(await readFile(join(work, 'from-stdin.bin')), piped), 0)
+
+    const named = await cli(['put', '-', '--name', 'piped.txt', ...fixture.writer()], { stdin: Buffer.from('through a pipe\n') })
+    assert.is(named.code, 0, named.stderr)
+    const listed = JSON.parse((await ls(lastLine(named.stdout), '--json')).stdout)
+    assert.is(listed.entries[0].name, 'piped.txt')
+    const badName = await cli(['put', '-', '--name', 'a/b', ...fixture.writer()], { stdin: Buffer.from('x') })
+    assert.is(badName.code, 2)
+    assert.match(badName.stderr, /--name: a\/b "a\/b" must not contain '\/'/)
+  })
+
   test('-o - streams a file to stdout, byte for byte; a directory there is refused', async ({ work }) => {
     const data = randomBytes(3 * MiB + 17)
     await writeFile(join(work, 's.bin'), data)

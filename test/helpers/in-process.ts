@@ -1,5 +1,5 @@
 // The CLI run inside the test's own process (@shoal/cli's run), with its output caught.
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { run } from '@shoal/cli'
 
 export interface InProcessResult {
@@ -15,6 +15,8 @@ export interface InProcessOptions {
   signal?: AbortSignal
   env?: NodeJS.ProcessEnv
   cwd?: string
+  /** what the command reads as standard input (`put -`) */
+  stdin?: Uint8Array
 }
 
 /** Runs `shoal ...args` in this process: exit code, stdout and stderr. */
@@ -27,7 +29,8 @@ export async function cli (args: string[], options: InProcessOptions = {}): Prom
     // no DEBUG and no SHOAL_DATA of the machine: each test names its data dir
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-    ...(options.signal !== undefined ? { signal: options.signal } : {})
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {})
   })
   const stdout = Buffer.concat(out)
   return { code, out: stdout, stdout: stdout.toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }

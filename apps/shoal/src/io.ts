@@ -15,6 +15,8 @@ export interface CommandIo {
   cwd: string
   /** stops the command as Ctrl-C does (the process's SIGINT and SIGTERM always do) */
   signal?: AbortSignal
+  /** what `put -` reads; the process's standard input when unset (read only by a command that asks for it) */
+  stdin?: AsyncIterable<Uint8Array>
 }
 
 export function processIo (): CommandIo {

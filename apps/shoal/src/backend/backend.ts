@@ -20,8 +20,8 @@ export interface Metadata {
   mtime?: number
 }
 
-/** A file's bytes to put: a file on disk, read as it is put. */
-export interface FileContent { path: string, size: number }
+/** A file's bytes to put: a file on disk, read as it is put, or a stream of unknown length (standard input). */
+export type FileContent = { path: string, size: number } | { stream: AsyncIterable<Uint8Array> }
 
 export interface PutOptions extends AbortOptions {
   /** copies of each chunk; undefined: the backend's default (3, or the daemon's --replicas) */

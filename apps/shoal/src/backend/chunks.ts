@@ -65,26 +65,29 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
     async putFile (content, meta, options) {
       const convergenceSecret = await secret(options.convergence)
       const replicas = options.replicas ?? 3
-      const handle = await open(content.path, 'r')
+      const size = 'path' in content ? content.size : undefined
+      const handle = 'path' in content ? await open(content.path, 'r') : undefined
       try {
-        // the chunker reads the file straight into its window: no copy of each read
-        const reader = { read: async (into: Uint8Array) => (await handle.read(into, 0, into.byteLength, null)).bytesRead }
+        // the chunker reads a file straight into its window: no copy of each read
+        const source = handle !== undefined
+          ? { read: async (into: Uint8Array) => (await handle.read(into, 0, into.byteLength, null)).bytesRead }
+          : (content as { stream: AsyncIterable<Uint8Array> }).stream
         const common = {
           convergenceSecret,
           replicas,
           ...meta,
-          size: content.size,
+          ...(size !== undefined ? { size } : {}),
           signal: options.signal,
           onProgress: (p: { bytes: number }) => options.onProgress?.(p.bytes)
         }
         // a file put alone: its own sealer, with no worker threads at all when it is small
         const sealing = options.alone === true
-          ? { compress: options.compress, workers: content.size < INLINE_BELOW ? 0 : undefined }
+          ? { compress: options.compress, workers: size !== undefined && size < INLINE_BELOW ? 0 : undefined }
           : { sealer: sealer(convergenceSecret, options.convergence, options.compress) }
-        const result = await putStream(reader, sink(replicas), { ...common, ...sealing })
+        const result = await putStream(source, sink(replicas), { ...common, ...sealing })
         return { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes }
       } finally {
-        await handle.close()
+        await handle?.close()
       }
     },
 

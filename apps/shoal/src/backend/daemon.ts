@@ -2,6 +2,7 @@
 // process streams plaintext to and from it. A file streams to POST /v1/files, a listing
 // goes to POST /v1/directories, GET /v1/manifests/<uri> lists, GET /v1/files/<uri> reads.
 import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
 import { DaemonTransferError, uriPath, type DaemonClient } from '../daemon-client.js'
 import type { Backend, Entry, Listing, PutOptions, Stored } from './backend.js'
 import { fetchThroughDaemon } from './daemon-fetch.js'
@@ -20,16 +21,17 @@ export function daemonBackend (daemon: DaemonClient): Backend {
     via: `through ${daemon.url}`,
 
     async putFile (content, meta, options) {
-      const body = createReadStream(content.path, { highWaterMark: 1024 * 1024 })
+      // a stream of unknown length goes chunked (no content-length)
+      const body = 'path' in content ? createReadStream(content.path, { highWaterMark: 1024 * 1024 }) : Readable.from(content.stream)
       let read = 0
-      body.on('data', part => { read += part.length; options.onProgress?.(read) })
+      body.on('data', (part: Uint8Array) => { read += part.length; options.onProgress?.(read) })
       const query = putQuery(options)
       if (meta.name !== undefined) query.set('name', meta.name)
       if (meta.mode !== undefined) query.set('mode', String(meta.mode))
       if (meta.mtime !== undefined) query.set('mtime', String(meta.mtime))
       const stored = await daemon.json<Stored>('POST', `/v1/files?${query.toString()}`, {
         body,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': content.size },
+        headers: { 'content-type': 'application/octet-stream', ...('path' in content ? { 'content-length': content.size } : {}) },
         signal: options.signal
       })
       return { uri: stored.uri, size: stored.size, chunks: stored.chunks, newChunks: stored.newChunks, storedBytes: stored.storedBytes }

@@ -6,7 +6,9 @@ export const NOTICE_EXAMPLES = 10
 /** How many of one kind of notice a command met, and the first few, as `--json` reports them. */
 export interface NoticeCount { count: number, examples: Notice[] }
 
-export function noticeCount (): NoticeCount & { add: (notice: Notice) => void } {
+export interface NoticeCounter extends NoticeCount { add: (notice: Notice) => void }
+
+export function noticeCount (): NoticeCounter {
   const counted = {
     count: 0,
     examples: [] as Notice[],

@@ -21,6 +21,11 @@ export async function putTree (backend: Backend, scan: Scan, options: PutTreeOpt
   return scan.root.kind === 'file' ? await putFile(scan.root, walk, true) : await putDirectory(scan.root, walk)
 }
 
+/** Puts a stream of unknown length (`put -`) as one file, with what `meta` records of it. */
+export async function putInput (backend: Backend, stream: AsyncIterable<Uint8Array>, meta: Metadata, options: PutTreeOptions): Promise<Stored> {
+  return await backend.putFile({ stream }, meta, { ...options, alone: true, onProgress: bytes => options.onProgress?.(bytes) })
+}
+
 function metadataOf (node: FileNode | DirectoryNode): Metadata {
   // `shoal put /` has no name to record
   return { ...(node.name !== '' ? { name: node.name } : {}), mode: node.mode, mtime: node.mtime }

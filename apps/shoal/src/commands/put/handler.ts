@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { entryNameProblem } from '@shoal/manifest'
 import { withBackend } from '../../backend/choose.js'
 import { checkConvergence, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
@@ -6,28 +7,22 @@ import { println, type CommandIo } from '../../io.js'
 import { checkReplicas } from '../../network.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
-import { noticeCount, type NoticeCount } from '../../transfer/notices.js'
-import { putTree } from '../../transfer/put-tree.js'
+import { noticeCount, type NoticeCount, type NoticeCounter } from '../../transfer/notices.js'
+import { putInput, putTree } from '../../transfer/put-tree.js'
 import { scanTree, type Scan } from '../../transfer/scan.js'
 import { showName } from '../escape.js'
 
-export interface PutFlags extends CommonOptions { compress: boolean, replicas?: string, followSymlinks?: boolean }
+export interface PutFlags extends CommonOptions { compress: boolean, replicas?: string, followSymlinks?: boolean, name?: string }
 
 export async function putHandler (path: string, flags: PutFlags, io: CommandIo): Promise<void> {
   const replicas = flags.replicas === undefined ? undefined : checkReplicas(flags.replicas)
   const convergence = checkConvergence(flags.convergence)
-  const source = resolve(io.cwd, path)
+  const name = flags.name === undefined ? undefined : checkName(flags.name)
   const skipped = noticeCount()
   const notFollowed = noticeCount()
   // what is there, before anything is stored (and before the network is joined)
-  const scan: Scan = await scanTree(source, {
-    followSymlinks: flags.followSymlinks === true,
-    onSkipped: notice => skipped.add(notice),
-    onNotFollowed: notice => notFollowed.add(notice)
-  }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT' && err.path === source) throw new UsageError(`${showName(path)}: no such file or directory`)
-    throw err
-  })
+  const scan = path === '-' ? undefined : await scanLocal(path, io, flags, { skipped, notFollowed })
+  if (scan !== undefined && name !== undefined) scan.root.name = name
   for (const notice of skipped.examples) println(io.stderr, `shoal: skipped ${showName(notice.path)}: ${notice.reason} (only files, directories and symbolic links are stored)`)
   for (const notice of notFollowed.examples) println(io.stderr, `shoal: stored ${showName(notice.path)} as a symbolic link, not followed: ${notice.reason}`)
   const started = performance.now()
@@ -35,13 +30,10 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
   const { result, via } = await withBackend(flags, io, { peers: replicas ?? 3, writes: true }, async (backend, signal) => {
     const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      const stored = await putTree(backend, scan, {
-        replicas,
-        convergence,
-        compress: flags.compress,
-        signal,
-        onProgress: (bytes, total) => progress.update({ bytes, total })
-      })
+      const options = { replicas, convergence, compress: flags.compress, signal, onProgress: (bytes: number, total?: number) => progress.update({ bytes, total }) }
+      const stored = scan === undefined
+        ? await putInput(backend, io.stdin ?? process.stdin, name !== undefined ? { name } : {}, options)
+        : await putTree(backend, scan, options)
       return { result: stored, via: backend.via }
     } finally {
       progress.stop()
@@ -64,6 +56,26 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
   const left = skipped.count > 0 ? `; skipped ${skipped.count} ${skipped.count === 1 ? 'entry that is' : 'entries that are'} not a file, directory or symbolic link` : ''
   println(io.stderr, `stored ${formatBytes(result.size)} in ${result.chunks} chunks (${result.newChunks} new, ${formatBytes(result.storedBytes)} written)${via !== '' ? ` ${via}` : ''} in ${seconds.toFixed(2)} s${left}`)
   println(io.stdout, result.uri)
+}
+
+/** Walks what `path` names; a path that is not there is the user's mistake. */
+async function scanLocal (path: string, io: CommandIo, flags: PutFlags, notices: { skipped: NoticeCounter, notFollowed: NoticeCounter }): Promise<Scan> {
+  const source = resolve(io.cwd, path)
+  return await scanTree(source, {
+    followSymlinks: flags.followSymlinks === true,
+    onSkipped: notice => notices.skipped.add(notice),
+    onNotFollowed: notice => notices.notFollowed.add(notice)
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' && err.path === source) throw new UsageError(`${showName(path)}: no such file or directory`)
+    throw err
+  })
+}
+
+/** --name: one path component, as a manifest holds names. */
+function checkName (name: string): string {
+  const problem = entryNameProblem(name)
+  if (problem !== undefined) throw new UsageError(`--name: ${showName(name)} ${problem}`)
+  return name
 }
 
 function counted (notices: NoticeCount): NoticeCount {

@@ -6,10 +6,11 @@ import { convergenceOption, withCommonOptions } from '../common.js'
 export function putCommand (io: CommandIo): Command {
   return withCommonOptions(new Command('put')
     .description('store a file or directory; prints its capability URI as the last line')
-    .argument('<path>', 'file or directory to store'))
+    .argument('<path>', "file or directory to store; '-' reads standard input"))
     .addOption(convergenceOption())
     .option('--no-compress', 'never compress chunks')
     .option('--replicas <n>', 'copies of each chunk to keep (default 3, or the daemon\'s --replicas)')
+    .option('--name <name>', "the name to record (default: the file's or directory's own; none for '-')")
     .option('--follow-symlinks', 'store what symbolic links inside a directory point to, not the links (a link that cannot be followed, or leads into a loop, stays a link)')
     // Handlers load on use: `shoal --help` should not pay for the whole pipeline.
     .action(async (path: string, flags: OptionValues) => { await (await import('./handler.js')).putHandler(path, flags as PutFlags, io) })
