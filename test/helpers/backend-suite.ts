@@ -318,6 +318,35 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     assert.match(badName.stderr, /--name: a\/b "a\/b" must not contain '\/'/)
   })
 
+  test('without -o, get writes under the recorded name in the working directory; with no name recorded it says to give -o', async ({ work }) => {
+    const here = join(work, 'here')
+    await mkdir(here)
+    const data = randomBytes(300_000)
+    await writeFile(join(work, 'recorded.bin'), data)
+    const uri = lastLine((await put(join(work, 'recorded.bin'))).stdout)
+    const got = await cli(['get', uri, ...fixture.reader()], { cwd: here })
+    assert.is(got.code, 0, got.stderr)
+    assert.is(Buffer.compare(await readFile(join(here, 'recorded.bin')), data), 0)
+    const twice = await cli(['get', uri, ...fixture.reader()], { cwd: here })
+    assert.is(twice.code, 1)
+    assert.match(twice.stderr, /recorded\.bin already exists \(--force replaces it\) \(ERR_OUTPUT_EXISTS\)/)
+
+    await mkdir(join(work, 'named-tree', 'in'), { recursive: true })
+    await writeFile(join(work, 'named-tree', 'in', 'f'), 'f')
+    const treeUri = lastLine((await put(join(work, 'named-tree'))).stdout)
+    assert.is((await cli(['get', treeUri, ...fixture.reader()], { cwd: here })).code, 0)
+    assert.is(await readFile(join(here, 'named-tree', 'in', 'f'), 'utf8'), 'f')
+
+    const stdinUri = lastLine((await cli(['put', '-', ...fixture.writer()], { stdin: Buffer.from('no name\n') })).stdout)
+    const nameless = await cli(['get', stdinUri, ...fixture.reader()], { cwd: here })
+    assert.is(nameless.code, 2)
+    assert.is(nameless.stderr, 'shoal: the URI records no name for the file: say where to write it with -o PATH\n')
+    const intoDir = await get(stdinUri, here)
+    assert.is(intoDir.code, 2)
+    assert.match(intoDir.stderr, /is a directory, and the URI records no name to write the file under in it/)
+    assert.equal((await readdir(here)).filter(name => name.includes('.shoal-')), [])
+  })
+
   test('-o - streams a file to stdout, byte for byte; a directory there is refused', async ({ work }) => {
     const data = randomBytes(3 * MiB + 17)
     await writeFile(join(work, 's.bin'), data)

@@ -1,6 +1,7 @@
 // Where a get writes, decided from the manifest before a byte is fetched: `-o PATH` as
 // given, or inside it under the recorded name when PATH is a directory that exists (as
-// `cp` does). What is there already is refused unless the get may replace it (--force).
+// `cp` does); without -o, the recorded name in the working directory (as `ipfs get` and
+// `uplink cp` do). What is there already is refused unless the get may replace it (--force).
 import { lstat, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { OutputExistsError } from '@shoal/client'
@@ -10,8 +11,8 @@ import { UsageError } from '../errors.js'
 import { checkLocalName } from './list-tree.js'
 
 export interface TargetOptions {
-  /** -o as typed (relative to `cwd`) */
-  output: string
+  /** -o as typed (relative to `cwd`); none: the recorded name in `cwd` */
+  output?: string
   cwd: string
   /** replace what is at the target (--force) */
   force: boolean
@@ -19,6 +20,13 @@ export interface TargetOptions {
 
 /** The absolute path a get of `top` writes to; throws when it may not. */
 export async function chooseTarget (top: Listing, options: TargetOptions): Promise<string> {
+  if (options.output === undefined) {
+    if (top.name === undefined) throw new UsageError(`the URI records no name for the ${top.type}: say where to write it with -o PATH`)
+    checkLocalName(top.name)
+    const target = join(options.cwd, top.name)
+    await refuseExisting(target, options.force)
+    return target
+  }
   const given = resolve(options.cwd, options.output)
   let target = given
   if ((await stat(given).catch(() => null))?.isDirectory() === true) {

@@ -15,7 +15,7 @@ import { leavingLinks, listTree } from '../../transfer/list-tree.js'
 import { checkParent, chooseTarget, refuseExisting } from '../../transfer/target.js'
 import { showName } from '../escape.js'
 
-export interface GetFlags extends CommonOptions { output: string, allowEscapingLinks?: boolean, force?: boolean }
+export interface GetFlags extends CommonOptions { output?: string, allowEscapingLinks?: boolean, force?: boolean }
 
 export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): Promise<void> {
   parseCapability(uri) // a malformed URI fails before any I/O
@@ -28,10 +28,12 @@ export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): 
   }
   const force = flags.force === true
   // what can be told without the manifest, before any I/O
-  const given = resolve(io.cwd, flags.output)
-  if ((await stat(given).catch(() => null))?.isDirectory() !== true) {
-    await checkParent(flags.output, given)
-    await refuseExisting(given, force)
+  if (flags.output !== undefined) {
+    const given = resolve(io.cwd, flags.output)
+    if ((await stat(given).catch(() => null))?.isDirectory() !== true) {
+      await checkParent(flags.output, given)
+      await refuseExisting(given, force)
+    }
   }
   const started = performance.now()
   const { result, target } = await withBackend(flags, io, {}, async (backend, signal) => {

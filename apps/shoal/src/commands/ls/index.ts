@@ -1,10 +1,11 @@
 import { Command, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
-import { withCommonOptions } from '../common.js'
+import { withJsonOption, withLocationOptions } from '../common.js'
 
 export function lsCommand (io: CommandIo): Command {
-  return withCommonOptions(new Command('ls')
+  const command = new Command('ls')
     .description('list what a directory URI holds (or describe a file URI)')
-    .argument('<uri>', 'capability URI (shoal:...)'))
+    .argument('<uri>', 'capability URI (shoal:...)')
+  return withJsonOption(withLocationOptions(command))
     .action(async (uri: string, flags: OptionValues) => { await (await import('./handler.js')).lsHandler(uri, flags, io) })
 }

@@ -1,12 +1,13 @@
 import { Command, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
 import type { PutFlags } from './handler.js'
-import { convergenceOption, withCommonOptions } from '../common.js'
+import { convergenceOption, withJsonOption, withLocationOptions, withQuietOption, withSpaceOption } from '../common.js'
 
 export function putCommand (io: CommandIo): Command {
-  return withCommonOptions(new Command('put')
+  const command = new Command('put')
     .description('store a file or directory; prints its capability URI as the last line')
-    .argument('<path>', "file or directory to store; '-' reads standard input"))
+    .argument('<path>', "file or directory to store; '-' reads standard input")
+  return withQuietOption(withJsonOption(withSpaceOption(withLocationOptions(command))))
     .addOption(convergenceOption())
     .option('--no-compress', 'never compress chunks')
     .option('--replicas <n>', 'copies of each chunk to keep (default 3, or the daemon\'s --replicas)')
