@@ -55,7 +55,7 @@ test('put through node A\'s daemon and get through node D\'s: same bytes', async
   const again = await shoal(['put', join(work, 'big.bin'), '--data', a.dataDir, '--json'])
   assert.is(again.code, 0, again.stderr)
   const out = JSON.parse(lastLine(again.stdout))
-  assert.equal(Object.keys(out), ['uri', 'size', 'chunks', 'newChunks', 'storedBytes', 'seconds', 'skipped'])
+  assert.equal(Object.keys(out), ['uri', 'size', 'chunks', 'manifests', 'newChunks', 'storedBytes', 'seconds', 'skipped'])
   assert.is(out.uri, uri) // the daemon's convergence secret: the same file, the same URI
   assert.is(out.size, data.length)
 

@@ -12,6 +12,8 @@ import type { AbortOptions, ChunkSink, ChunkSource } from './types.js'
 
 export interface StoredManifest {
   capability: Capability
+  /** blocks the manifest took: the sealed manifest, and the chunks of one stored as content (indirect) */
+  blocks: number
   newChunks: number
   storedBytes: number
 }
@@ -27,6 +29,7 @@ export interface StoredManifest {
 export async function storeManifest (manifest: Manifest, options: AbortOptions & { sink: ChunkSink, sealer: Sealer, convergenceSecret: Uint8Array }): Promise<StoredManifest> {
   let newChunks = 0
   let storedBytes = 0
+  let blocks = 1 // the sealed manifest itself
   let current = manifest
   let encoded = encodeManifest(current)
   while (encoded.byteLength > MAX_INLINE_MANIFEST_BYTES) {
@@ -34,6 +37,7 @@ export async function storeManifest (manifest: Manifest, options: AbortOptions &
     const content = await writeContent(once(encoded), { sink: options.sink, sealer: options.sealer, signal: options.signal })
     newChunks += content.newChunks
     storedBytes += content.storedBytes
+    blocks += content.chunks.length
     current = { version: 1, type: 'indirect', size: content.size, chunks: content.chunks }
     encoded = encodeManifest(current)
   }
@@ -46,7 +50,7 @@ export async function storeManifest (manifest: Manifest, options: AbortOptions &
     newChunks++
     storedBytes += sealed.byteLength
   }
-  return { capability: { cid, key }, newChunks, storedBytes }
+  return { capability: { cid, key }, blocks, newChunks, storedBytes }
 }
 
 /** Fetches, verifies and decrypts the manifest a capability names, following indirection. */

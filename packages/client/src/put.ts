@@ -56,7 +56,7 @@ async function putContent (source: AsyncIterable<Uint8Array> | ByteReader, sink:
     chunks: content.chunks,
     redundancy: { scheme: 'replicate', replicas: options.replicas ?? 3 }
   }
-  return await finish(manifest, { ...content, chunks: content.chunks.length }, sink, sealer, options)
+  return await finish(manifest, { ...content, chunks: content.chunks.length, manifests: 0 }, sink, sealer, options)
 }
 
 async function finish (manifest: Manifest, counts: Omit<PutResult, 'capability' | 'uri'>, sink: ChunkSink, sealer: Sealer, options: PutOptions): Promise<PutResult> {
@@ -66,6 +66,7 @@ async function finish (manifest: Manifest, counts: Omit<PutResult, 'capability' 
     uri: formatCapability(stored.capability),
     size: counts.size,
     chunks: counts.chunks,
+    manifests: counts.manifests + stored.blocks,
     newChunks: counts.newChunks + stored.newChunks,
     storedBytes: counts.storedBytes + stored.storedBytes
   }
@@ -91,7 +92,7 @@ async function putEntry (path: string, info: Stats, walk: Walk, options: PutOpti
   if (!info.isDirectory()) throw new UnsupportedFileTypeError(path)
   const names = (await readdir(path)).sort()
   const entries: Array<DirectoryEntry | undefined> = new Array(names.length)
-  const totals = { size: 0, chunks: 0, newChunks: 0, storedBytes: 0 }
+  const totals = { size: 0, chunks: 0, manifests: 0, newChunks: 0, storedBytes: 0 }
   await eachAtOnce(names, FILES_AT_ONCE, async (name, index) => {
     const child = join(path, name)
     const kind = await lstat(child)
@@ -109,6 +110,7 @@ async function putEntry (path: string, info: Stats, walk: Walk, options: PutOpti
     entries[index] = { name, type: kind.isDirectory() ? 'directory' : 'file', size: result.size, capability: result.capability }
     totals.size += result.size
     totals.chunks += result.chunks
+    totals.manifests += result.manifests
     totals.newChunks += result.newChunks
     totals.storedBytes += result.storedBytes
     options.onProgress?.({ bytes: totals.size })

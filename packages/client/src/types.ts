@@ -101,6 +101,12 @@ export interface PutResult {
   size: number
   /** Data chunks in the file, manifests not included. */
   chunks: number
+  /**
+   * Manifest blocks stored: one per file and per directory, more for a manifest so large
+   * that it is itself stored as content (indirect). `chunks + manifests` is every block
+   * the put stored, of which `newChunks` were new.
+   */
+  manifests: number
   /** Chunks (data and manifest) the sink did not hold before this put. */
   newChunks: number
   /** Sealed bytes of the new chunks. */

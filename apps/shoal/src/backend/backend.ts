@@ -41,6 +41,11 @@ export interface Stored {
   size: number
   /** data chunks (a directory listing: 0) */
   chunks: number
+  /**
+   * manifest blocks: one per file and directory, more for one stored as content
+   * (indirect); `chunks + manifests` is every block stored, `newChunks` the new ones
+   */
+  manifests: number
   /** chunks, data and manifests, that the network or vault did not hold before */
   newChunks: number
   /** sealed bytes of those */

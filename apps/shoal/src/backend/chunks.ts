@@ -85,7 +85,7 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
           ? { compress: options.compress, workers: size !== undefined && size < INLINE_BELOW ? 0 : undefined }
           : { sealer: sealer(convergenceSecret, options.convergence, options.compress) }
         const result = await putStream(source, sink(replicas), { ...common, ...sealing })
-        return { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes }
+        return { uri: result.uri, size: result.size, chunks: result.chunks, manifests: result.manifests, newChunks: result.newChunks, storedBytes: result.storedBytes }
       } finally {
         await handle?.close()
       }
@@ -103,7 +103,7 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
         signal: options.signal
       })
       const size = entries.reduce((n, entry) => n + entrySize(entry), 0)
-      return { uri: formatCapability(stored.capability), size, chunks: 0, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
+      return { uri: formatCapability(stored.capability), size, chunks: 0, manifests: stored.blocks, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
     },
 
     async list (uri, options = {}) {

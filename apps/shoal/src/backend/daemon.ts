@@ -16,6 +16,13 @@ interface ManifestAnswer {
   entries?: Entry[]
 }
 
+/**
+ * The daemon's answers do not count manifest blocks: one per file or directory, which is
+ * what every manifest but one stored as content (a file of ~8 GiB and more, a directory
+ * of ~8 000 entries and more) takes.
+ */
+const ONE_MANIFEST = 1
+
 export function daemonBackend (daemon: DaemonClient): Backend {
   return {
     via: `through ${daemon.url}`,
@@ -29,22 +36,22 @@ export function daemonBackend (daemon: DaemonClient): Backend {
       if (meta.name !== undefined) query.set('name', meta.name)
       if (meta.mode !== undefined) query.set('mode', String(meta.mode))
       if (meta.mtime !== undefined) query.set('mtime', String(meta.mtime))
-      const stored = await daemon.json<Stored>('POST', `/v1/files?${query.toString()}`, {
+      const stored = await daemon.json<Omit<Stored, 'manifests'> & { manifests?: number }>('POST', `/v1/files?${query.toString()}`, {
         body,
         headers: { 'content-type': 'application/octet-stream', ...('path' in content ? { 'content-length': content.size } : {}) },
         signal: options.signal
       })
-      return { uri: stored.uri, size: stored.size, chunks: stored.chunks, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
+      return { uri: stored.uri, size: stored.size, chunks: stored.chunks, manifests: stored.manifests ?? ONE_MANIFEST, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
     },
 
     async putDirectory (directory, options) {
       const body = Buffer.from(JSON.stringify(directory))
-      const stored = await daemon.json<{ uri: string, size: number, newChunks: number, storedBytes: number }>('POST', `/v1/directories?${putQuery(options).toString()}`, {
+      const stored = await daemon.json<{ uri: string, size: number, manifests?: number, newChunks: number, storedBytes: number }>('POST', `/v1/directories?${putQuery(options).toString()}`, {
         body,
         headers: { 'content-type': 'application/json', 'content-length': body.byteLength },
         signal: options.signal
       })
-      return { uri: stored.uri, size: stored.size, chunks: 0, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
+      return { uri: stored.uri, size: stored.size, chunks: 0, manifests: stored.manifests ?? ONE_MANIFEST, newChunks: stored.newChunks, storedBytes: stored.storedBytes }
     },
 
     async list (uri, options = {}) {

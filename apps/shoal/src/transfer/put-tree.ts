@@ -46,7 +46,7 @@ async function putFile (node: FileNode, walk: Walk, top: boolean): Promise<Store
 async function putDirectory (node: DirectoryNode, walk: Walk): Promise<Stored> {
   const { backend, options } = walk
   const listed: Entry[] = new Array(node.children.length)
-  const totals = { size: 0, chunks: 0, newChunks: 0, storedBytes: 0 }
+  const totals = { size: 0, chunks: 0, manifests: 0, newChunks: 0, storedBytes: 0 }
   await eachAtOnce(node.children, FILES_AT_ONCE, async (child: LocalNode, index) => {
     if (child.kind === 'symlink') {
       listed[index] = { name: child.name, type: 'symlink', target: child.target }
@@ -56,9 +56,10 @@ async function putDirectory (node: DirectoryNode, walk: Walk): Promise<Stored> {
     listed[index] = { name: child.name, type: child.kind, size: stored.size, uri: stored.uri }
     totals.size += stored.size
     totals.chunks += stored.chunks
+    totals.manifests += stored.manifests
     totals.newChunks += stored.newChunks
     totals.storedBytes += stored.storedBytes
   })
   const stored = await backend.putDirectory({ ...metadataOf(node), entries: listed }, { ...options, onProgress: undefined })
-  return { ...totals, uri: stored.uri, newChunks: totals.newChunks + stored.newChunks, storedBytes: totals.storedBytes + stored.storedBytes }
+  return { ...totals, uri: stored.uri, manifests: totals.manifests + stored.manifests, newChunks: totals.newChunks + stored.newChunks, storedBytes: totals.storedBytes + stored.storedBytes }
 }

@@ -45,6 +45,7 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
       uri: result.uri,
       size: result.size,
       chunks: result.chunks,
+      manifests: result.manifests,
       newChunks: result.newChunks,
       storedBytes: result.storedBytes,
       seconds,
@@ -54,7 +55,8 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
     return
   }
   const left = skipped.count > 0 ? `; skipped ${skipped.count} ${skipped.count === 1 ? 'entry that is' : 'entries that are'} not a file, directory or symbolic link` : ''
-  println(io.stderr, `stored ${formatBytes(result.size)} in ${result.chunks} chunks (${result.newChunks} new, ${formatBytes(result.storedBytes)} written)${via !== '' ? ` ${via}` : ''} in ${seconds.toFixed(2)} s${left}`)
+  const blocks = `${plural(result.chunks, 'chunk')} + ${plural(result.manifests, 'manifest')}`
+  println(io.stderr, `stored ${formatBytes(result.size)} in ${blocks} (${result.newChunks} new, ${formatBytes(result.storedBytes)} written)${via !== '' ? ` ${via}` : ''} in ${seconds.toFixed(2)} s${left}`)
   println(io.stdout, result.uri)
 }
 
@@ -76,6 +78,10 @@ function checkName (name: string): string {
   const problem = entryNameProblem(name)
   if (problem !== undefined) throw new UsageError(`--name: ${showName(name)} ${problem}`)
   return name
+}
+
+function plural (n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`
 }
 
 function counted (notices: NoticeCount): NoticeCount {
