@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { eachAtOnce, fileWeight, Permits, restoreMetadata, writeLimit, type Blame } from '@shoal/client'
 import type { Backend, TransferStats } from '../backend/backend.js'
 import { isInterruption } from '../errors.js'
+import type { TransferProgress } from '../progress.js'
 import type { RemoteDirectory, RemoteTree } from './list-tree.js'
 import { moveIntoPlace } from './into-place.js'
 import { discardPartial, partialOf } from './partial.js'
@@ -30,17 +31,17 @@ export interface GetTreeOptions {
   /** replace what is at the target (--force) */
   replace: boolean
   signal?: AbortSignal
-  /** plaintext bytes on disk so far, of `total` when the URI names a file */
-  onProgress?: (bytes: number, total?: number) => void
+  /** plaintext bytes on disk so far of the tree's total, and for a tree its files done */
+  onProgress?: (progress: TransferProgress) => void
 }
 
 /** What every file of one get shares. */
-interface Walk { backend: Backend, options: GetTreeOptions, summary: GetSummary, permits: Permits, bytes: number }
+interface Walk { backend: Backend, options: GetTreeOptions, summary: GetSummary, permits: Permits, tree: RemoteTree, bytes: number }
 
 /** Writes what `uri` names, listed as `tree`, to `target` (absolute), whose parent exists. */
 export async function getTree (backend: Backend, uri: string, tree: RemoteTree, target: string, options: GetTreeOptions): Promise<GetSummary> {
   const summary: GetSummary = { type: tree.top.type, size: 0, files: 0, links: 0, fetchedBytes: 0, resumedBytes: 0, duplicates: 0, blamed: [] }
-  const walk: Walk = { backend, options, summary, permits: new Permits(), bytes: 0 }
+  const walk: Walk = { backend, options, summary, permits: new Permits(), tree, bytes: 0 }
   if (tree.directory === undefined) {
     await getFile(uri, target, walk, true)
     return summary
@@ -79,7 +80,7 @@ async function writeDirectory (directory: RemoteDirectory, path: string, walk: W
       summary.resumedBytes += done.size
       summary.files++
       walk.bytes += done.size
-      options.onProgress?.(walk.bytes)
+      report(walk, false)
       return
     }
     await permits.run(fileWeight(entry.size, permits), async () => { await getFile(entry.uri, child, walk, false) }, options.signal)
@@ -113,10 +114,10 @@ async function getFile (uri: string, target: string, walk: Walk, top: boolean): 
   try {
     fetched = await backend.fetch(uri, partial, {
       signal: options.signal,
-      onProgress: (bytes, total) => {
+      onProgress: bytes => {
         walk.bytes += bytes - counted
         counted = bytes
-        options.onProgress?.(walk.bytes, top ? total : undefined)
+        report(walk, top)
       }
     })
     walk.bytes += fetched.size - counted
@@ -132,10 +133,16 @@ async function getFile (uri: string, target: string, walk: Walk, top: boolean): 
   }
   summary.size += fetched.size
   summary.files++
+  report(walk, top)
   summary.fetchedBytes += fetched.fetchedBytes
   summary.resumedBytes += fetched.resumedBytes
   summary.duplicates += fetched.duplicates
   addBlame(summary.blamed, fetched.blamed)
+}
+
+function report (walk: Walk, top: boolean): void {
+  const { tree, summary } = walk
+  walk.options.onProgress?.({ bytes: walk.bytes, total: tree.bytes, ...(top ? {} : { files: { done: summary.files, total: tree.files } }) })
 }
 
 function addBlame (into: Blame[], more: Blame[]): void {

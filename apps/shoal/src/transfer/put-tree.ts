@@ -5,25 +5,31 @@
 // are listed as links.
 import { eachAtOnce, fileWeight, FILES_AT_ONCE, Permits } from '@shoal/client'
 import type { Backend, Entry, Metadata, PutOptions, Stored } from '../backend/backend.js'
+import type { TransferProgress } from '../progress.js'
 import type { DirectoryNode, FileNode, LocalNode, Scan } from './scan.js'
 
 export interface PutTreeOptions extends Omit<PutOptions, 'alone' | 'onProgress'> {
-  /** plaintext bytes taken in so far, of `total` when the put is of one file */
-  onProgress?: (bytes: number, total?: number) => void
+  /** plaintext bytes taken in so far of the scan's total, and for a tree its files done */
+  onProgress?: (progress: TransferProgress) => void
 }
 
 /** What every entry of one put shares. */
-interface Walk { backend: Backend, options: PutTreeOptions, permits: Permits, bytes: number }
+interface Walk { backend: Backend, options: PutTreeOptions, permits: Permits, scan: Scan, bytes: number, files: number }
 
 /** Puts what `scan` found. */
 export async function putTree (backend: Backend, scan: Scan, options: PutTreeOptions): Promise<Stored> {
-  const walk: Walk = { backend, options, permits: new Permits(), bytes: 0 }
+  const walk: Walk = { backend, options, permits: new Permits(), scan, bytes: 0, files: 0 }
   return scan.root.kind === 'file' ? await putFile(scan.root, walk, true) : await putDirectory(scan.root, walk)
 }
 
 /** Puts a stream of unknown length (`put -`) as one file, with what `meta` records of it. */
 export async function putInput (backend: Backend, stream: AsyncIterable<Uint8Array>, meta: Metadata, options: PutTreeOptions): Promise<Stored> {
-  return await backend.putFile({ stream }, meta, { ...options, alone: true, onProgress: bytes => options.onProgress?.(bytes) })
+  return await backend.putFile({ stream }, meta, { ...options, alone: true, onProgress: bytes => options.onProgress?.({ bytes }) })
+}
+
+function report (walk: Walk, top: boolean): void {
+  const { scan } = walk
+  walk.options.onProgress?.({ bytes: walk.bytes, total: scan.bytes, ...(top ? {} : { files: { done: walk.files, total: scan.files } }) })
 }
 
 function metadataOf (node: FileNode | DirectoryNode): Metadata {
@@ -37,10 +43,15 @@ async function putFile (node: FileNode, walk: Walk, top: boolean): Promise<Store
   const onProgress = (bytes: number): void => {
     walk.bytes += bytes - counted
     counted = bytes
-    options.onProgress?.(walk.bytes, top ? node.size : undefined)
+    report(walk, top)
   }
   const weight = top ? 0 : fileWeight(node.size, permits)
-  return await permits.run(weight, async () => await backend.putFile({ path: node.path, size: node.size }, metadataOf(node), { ...options, alone: top, onProgress }), options.signal)
+  const stored = await permits.run(weight, async () => await backend.putFile({ path: node.path, size: node.size }, metadataOf(node), { ...options, alone: top, onProgress }), options.signal)
+  // the scan's size: a file that grew or shrank since still ends at 100 %
+  walk.bytes += node.size - counted
+  walk.files++
+  report(walk, top)
+  return stored
 }
 
 async function putDirectory (node: DirectoryNode, walk: Walk): Promise<Stored> {

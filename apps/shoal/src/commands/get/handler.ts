@@ -44,7 +44,7 @@ export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): 
     if (leaving.length > 0) throw new EscapingLinkError(leaving, '--allow-escaping-links')
     const progress = createProgress('get', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      const result = await getTree(backend, uri, tree, target, { replace: force, signal, onProgress: (bytes, total) => progress.update({ bytes, total }) })
+      const result = await getTree(backend, uri, tree, target, { replace: force, signal, onProgress: p => progress.update(p) })
       return { result, target }
     } finally {
       progress.stop()

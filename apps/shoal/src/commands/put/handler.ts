@@ -5,7 +5,7 @@ import { checkConvergence, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { println, type CommandIo } from '../../io.js'
 import { checkReplicas } from '../../network.js'
-import { createProgress } from '../../progress.js'
+import { createProgress, type TransferProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
 import { noticeCount, type NoticeCount, type NoticeCounter } from '../../transfer/notices.js'
 import { putInput, putTree } from '../../transfer/put-tree.js'
@@ -30,7 +30,7 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
   const { result, via } = await withBackend(flags, io, { peers: replicas ?? 3, writes: true }, async (backend, signal) => {
     const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      const options = { replicas, convergence, compress: flags.compress, signal, onProgress: (bytes: number, total?: number) => progress.update({ bytes, total }) }
+      const options = { replicas, convergence, compress: flags.compress, signal, onProgress: (p: TransferProgress) => progress.update(p) }
       const stored = scan === undefined
         ? await putInput(backend, io.stdin ?? process.stdin, name !== undefined ? { name } : {}, options)
         : await putTree(backend, scan, options)
