@@ -354,6 +354,48 @@ export function backendSuite (fixture: BackendFixture): Test<SuiteContext> {
     assert.equal((await readdir(here)).filter(name => name.includes('.shoal-')), [])
   })
 
+  test('cat writes a file to stdout; ls -R lists a tree by paths; names with control characters are shown escaped, never raw', async ({ work }) => {
+    const dir = join(work, 'odd')
+    const red = 'esc\x1b[31mred'
+    await mkdir(join(dir, red), { recursive: true })
+    await writeFile(join(dir, 'plain.txt'), 'plain\n')
+    await writeFile(join(dir, 'line\nbreak'), 'two\nlines\n')
+    await writeFile(join(dir, red, 'inner.txt'), 'inner\n')
+    execFileSync('mkfifo', [join(dir, 'fifo\nx')])
+    const stored = await put(dir)
+    assert.is(stored.code, 0, stored.stderr)
+    assert.match(stored.stderr, /^shoal: skipped fifo\\nx: a FIFO /)
+    const uri = lastLine(stored.stdout)
+
+    const listed = await ls(uri)
+    assert.is(listed.code, 0, listed.stderr)
+    assert.not.ok(listed.stdout.includes('\x1b'), 'no raw ESC')
+    // the name column: between the size and the URI
+    const names = (stdout: string): string[] => stdout.trim().split('\n').map(row => row.replace(/^[-d] +[\d.]+ \S+ {2}/, '').replace(/ {2}shoal:\S+$/, ''))
+    assert.equal(names(listed.stdout), ['esc\\x1b[31mred/', 'line\\nbreak', 'plain.txt'])
+
+    const tree = await ls(uri, '-R')
+    assert.is(tree.code, 0, tree.stderr)
+    assert.equal(names(tree.stdout), ['esc\\x1b[31mred/', 'esc\\x1b[31mred/inner.txt', 'line\\nbreak', 'plain.txt'])
+    const json = JSON.parse((await ls(uri, '-R', '--json')).stdout)
+    assert.equal(json.entries.map((e: { path: string, name: string }) => [e.path, e.name]), [[red, red], [`${red}/inner.txt`, 'inner.txt'], ['line\nbreak', 'line\nbreak'], ['plain.txt', 'plain.txt']])
+
+    const target = join(work, 'out\x1b[2Jdir')
+    const got = await get(uri, target)
+    assert.is(got.code, 0, got.stderr)
+    assert.ok(got.stderr.includes('out\\x1b[2Jdir in '), got.stderr)
+    assert.is(await readFile(join(target, 'line\nbreak'), 'utf8'), 'two\nlines\n')
+
+    const plain = json.entries.find((e: { name: string }) => e.name === 'plain.txt').uri
+    const cat = await cli(['cat', plain, ...fixture.reader()])
+    assert.is(cat.code, 0, cat.stderr)
+    assert.is(cat.stdout, 'plain\n')
+    assert.is(cat.stderr, '')
+    const notFile = await cli(['cat', uri, ...fixture.reader()])
+    assert.is(notFile.code, 1)
+    assert.match(notFile.stderr, /ERR_WRONG_TYPE/)
+  })
+
   test('-o - streams a file to stdout, byte for byte; a directory there is refused', async ({ work }) => {
     const data = randomBytes(3 * MiB + 17)
     await writeFile(join(work, 's.bin'), data)

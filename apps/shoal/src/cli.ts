@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { catCommand } from './commands/cat/index.js'
 import { getCommand } from './commands/get/index.js'
 import { lsCommand } from './commands/ls/index.js'
 import { nodeCommand } from './commands/node/index.js'
@@ -17,6 +18,7 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(putCommand(io))
     .addCommand(getCommand(io))
+    .addCommand(catCommand(io))
     .addCommand(lsCommand(io))
     .addCommand(statusCommand(io))
     .addCommand(peersCommand(io))

@@ -1,31 +1,26 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { parseCapability } from '@shoal/manifest'
 import { withBackend } from '../../backend/choose.js'
 import type { CommonOptions } from '../../context.js'
 import { println, type CommandIo } from '../../io.js'
-import { quietOnClosedPipe } from '../../pipe.js'
 import { createProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
 import { EscapingLinkError } from '@shoal/client'
 import { getTree } from '../../transfer/get-tree.js'
 import { leavingLinks, listTree } from '../../transfer/list-tree.js'
 import { checkParent, chooseTarget, refuseExisting } from '../../transfer/target.js'
+import { catHandler } from '../cat/handler.js'
 import { showName } from '../escape.js'
 
 export interface GetFlags extends CommonOptions { output?: string, allowEscapingLinks?: boolean, force?: boolean }
 
 export async function getHandler (uri: string, flags: GetFlags, io: CommandIo): Promise<void> {
-  parseCapability(uri) // a malformed URI fails before any I/O
   if (flags.output === '-') {
-    await withBackend(flags, io, {}, async (backend, signal) => {
-      // not ended: stdout outlives the command (and process.stdout cannot be ended)
-      await pipeline(Readable.from(backend.read(uri, { signal })), io.stdout, { end: false }).catch(quietOnClosedPipe)
-    })
+    await catHandler(uri, flags, io)
     return
   }
+  parseCapability(uri) // a malformed URI fails before any I/O
   const force = flags.force === true
   // what can be told without the manifest, before any I/O
   if (flags.output !== undefined) {
