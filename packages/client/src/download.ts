@@ -9,13 +9,11 @@ import { basename, dirname, join } from 'node:path'
 import type { ChunkRef, FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import { packBitmap, unpackBitmap } from '@shoal/protocol'
+import { CHECKPOINT_BYTES, CHECKPOINT_MS, writeAt } from './partial-file.js'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { ChunkSource, Progress, AbortOptions } from './types.js'
 import { systemClock, type Clock } from '@shoal/runtime'
 
-/** The state file is brought up to date this often, or after this many bytes, whichever comes first. */
-const CHECKPOINT_MS = 1_000
-const CHECKPOINT_BYTES = 16 * 1024 * 1024
 const STATE_VERSION = 1
 
 export interface DownloadOptions extends AbortOptions {
@@ -76,7 +74,7 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
 
   try {
     const stats = await swarm(refs, source, async (index, plaintext) => {
-      await writeAll(file, plaintext, offsets[index])
+      await writeAt(file, plaintext, offsets[index])
       done[index] = 1
       bytes += plaintext.byteLength
       sinceCheckpoint += plaintext.byteLength
@@ -112,14 +110,6 @@ function offsetsOf (refs: ChunkRef[]): number[] {
   let offset = 0
   for (const ref of refs) { offsets.push(offset); offset += ref.size }
   return offsets
-}
-
-async function writeAll (file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let written = 0
-  while (written < bytes.byteLength) {
-    const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written, position + written)
-    written += bytesWritten
-  }
 }
 
 // A state that does not match this manifest exactly (another file, a damaged or older

@@ -5,6 +5,8 @@ export { put, putStream, linkTarget, INLINE_BELOW, UnsupportedFileTypeError } fr
 export { getFile, getStream, readManifest, restoreMetadata, OutputExistsError, UnsafeNameError, type GetResult } from './get.js'
 export { sealChunk, openChunk, MIN_COMPRESSION_SAVING, type SealedChunk } from './seal.js'
 export { createSealer, defaultWorkers, type Sealer, type SealerInit } from './seal-pool.js'
+export { createSealers, type Sealers } from './sealers.js'
+export { CHECKPOINT_BYTES, CHECKPOINT_MS, writeAt } from './partial-file.js'
 export { readContent, type FetchOptions } from './fetch.js'
 export { writeContent } from './content.js'
 export { loadManifest, storeManifest } from './manifest-io.js'

@@ -2,7 +2,7 @@
 // itself (@shoal/client) and only moves sealed chunks through a ChunkSink/ChunkSource.
 import { open } from 'node:fs/promises'
 import {
-  createSealer, downloadFile, getStream, INLINE_BELOW, putStream, readManifest, storeManifest, WrongTypeError,
+  createSealers, downloadFile, getStream, INLINE_BELOW, putStream, readManifest, storeManifest, WrongTypeError,
   type ChunkSink, type ChunkSource, type Sealer
 } from '@shoal/client'
 import { directoryVersion, formatCapability, parseCapability, type DirectoryEntry, type DirectoryManifest, type FileManifest } from '@shoal/manifest'
@@ -20,7 +20,8 @@ export interface Chunks {
 }
 
 export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backend {
-  const sealers = new Map<string, Sealer>()
+  // one sealer (worker threads) for all the files and listings of a directory
+  const sealers = createSealers()
   const sinks = new Map<number, ChunkSink>()
   const secrets = new Map<string, Promise<Uint8Array>>()
   // `get` lists a URI and then fetches it: the top manifest is loaded once
@@ -34,16 +35,7 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
     }
     return await loading
   }
-  // one sealer (worker threads) for all the files and listings of a directory
-  const sealer = (convergenceSecret: Uint8Array, mode: string, compress: boolean): Sealer => {
-    const key = `${mode}/${String(compress)}`
-    let made = sealers.get(key)
-    if (made === undefined) {
-      made = createSealer({ convergenceSecret, compress })
-      sealers.set(key, made)
-    }
-    return made
-  }
+  const sealer = (convergenceSecret: Uint8Array, mode: string, compress: boolean): Sealer => sealers.get(mode, convergenceSecret, compress)
   const sink = (replicas: number): ChunkSink => {
     let made = sinks.get(replicas)
     if (made === undefined) {
@@ -136,10 +128,8 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
     },
 
     async close () {
-      const closing = [...sealers.values()]
-      sealers.clear()
       try {
-        await Promise.all(closing.map(async made => { await made.close() }))
+        await sealers.close()
       } finally {
         await chunks.close()
       }

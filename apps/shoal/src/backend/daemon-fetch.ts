@@ -4,13 +4,11 @@
 // `Range: bytes=<length>-` (content under a capability never changes).
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { CHECKPOINT_BYTES, CHECKPOINT_MS, writeAt } from '@shoal/client'
 import { parseCapability } from '@shoal/manifest'
 import { DaemonTransferError, uriPath, type DaemonClient } from '../daemon-client.js'
 import type { Fetched, FetchOptions, Metadata, PartialFile } from './backend.js'
 import { readPrefixState, removeState, writePrefixState } from './prefix-state.js'
-
-const CHECKPOINT_MS = 1_000
-const CHECKPOINT_BYTES = 16 * 1024 * 1024
 
 export async function fetchThroughDaemon (daemon: DaemonClient, uri: string, partial: PartialFile, options: FetchOptions): Promise<Fetched> {
   const { signal } = options
@@ -58,7 +56,7 @@ export async function fetchThroughDaemon (daemon: DaemonClient, uri: string, par
       const before = have
       try {
         for await (const part of res as AsyncIterable<Buffer>) {
-          await writeAll(file, part, have)
+          await writeAt(file, part, have)
           have += part.byteLength
           fetchedBytes += part.byteLength
           options.onProgress?.(have, size)
@@ -97,14 +95,6 @@ async function finish (file: FileHandle, partial: PartialFile, size: number, don
 
 async function sizeOf (path: string): Promise<number> {
   return (await stat(path).catch(() => null))?.size ?? 0
-}
-
-async function writeAll (file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let written = 0
-  while (written < bytes.byteLength) {
-    const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written, position + written)
-    written += bytesWritten
-  }
 }
 
 /** The file's whole size from `Content-Range: bytes a-b/size` (or `bytes *\/size`). */

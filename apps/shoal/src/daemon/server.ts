@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import debug from 'debug'
-import { createSealer, type Sealer } from '@shoal/client'
+import { createSealers, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import type { NodeLogger, ShoalNode } from '@shoal/node'
 import { checkBearer } from './auth.js'
@@ -76,7 +76,7 @@ export interface Route {
 }
 
 export function createApiServer (init: ApiServerInit): ApiServer {
-  const sealers = new Map<string, { sealer: Sealer, convergenceSecret: Uint8Array }>()
+  const sealers = createSealers()
   const inFlight = new Map<AbortController, Promise<void>>()
   let server: Server | null = null
   let url = ''
@@ -85,14 +85,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     replicas: init.replicas ?? 3,
     metrics: createMetrics(init.node),
     sealer (mode, compress = true) {
-      const key = `${mode}/${String(compress)}`
-      let entry = sealers.get(key)
-      if (entry === undefined) {
-        const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
-        entry = { sealer: createSealer({ convergenceSecret, compress }), convergenceSecret }
-        sealers.set(key, entry)
-      }
-      return entry
+      const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
+      return { sealer: sealers.get(mode, convergenceSecret, compress), convergenceSecret }
     },
     url: () => url,
     network: networkView(init.node),
@@ -174,8 +168,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         closing.closeAllConnections()
         await closed
       }
-      await Promise.all([...sealers.values()].map(async entry => await entry.sealer.close()))
-      sealers.clear()
+      await sealers.close()
     }
   }
 }
