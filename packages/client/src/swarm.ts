@@ -135,7 +135,7 @@ interface HolderState {
   backoffUntil: number
 }
 
-interface Attempt { holder: string, started: number, controller: AbortController }
+interface Attempt { holder: string, started: number, controller: AbortController, /** launch order */ seq: number }
 
 interface ActiveChunk<R extends { cid: CID }> {
   index: number
@@ -167,6 +167,9 @@ class Swarm<R extends { cid: CID }> {
   private readonly replicas: number
   private readonly holders = new Map<string, HolderState>()
   private readonly blamed = new Map<string, string>()
+  /** how many requests had been launched when each holder was blamed */
+  private readonly blamedAt = new Map<string, number>()
+  private launched = 0
   /** blamed for sending bytes that are not the chunk: never asked again, not even as a last resort */
   private readonly liars = new Set<string>()
   private readonly active = new Set<ActiveChunk<R>>()
@@ -321,7 +324,7 @@ class Swarm<R extends { cid: CID }> {
     // the holder expected to answer first: least queued work per unit of its throughput
     const holder = ready.reduce((best, h) => this.expectedWait(h) < this.expectedWait(best) ? h : best)
     chunk.asked.add(holder)
-    const attempt: Attempt = { holder, started: now, controller: new AbortController() }
+    const attempt: Attempt = { holder, started: now, controller: new AbortController(), seq: ++this.launched }
     chunk.attempts.push(attempt)
     const state = this.state(holder)
     if (state.inFlight++ === 0) state.busySince = now
@@ -382,7 +385,13 @@ class Swarm<R extends { cid: CID }> {
       if (outcome === 'ok' && plaintext !== undefined) {
         // a holder blamed for a failure that has now served a verified chunk (as a last
         // resort) is working again: ask it like the others from here on
-        if (!this.liars.has(holder) && this.blamed.delete(holder)) log('%s served a verified chunk: no longer blamed', holder)
+        // (only a request made after the blame counts: one already in flight when the holder
+        // failed says nothing about whether it has recovered)
+        if (!this.liars.has(holder) && (this.blamedAt.get(holder) ?? Infinity) < attempt.seq) {
+          this.blamed.delete(holder)
+          this.blamedAt.delete(holder)
+          log('%s served a verified chunk: no longer blamed', holder)
+        }
         state.bytes += received
         this.recordLatency(now - attempt.started)
         this.stats.chunks++
@@ -500,6 +509,7 @@ class Swarm<R extends { cid: CID }> {
     if (holder === LOCAL || this.blamed.has(holder)) return
     log('blaming %s: %s', holder, reason)
     this.blamed.set(holder, reason)
+    this.blamedAt.set(holder, this.launched)
   }
 }
 

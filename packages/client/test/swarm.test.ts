@@ -116,6 +116,22 @@ test('a holder that sent one bad chunk is still asked, last, for chunks nobody e
   assert.equal(stats.blamed.map(b => b.holder), ['rotten'], 'it sent bad bytes once: it stays blamed')
 })
 
+test('a holder that fails one chunk stays blamed though requests already in flight to it then succeed', async () => {
+  // its disk has one bad blob (it says so: INTEGRITY); its other answers are slow, so they are in flight when that one fails
+  const first = (await readManifest(uri, store) as FileManifest).chunks[0].cid.toString()
+  const source = swarmOf({
+    flawed: async (cid, signal) => {
+      if (cid.toString() === first) throw new RemoteError('INTEGRITY', 'stored blob is corrupt')
+      await sleep(50, signal)
+      return await honest(cid, signal)
+    },
+    good: async (cid, signal) => { await sleep(5, signal); return await honest(cid, signal) }
+  })
+  const { bytes, stats } = await download(source)
+  assert.is(sha256hex(bytes), sha256hex(data))
+  assert.equal(stats.blamed.map(b => b.holder), ['flawed'], JSON.stringify(stats.blamed))
+})
+
 test('a busy holder (RATE_LIMITED) is backed off, not blamed', async () => {
   let refusals = 0
   const source = swarmOf({
