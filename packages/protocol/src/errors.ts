@@ -4,7 +4,11 @@
 // into an ERR answer without leaking internals.
 
 /** The codes an ERR response carries. */
-export const WIRE_ERROR_CODES = ['NOT_FOUND', 'NO_SPACE', 'INTEGRITY', 'TOO_LARGE', 'BAD_REQUEST', 'RATE_LIMITED'] as const
+/**
+ * Version 2 adds UNAUTHORIZED (a lease or drop whose signature does not verify for its
+ * owner) and DEBT (the uploader takes far more space than it gives, see --max-debt).
+ */
+export const WIRE_ERROR_CODES = ['NOT_FOUND', 'NO_SPACE', 'INTEGRITY', 'TOO_LARGE', 'BAD_REQUEST', 'RATE_LIMITED', 'UNAUTHORIZED', 'DEBT'] as const
 export type KnownWireErrorCode = typeof WIRE_ERROR_CODES[number]
 /**
  * UNKNOWN: a code this build does not know (from a newer peer), or a failure the peer

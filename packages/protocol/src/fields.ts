@@ -80,6 +80,17 @@ export class FieldReader {
     return value.map((item, i) => this.toCid(`${name}[${i}]`, item))
   }
 
+  /** An array of at most `max` whole numbers, each at most `maxValue`. */
+  uints (name: string, max: number, maxValue: number): number[] {
+    const value = this.get(name)
+    if (!Array.isArray(value)) this.fail(`${this.prefix}${name} must be an array`)
+    if (value.length > max) this.fail(`${this.prefix}${name} holds ${value.length} entries, more than ${max}`, 'TOO_LARGE')
+    return value.map((item, i) => {
+      if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item > maxValue) this.fail(`${this.prefix}${name}[${i}] must be a whole number from 0 to ${maxValue}`)
+      return item
+    })
+  }
+
   boolean (name: string): boolean | undefined {
     if (!this.has(name)) return undefined
     const value = this.fields[name]

@@ -11,9 +11,9 @@ export { packBitmap, unpackBitmap } from './bitmap.js'
 export type {
   Request, PutRequest, GetRequest, HasRequest, AuditRequest, RenewRequest, DropRequest,
   Response, OkResponse, DataResponse, HaveResponse, ProofResponse, ErrResponse,
-  RedundancyTarget, Lease, ChainLink, Receipt
+  RedundancyTarget, ReplicateTarget, ErasureTarget, Lease, ChainLink, Receipt
 } from './types.js'
-export { leaseSigningBytes, dropSigningBytes, receiptSigningBytes } from './signing.js'
+export { leaseSigningBytes, dropSigningBytes, receiptSigningBytes, stripeKey } from './signing.js'
 export {
   ProtocolError, RemoteError, toWireError, fromWireError, isKnownWireErrorCode, WIRE_ERROR_CODES
 } from './errors.js'

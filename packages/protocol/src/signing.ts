@@ -2,6 +2,7 @@
 // array that starts with what the signature is for, so a signature made for one purpose
 // (or one chunk, target or time) never verifies for another. Keys and the signing itself
 // are the node's (Ed25519 peer keys); this package only fixes the bytes.
+import { createHash } from 'node:crypto'
 import { encodeCbor } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import type { RedundancyTarget } from './types.js'
@@ -20,4 +21,15 @@ export function dropSigningBytes (cid: CID, at: number): Uint8Array {
 /** What a holder signs to say it stored `cid` for `uploader` (a peer ID's bytes). */
 export function receiptSigningBytes (cid: CID, uploader: Uint8Array): Uint8Array {
   return encodeCbor(['shoal/receipt/v1', cid.bytes, uploader])
+}
+
+/**
+ * Where a stripe lives in the DHT keyspace: its pieces go to the k + m peers closest to
+ * this key, one piece per peer. sha256 over the pieces' CID bytes in order, so every
+ * holder of any piece (which knows the list from its target) computes the same key.
+ */
+export function stripeKey (pieces: readonly CID[]): Uint8Array {
+  const hash = createHash('sha256')
+  for (const piece of pieces) hash.update(piece.bytes)
+  return hash.digest()
 }

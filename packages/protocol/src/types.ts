@@ -3,12 +3,13 @@ import type { WireErrorCode } from './errors.js'
 
 /**
  * What a vault keeps a chunk for: a whole copy among `replicas`, or piece `index` of an
- * erasure-coded stripe whose k + m pieces are `pieces` (so a lost piece can be rebuilt
- * from any k of the others). Nothing in it says what the chunk holds.
+ * erasure-coded stripe whose k + m pieces are `pieces`, of `sizes` bytes each (so a lost
+ * piece can be rebuilt from any k of the others, and cut to its length). Nothing in it
+ * says what the chunk holds.
  */
-export type RedundancyTarget =
-  | { scheme: 'replicate', replicas: number }
-  | { scheme: 'erasure', k: number, m: number, index: number, pieces: CID[] }
+export type RedundancyTarget = ReplicateTarget | ErasureTarget
+export interface ReplicateTarget { scheme: 'replicate', replicas: number }
+export interface ErasureTarget { scheme: 'erasure', k: number, m: number, index: number, pieces: CID[], sizes: number[] }
 
 /**
  * The uploader's word that the chunk is wanted until `expires` (ms since 1970), signed with

@@ -5,7 +5,7 @@
 import { CID } from 'multiformats/cid'
 import type { FieldReader } from './fields.js'
 import {
-  MAX_ADDRESS_BYTES, MAX_CHAIN_LINKS, MAX_LEASES, MAX_LINK_ADDRESSES, MAX_PEER_ID_BYTES, MAX_STRIPE_PIECES,
+  MAX_ADDRESS_BYTES, MAX_CHAIN_LINKS, MAX_CHUNK_BYTES, MAX_LEASES, MAX_LINK_ADDRESSES, MAX_PEER_ID_BYTES, MAX_STRIPE_PIECES,
   MAX_TARGET_REPLICAS, SIGNATURE_BYTES
 } from './limits.js'
 import type { ChainLink, Lease, Receipt, RedundancyTarget } from './types.js'
@@ -28,7 +28,9 @@ export function readTarget (r: FieldReader, cid: CID): RedundancyTarget {
     const pieces = r.cids('p', MAX_STRIPE_PIECES)
     if (pieces.length !== k + m) r.fail(`target.p lists ${pieces.length} pieces, k + m is ${k + m}`)
     if (!pieces[index].equals(cid)) r.fail('target.p[i] is not the chunk this message is about')
-    return { scheme, k, m, index, pieces }
+    const sizes = r.uints('z', MAX_STRIPE_PIECES, MAX_CHUNK_BYTES)
+    if (sizes.length !== k + m) r.fail(`target.z lists ${sizes.length} sizes, k + m is ${k + m}`)
+    return { scheme, k, m, index, pieces, sizes }
   }
   return r.fail('target.s must be "replicate" or "erasure"')
 }
@@ -57,7 +59,7 @@ export function readReceipts (r: FieldReader, name: string): Receipt[] {
 export function targetRecord (target: RedundancyTarget): Record<string, unknown> {
   return target.scheme === 'replicate'
     ? { s: target.scheme, r: target.replicas }
-    : { s: target.scheme, k: target.k, m: target.m, i: target.index, p: target.pieces.map(piece => CID.asCID(piece)?.bytes ?? piece) }
+    : { s: target.scheme, k: target.k, m: target.m, i: target.index, p: target.pieces.map(piece => CID.asCID(piece)?.bytes ?? piece), z: target.sizes }
 }
 
 export function leaseRecord (lease: Lease): Record<string, unknown> {

@@ -46,7 +46,7 @@ test('an ERR answer becomes a RemoteError', () => {
 })
 
 test('known codes', () => {
-  assert.equal([...WIRE_ERROR_CODES], ['NOT_FOUND', 'NO_SPACE', 'INTEGRITY', 'TOO_LARGE', 'BAD_REQUEST', 'RATE_LIMITED'])
+  assert.equal([...WIRE_ERROR_CODES], ['NOT_FOUND', 'NO_SPACE', 'INTEGRITY', 'TOO_LARGE', 'BAD_REQUEST', 'RATE_LIMITED', 'UNAUTHORIZED', 'DEBT'])
   assert.ok(isKnownWireErrorCode('NO_SPACE'))
   assert.not.ok(isKnownWireErrorCode('UNKNOWN'))
   assert.not.ok(isKnownWireErrorCode('constructor'))

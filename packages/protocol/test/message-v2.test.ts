@@ -26,7 +26,7 @@ const plain = (value: unknown): string => JSON.stringify(value, (_key, v) => {
 
 const requests: Request[] = [
   { type: 'put', id: 1, cid: sampleCid(1), bytes: rng.bytes(1000), target: { scheme: 'replicate', replicas: 3 }, leases: [lease(1_800_000_000_000)] },
-  { type: 'put', id: 2, cid: pieces[4], bytes: rng.bytes(10), target: { scheme: 'erasure', k: 4, m: 2, index: 4, pieces }, leases: [lease(1), lease(Number.MAX_SAFE_INTEGER)] },
+  { type: 'put', id: 2, cid: pieces[4], bytes: rng.bytes(10), target: { scheme: 'erasure', k: 4, m: 2, index: 4, pieces, sizes: [10, 10, 7, 3, 10, 10] }, leases: [lease(1), lease(Number.MAX_SAFE_INTEGER)] },
   { type: 'put', id: 3, cid: sampleCid(3), bytes: new Uint8Array(0), target: { scheme: 'replicate', replicas: 1 }, leases: [lease(5)], chain: [{ peer: rng.bytes(38), addresses: [rng.bytes(20), rng.bytes(30)] }] },
   { type: 'renew', id: 4, cid: sampleCid(4), lease: lease(1_900_000_000_000) },
   { type: 'drop', id: 5, cid: sampleCid(5), owner: rng.bytes(38), at: 1_700_000_000_000, signature: rng.bytes(64) },
@@ -75,10 +75,12 @@ test('a version 2 PUT without a target or a lease, or with a malformed one, is B
   throwsProtocol(() => decodeRequest(put({ tg: replicate, ls: [{ o: rng.bytes(38), x: 10, g: rng.bytes(63) }] }), V2), 'BAD_REQUEST', 'ls[0].g is 63 bytes')
   throwsProtocol(() => decodeRequest(put({ tg: replicate, ls: [{ o: rng.bytes(38), x: -1, g: rng.bytes(64) }] }), V2), 'BAD_REQUEST', 'ls[0].x must be a whole number')
   throwsProtocol(() => decodeRequest(put({ tg: replicate, ls: Array.from({ length: MAX_LEASES + 1 }, () => oneLease[0]) }), V2), 'TOO_LARGE', `more than ${MAX_LEASES}`)
-  const stripe = (k: number, m: number, i: number, list: Uint8Array[]): Record<string, unknown> => ({ tg: { s: 'erasure', k, m, i, p: list }, ls: oneLease })
+  const stripe = (k: number, m: number, i: number, list: Uint8Array[], z = list.map(() => 1)): Record<string, unknown> => ({ tg: { s: 'erasure', k, m, i, p: list, z }, ls: oneLease })
   throwsProtocol(() => decodeRequest(put(stripe(4, 2, 1, pieces.map(p => p.bytes))), V2), 'BAD_REQUEST', 'target.p[i] is not the chunk')
   throwsProtocol(() => decodeRequest(put(stripe(4, 2, 0, pieces.slice(0, 5).map(p => p.bytes))), V2), 'BAD_REQUEST', 'lists 5 pieces, k + m is 6')
   throwsProtocol(() => decodeRequest(put(stripe(MAX_STRIPE_PIECES, 1, 0, [pieces[0].bytes])), V2), 'BAD_REQUEST', `k + m at most ${MAX_STRIPE_PIECES}`)
+  throwsProtocol(() => decodeRequest(put(stripe(4, 2, 0, pieces.map(p => p.bytes), [1, 2, 3])), V2), 'BAD_REQUEST', 'lists 3 sizes, k + m is 6')
+  throwsProtocol(() => decodeRequest(put(stripe(4, 2, 0, pieces.map(p => p.bytes), [1, 2, 3, 4, 5, -6])), V2), 'BAD_REQUEST', 'tg.z[5] must be a whole number')
 })
 
 test('a PUT of a max-size chunk with every v2 field at its limit still fits in one frame', () => {
@@ -88,7 +90,7 @@ test('a PUT of a max-size chunk with every v2 field at its limit still fits in o
     id: 0xffff_ffff,
     cid: stripe[7],
     bytes: new Uint8Array(MAX_CHUNK_BYTES),
-    target: { scheme: 'erasure', k: MAX_STRIPE_PIECES - 1, m: 1, index: 7, pieces: stripe },
+    target: { scheme: 'erasure', k: MAX_STRIPE_PIECES - 1, m: 1, index: 7, pieces: stripe, sizes: stripe.map(() => MAX_CHUNK_BYTES) },
     leases: Array.from({ length: MAX_LEASES }, () => ({ owner: rng.bytes(MAX_PEER_ID_BYTES), expires: Number.MAX_SAFE_INTEGER, signature: rng.bytes(64) })),
     chain: Array.from({ length: MAX_CHAIN_LINKS }, () => ({ peer: rng.bytes(MAX_PEER_ID_BYTES), addresses: Array.from({ length: 8 }, () => rng.bytes(256)) }))
   }
