@@ -10,6 +10,7 @@ import { KeyedLock } from './keyed-lock.js'
 import { diskSpace, type DiskSpace } from './disk-space.js'
 import { Layout } from './layout.js'
 import { recover } from './recover.js'
+import type { ChunkRecord, PeerRecord } from './records.js'
 import type { PutChunkOptions, Store, StoreInit, StoreStats } from './index.js'
 
 const log = debug('shoal:store')
@@ -261,6 +262,17 @@ export class VaultStore implements Store {
     const { chunks, bytes } = this.requireOpen().ledger
     return { chunks, bytes, space: this.space, diskFree: await this.disk.free() }
   }
+
+  async record (): Promise<ChunkRecord | null> { this.requireOpen(); throw new Error('not yet') }
+  async addLeases (): Promise<boolean> { this.requireOpen(); throw new Error('not yet') }
+  async dropLeases (): Promise<{ held: boolean, deleted: boolean }> { this.requireOpen(); throw new Error('not yet') }
+  async records (): Promise<ChunkRecord[]> { this.requireOpen(); throw new Error('not yet') }
+  async collectExpired (): Promise<ChunkRecord[]> { this.requireOpen(); throw new Error('not yet') }
+  async getMeta (): Promise<unknown> { this.requireOpen(); throw new Error('not yet') }
+  async setMeta (): Promise<void> { this.requireOpen(); throw new Error('not yet') }
+  async peerRecord (): Promise<PeerRecord> { this.requireOpen(); throw new Error('not yet') }
+  async updatePeer (): Promise<PeerRecord> { this.requireOpen(); throw new Error('not yet') }
+  async * peerRecords (): AsyncGenerator<[string, PeerRecord]> { this.requireOpen(); throw new Error('not yet') }
 
   private requireOpen (): ChunkIndex {
     if (this.state !== 'started' || this.index == null) throw new StoreClosedError()
