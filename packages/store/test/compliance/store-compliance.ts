@@ -12,12 +12,11 @@ export type { MakeStore, StoreFixture } from './harness.js'
  * The Store contract, runnable against any implementation (as js-libp2p's
  * interface-compliance tests are): what every store must do, whatever it keeps chunks in.
  */
-export function storeCompliance (name: string, make: MakeStore, options: { leases?: boolean } = {}): void {
+export function storeCompliance (name: string, make: MakeStore): void {
   basicRules(name, make)
   addressRules(name, make)
   spaceRules(name, make)
   lifecycleRules(name, make)
-  if (options.leases === false) return
   leaseRules(name, make)
   ledgerRules(name, make)
 }
