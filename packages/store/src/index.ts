@@ -43,7 +43,8 @@ export interface PutChunkOptions {
    * What the chunk is kept for, and until when. Recorded with the chunk in the same index
    * write; for a chunk already held they are merged in (see addLeases). Without them the
    * chunk is pinned (a local vault): kept until deleted, never collected, and it stays
-   * pinned if leases come later.
+   * pinned if leases come later. The store may keep the array and the leases as given
+   * (the memory store does): do not change them afterwards.
    */
   leases?: readonly LeaseRecord[]
 }

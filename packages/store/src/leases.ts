@@ -13,6 +13,8 @@ export const NO_LEASES: readonly LeaseRecord[] = Object.freeze([])
  * the write.
  */
 export function mergeLeases (held: readonly LeaseRecord[], added: readonly LeaseRecord[]): readonly LeaseRecord[] {
+  // the common case, a new chunk's leases (one per owner): kept as given, not copied
+  if (held.length === 0 && added.length <= MAX_LEASES && allDistinct(added)) return added
   let merged: LeaseRecord[] | null = null
   for (const lease of added) {
     const list = merged ?? held
@@ -44,6 +46,13 @@ export function lastExpiry (leases: readonly LeaseRecord[]): number {
 export function collectAt (leases: readonly LeaseRecord[], pinned: boolean, recovered: boolean): number | null {
   if (pinned || recovered || leases.length === 0) return null
   return lastExpiry(leases)
+}
+
+function allDistinct (leases: readonly LeaseRecord[]): boolean {
+  for (let i = 1; i < leases.length; i++) {
+    for (let j = 0; j < i; j++) if (sameHolder(leases[i], leases[j])) return false
+  }
+  return true
 }
 
 function sameHolder (a: LeaseRecord, b: LeaseRecord): boolean {
