@@ -274,8 +274,8 @@ export class VaultStore implements Store {
     const merged = mergeLeases(held.leases, leases)
     const pinned = held.pinned || pin
     if (merged === held.leases && pinned === held.pinned) return
-    // a recovered chunk is collectable again once something names it with a lease
-    const entry: ChunkEntry = { ...held, leases: merged, pinned, recovered: held.recovered && merged.length === 0 }
+    // a recovered chunk is an ordinary one again once a lease (or a pin) names it
+    const entry: ChunkEntry = { ...held, leases: merged, pinned, recovered: held.recovered && merged.length === 0 && !pinned }
     await index.commit([{ type: 'put', key, entry, previous: held }], { chunks: 0, bytes: 0 })
   }
 
