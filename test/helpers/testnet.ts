@@ -14,6 +14,8 @@ export interface Testnet {
   nodes: TestnetNode[]
   /** kills every node still running and removes every data dir; safe to call twice */
   stop: () => Promise<void>
+  /** one more node, joining through `bootstrap` (default node 0), with a fresh data dir */
+  add: (options?: { bootstrap?: string }) => Promise<TestnetNode>
 }
 
 export interface TestnetInit {
@@ -28,6 +30,8 @@ export interface TestnetInit {
   firstHost?: number
   /** how long one node may take to print its addresses, and all to mesh (default 20 s) */
   startTimeoutMs?: number
+  /** further `shoal node` flags for every node */
+  nodeFlags?: string[]
 }
 
 export async function createTestnet (init: TestnetInit): Promise<Testnet> {
@@ -43,9 +47,10 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
       firstHost: init.firstHost,
       mesh: init.waitForMesh,
       startTimeoutMs: init.startTimeoutMs,
-      meshTimeoutMs: init.startTimeoutMs
+      meshTimeoutMs: init.startTimeoutMs,
+      nodeFlags: init.nodeFlags
     })
-    return { bootstrap: net.bootstrap, nodes: net.nodes, stop: async () => { await net.stop(); await removeDirs() } }
+    return { bootstrap: net.bootstrap, nodes: net.nodes, stop: async () => { await net.stop(); await removeDirs() }, add: net.add }
   } catch (err) {
     await removeDirs()
     throw err

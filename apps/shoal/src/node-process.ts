@@ -16,6 +16,8 @@ export interface NodeArgsInit {
   replicas?: number
   /** the node's --log-level (default: the node's, info) */
   logLevel?: string
+  /** further `shoal node` flags, e.g. ['--repair-interval', '10s'] */
+  extra?: string[]
 }
 
 /** The arguments of `shoal node` for such a node; it prints one JSON line once it is up. */
@@ -25,6 +27,7 @@ export function nodeArgs (init: NodeArgsInit): string[] {
   if (init.replicas !== undefined) args.push('--replicas', String(init.replicas))
   if (init.bootstrap !== undefined) args.push('--bootstrap', init.bootstrap)
   if (init.logLevel !== undefined) args.push('--log-level', init.logLevel)
+  if (init.extra !== undefined) args.push(...init.extra)
   return args
 }
 

@@ -23,6 +23,8 @@ export interface TestnetInit {
   replicas?: number
   /** each node's --log-level (default: the node's, info) */
   logLevel?: string
+  /** further `shoal node` flags for every node, e.g. ['--repair-interval', '10s'] */
+  nodeFlags?: string[]
   /**
    * Starts `shoal node` with these arguments. Default: this Node and these node flags,
    * the shoal executable, stdout and stderr piped (stdout must stay a pipe: the node's
@@ -58,6 +60,11 @@ export interface Testnet {
   nodes: TestnetNode[]
   /** SIGTERM to every node still running (SIGKILL after 5 s); resolves once all have exited. The data dirs stay. */
   stop: () => Promise<void>
+  /**
+   * Starts one more node (index nodes.length, the next 127.0.0.x), joining through
+   * `bootstrap` (default node 0), as a PC that comes online; it is added to `nodes`.
+   */
+  add: (options?: { bootstrap?: string }) => Promise<TestnetNode>
 }
 
 export async function startTestnet (init: TestnetInit): Promise<Testnet> {
@@ -65,29 +72,35 @@ export async function startTestnet (init: TestnetInit): Promise<Testnet> {
   const children: ChildProcess[] = []
   const stop = async (): Promise<void> => { await Promise.all(children.map(async child => { await stopChild(child) })) }
   const nodes: TestnetNode[] = []
+
+  async function startNode (bootstrap: string | undefined): Promise<TestnetNode> {
+    init.signal?.throwIfAborted()
+    const i = nodes.length
+    const dataDir = await init.dataDir(i)
+    const args = nodeArgs({ dataDir, space: init.space(i), host: `127.0.0.${(init.firstHost ?? 2) + i}`, replicas: init.replicas, logLevel: init.logLevel, bootstrap, extra: init.nodeFlags })
+    const child = start(args, i)
+    children.push(child)
+    const stderr = tail(child)
+    const up = firstJsonLine<NodeStarted>(child, {
+      what: `node ${i}`,
+      timeoutMs: init.startTimeoutMs ?? 20_000,
+      stderr,
+      exited: code => new NodeExitedError(i, code, stderr())
+    })
+    const started = await untilAborted(up, init.signal)
+    const node = { index: i, peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir, process: child, stderr }
+    nodes.push(node)
+    return node
+  }
+
   try {
-    for (let i = 0; i < init.nodes; i++) {
-      init.signal?.throwIfAborted()
-      const dataDir = await init.dataDir(i)
-      const args = nodeArgs({ dataDir, space: init.space(i), host: `127.0.0.${(init.firstHost ?? 2) + i}`, replicas: init.replicas, logLevel: init.logLevel, bootstrap: nodes[0]?.address })
-      const child = start(args, i)
-      children.push(child)
-      const stderr = tail(child)
-      const up = firstJsonLine<NodeStarted>(child, {
-        what: `node ${i}`,
-        timeoutMs: init.startTimeoutMs ?? 20_000,
-        stderr,
-        exited: code => new NodeExitedError(i, code, stderr())
-      })
-      const started = await untilAborted(up, init.signal)
-      nodes.push({ index: i, peerId: started.peerId, address: started.addresses[0], api: started.api, dataDir, process: child, stderr })
-    }
+    for (let i = 0; i < init.nodes; i++) await startNode(nodes[0]?.address)
     if (init.mesh !== false) await waitForMesh(nodes, { timeoutMs: init.meshTimeoutMs, signal: init.signal })
   } catch (err) {
     await stop()
     throw err
   }
-  return { bootstrap: nodes[0].address, nodes, stop }
+  return { bootstrap: nodes[0].address, nodes, stop, add: async (options = {}) => await startNode(options.bootstrap ?? nodes[0].address) }
 }
 
 /** How long the nodes may take to learn of each other, by default. */

@@ -8,8 +8,18 @@ import type { CID } from 'multiformats/cid'
 import type { RedundancyTarget } from './types.js'
 import { targetRecord } from './v2-fields.js'
 
-/** What an uploader signs to keep `cid` (held for `target`) until `expires`. */
+/**
+ * What an uploader signs to keep `cid` (held for `target`) until `expires`. A piece of an
+ * erasure-coded stripe is signed for the whole stripe (its pieces, sizes, k and m, not
+ * the piece's index or CID): one signature keeps every piece, so a vault that rebuilds a
+ * lost piece can hand it on under the lease of the piece it holds, which it could not
+ * sign itself. The piece is still bound: a vault accepts it only as `pieces[index]`.
+ */
 export function leaseSigningBytes (cid: CID, target: RedundancyTarget, expires: number): Uint8Array {
+  if (target.scheme === 'erasure') {
+    const { i: _index, ...stripe } = targetRecord(target)
+    return encodeCbor(['shoal/stripe-lease/v1', stripe, expires])
+  }
   return encodeCbor(['shoal/lease/v1', cid.bytes, targetRecord(target), expires])
 }
 

@@ -99,6 +99,15 @@ test('a PUT of a max-size chunk with every v2 field at its limit still fits in o
   assert.is(decodeRequest(body, V2).type, 'put')
 })
 
+test('a stripe lease is one signature for every piece of the stripe, and for nothing else', () => {
+  const sizes = [10, 10, 7, 3, 10, 10]
+  const piece = (index: number, list = pieces, z = sizes): Uint8Array => leaseSigningBytes(list[index], { scheme: 'erasure', k: 4, m: 2, index, pieces: list, sizes: z }, 1000)
+  const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+  assert.is(new Set(pieces.map((_p, i) => hex(piece(i)))).size, 1, 'the same bytes for every piece')
+  const other = [...pieces.slice(0, 5), sampleCid(999)]
+  assert.is(new Set([hex(piece(0)), hex(piece(0, other)), hex(piece(0, pieces, [10, 10, 7, 3, 10, 9]))]).size, 3, 'another stripe or other sizes: other bytes')
+})
+
 test('what is signed changes with every part of it: purpose, chunk, target, time, uploader', () => {
   const cid = sampleCid(1)
   const base = Buffer.from(leaseSigningBytes(cid, { scheme: 'replicate', replicas: 3 }, 1000)).toString('hex')

@@ -5,7 +5,7 @@
 // files, in what order, how many at once, and what the local file system sees (names,
 // metadata, the rename into place) is the walk's business.
 import type { AbortOptions } from '@libp2p/interface'
-import type { Blame } from '@shoal/client'
+import type { Blame, PutResult } from '@shoal/client'
 
 export type { AbortOptions }
 
@@ -34,23 +34,8 @@ export interface PutOptions extends AbortOptions {
   onProgress?: (bytes: number) => void
 }
 
-/** What a put stored. */
-export interface Stored {
-  uri: string
-  /** plaintext bytes (a directory: of all its files) */
-  size: number
-  /** data chunks (a directory listing: 0) */
-  chunks: number
-  /**
-   * manifest blocks: one per file and directory, more for one stored as content
-   * (indirect); `chunks + manifests` is every block stored, `newChunks` the new ones
-   */
-  manifests: number
-  /** chunks, data and manifests, that the network or vault did not hold before */
-  newChunks: number
-  /** sealed bytes of those */
-  storedBytes: number
-}
+/** What a put stored: the client's own account of it, with the URI as text (a daemon sends no binary capability). */
+export type Stored = Omit<PutResult, 'capability'>
 
 /** A file or directory in a directory listing: what its own URI names. */
 export interface ContentEntry { name: string, type: 'file' | 'directory', size: number, uri: string }
