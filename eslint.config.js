@@ -4,7 +4,7 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['**/dist/**', '**/node_modules/**', 'packages/chunker/assembly/**', 'bench/results/**']
+    ignores: ['**/dist/**', '**/node_modules/**', 'packages/chunker/assembly/**', 'packages/erasure/assembly/**', 'bench/results/**']
   }),
   {
     rules: {

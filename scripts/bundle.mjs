@@ -10,6 +10,7 @@
 //   dist/bundle/shoal.mjs        the CLI (from apps/shoal/dist/src/bin.js)
 //   dist/bundle/seal-worker.js   new URL('./seal-worker.js', import.meta.url) in @shoal/client
 //   dist/wasm/chunker.wasm       new URL('../wasm/chunker.wasm', import.meta.url) in @shoal/chunker
+//   dist/wasm/erasure.wasm       new URL('../wasm/erasure.wasm', import.meta.url) in @shoal/erasure
 import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -47,3 +48,4 @@ await copyFile(join(out, 'seal-worker.mjs'), join(out, 'seal-worker.js'))
 await rm(join(out, 'seal-worker.mjs'))
 await mkdir(join(app, 'wasm'), { recursive: true })
 await copyFile(join(root, 'packages/chunker/dist/wasm/chunker.wasm'), join(app, 'wasm/chunker.wasm'))
+await copyFile(join(root, 'packages/erasure/dist/wasm/erasure.wasm'), join(app, 'wasm/erasure.wasm'))
