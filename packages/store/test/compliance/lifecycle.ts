@@ -14,7 +14,17 @@ async function assertClosed (store: Store): Promise<void> {
     ['has', async () => await store.has(cid)],
     ['delete', async () => await store.delete(cid)],
     ['stats', async () => await store.stats()],
-    ['list', async () => { for await (const _ of store.list()) { /* drain */ } }]
+    ['list', async () => { for await (const _ of store.list()) { /* drain */ } }],
+    ['record', async () => await store.record(cid)],
+    ['addLeases', async () => await store.addLeases(cid, [])],
+    ['dropLeases', async () => await store.dropLeases(cid, new Uint8Array(3))],
+    ['records', async () => await store.records({ limit: 1 })],
+    ['collectExpired', async () => await store.collectExpired(0, { limit: 1 })],
+    ['getMeta', async () => await store.getMeta('x')],
+    ['setMeta', async () => { await store.setMeta('x', 1) }],
+    ['peerRecord', async () => await store.peerRecord('p')],
+    ['updatePeer', async () => await store.updatePeer('p', old => old)],
+    ['peerRecords', async () => { for await (const _ of store.peerRecords()) { /* drain */ } }]
   ]
   for (const [name, attempt] of attempts) {
     const err = await rejects(attempt())
