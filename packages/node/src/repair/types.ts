@@ -2,27 +2,13 @@
 // it is built on, so each part can be tested against a small fake.
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Lease, RedundancyTarget } from '@shoal/protocol'
+import type { Store } from '@shoal/store'
 import type { CID } from 'multiformats/cid'
 
-// TODO(store lands): these mirror @shoal/store's LeaseRecord, ChunkRecord and PeerRecord; import them from there.
-/** An uploader's signed lease as the vault keeps it: for one target. */
-export interface LeaseRecord { owner: Uint8Array, expires: number, signature: Uint8Array, target: RedundancyTarget }
-export interface ChunkRecord { cid: CID, size: number, leases: readonly LeaseRecord[], pinned?: boolean }
-export interface PeerRecord { auditsPassed: number, auditsFailed: number, bad?: { reason: string, since: number } }
+export type { ChunkRecord, LeaseRecord, PeerRecord } from '@shoal/store'
 
 /** The parts of a vault's store the repair loop uses. */
-export interface RepairStore {
-  get: (cid: CID, options?: AbortOptions) => Promise<Uint8Array | null>
-  put: (cid: CID, bytes: Uint8Array, options?: { leases?: readonly LeaseRecord[] }) => Promise<boolean>
-  delete: (cid: CID) => Promise<boolean>
-  record: (cid: CID) => Promise<ChunkRecord | null>
-  records: (options: { after?: CID, limit: number }) => Promise<ChunkRecord[]>
-  collectExpired: (now: number, options: { limit: number }) => Promise<ChunkRecord[]>
-  getMeta: (name: string) => Promise<unknown>
-  setMeta: (name: string, value: unknown) => Promise<void>
-  updatePeer: <P extends PeerRecord>(id: string, change: (old: P) => P) => Promise<P>
-  peerRecords: () => AsyncIterable<[string, PeerRecord]>
-}
+export type RepairStore = Pick<Store, 'get' | 'put' | 'delete' | 'record' | 'records' | 'collectExpired' | 'getMeta' | 'setMeta' | 'updatePeer' | 'peerRecords'>
 
 /** The requests the repair loop makes of other vaults (a ChunkClient fits). */
 export interface RepairChunks {
