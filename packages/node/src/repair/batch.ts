@@ -4,6 +4,7 @@
 // vault no longer among the closest, once they all hold it).
 import type { PeerId } from '@libp2p/interface'
 import type { Clock, Random } from '@shoal/runtime'
+import { IntegrityError } from '@shoal/store'
 import type { CID } from 'multiformats/cid'
 import { chunkKey } from '../closest-peers.js'
 import { withDeadline } from '../deadline.js'
@@ -32,6 +33,8 @@ export interface BatchInit {
   slack: number
   auditSample: number
   metrics: RepairMetrics
+  /** a chunk of this vault found corrupt on reading it (the store quarantined it) */
+  corrupt: (record: ChunkRecord, signal?: AbortSignal) => Promise<void>
   logger: NodeLogger
 }
 
@@ -73,6 +76,8 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     return items
   }
 
+  const questionsOf = (items: Item[]): HasQuestion[] => items.map(item => ({ cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self)) }))
+
   const plan = (item: Item, holds: ReadonlyMap<string, boolean>, leaving: boolean): ReplicaPlan => planReplica({
     self: selfId,
     candidates: item.candidates.map(String),
@@ -82,21 +87,23 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     leaving
   })
 
-  /** The chunk's bytes from this vault's store, or null when it is gone or corrupt (the scrub replaces it). */
-  const ownCopy = async (cid: CID, signal?: AbortSignal): Promise<Uint8Array | null> => {
+  /** The chunk's bytes from this vault's store, or null when it is gone or was corrupt (then a good copy is fetched for the next period). */
+  const ownCopy = async (record: ChunkRecord, signal?: AbortSignal): Promise<Uint8Array | null> => {
     try {
-      return await store.get(cid, { signal })
+      return await store.get(record.cid, { signal })
     } catch (err) {
-      if (signal?.aborted === true) throw err
+      if (!(err instanceof IntegrityError)) throw err
+      await init.corrupt(record, signal)
       return null
     }
   }
 
   async function audit (items: Item[], signal?: AbortSignal): Promise<void> {
-    const actingFor = items.filter(item => item.plan?.isActor === true && item.plan.holders.length > 0)
+    // every holder audits the others, not only the actor: an actor that lost or altered the chunk is audited too
+    const actingFor = items.filter(item => (item.plan?.holders.length ?? 0) > 0)
     for (let n = 0; n < init.auditSample && actingFor.length > 0; n++) {
       const [item] = actingFor.splice(init.random.int(actingFor.length), 1)
-      const bytes = await ownCopy(item.record.cid, signal)
+      const bytes = await ownCopy(item.record, signal)
       if (bytes === null) continue
       for (const holder of item.plan?.holders ?? []) {
         const peer = item.candidates.find(p => p.toString() === holder)
@@ -108,7 +115,7 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
   /** Puts the chunk to each target that lacks it; true when every put succeeded. */
   async function repair (item: Item, leaving: boolean, signal?: AbortSignal): Promise<boolean> {
     const { cid } = item.record
-    const bytes = await ownCopy(cid, signal)
+    const bytes = await ownCopy(item.record, signal)
     if (bytes === null) return false
     let complete = true
     for (const lacking of item.plan?.lacking ?? []) {
@@ -132,9 +139,19 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     const leaving = options.leaving === true
     const outcome: BatchOutcome = { handedOff: 0, failed: 0 }
     const items = await itemsOf(records, signal)
-    const questions: HasQuestion[] = items.map(item => ({ cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self)) }))
-    const answers = await hasRound(chunks, clock, init.timeoutMs, questions, signal)
+    const answers = await hasRound(chunks, clock, init.timeoutMs, questionsOf(items), signal)
     const replan = (): void => { for (const item of items) item.plan = plan(item, answers.get(item.record.cid.toString()) ?? new Map(), leaving) }
+    replan()
+    // too few live peers among the candidates (many near ones died): look further, twice at most
+    for (let widen = 2; widen <= 4; widen *= 2) {
+      const short = items.filter(item => (item.plan?.targets.length ?? 0) < item.replicas && item.candidates.length >= item.replicas + init.slack * (widen / 2))
+      if (short.length === 0) break
+      for (const item of short) {
+        item.candidates = await bounded(signal, async s => await init.closestPeers(chunkKey(item.record.cid), item.replicas + init.slack * widen, { signal: s }))
+      }
+      const more = await hasRound(chunks, clock, init.timeoutMs, questionsOf(short), signal)
+      for (const [cid, heard] of more) for (const [peer, held] of heard) answers.get(cid)?.set(peer, held)
+    }
     replan()
     if (!leaving) {
       await audit(items, signal)

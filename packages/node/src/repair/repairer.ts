@@ -91,6 +91,7 @@ export function createRepairer (init: RepairerInit): Repairer {
   }
   const auditor = createAuditor({ store, chunks, clock, random: init.random, now, timeoutMs: options.requestTimeoutMs, maxFailures: options.maxAuditFailures, logger })
   const isBad = (peer: string): boolean => auditor.isBad(peer) || init.isBad?.(peer) === true
+  const scrubber = createScrubber({ self, store, chunks, closestPeers: init.closestPeers, clock, timeoutMs: options.requestTimeoutMs, askPeers: 8, logger })
   const batch = createBatchRepair({
     self,
     store,
@@ -106,9 +107,9 @@ export function createRepairer (init: RepairerInit): Repairer {
     slack: options.slack,
     auditSample: options.auditSample,
     metrics,
+    corrupt: scrubber.replace,
     logger
   })
-  const scrubber = createScrubber({ self, store, chunks, closestPeers: init.closestPeers, clock, timeoutMs: options.requestTimeoutMs, askPeers: 8, logger })
   const scrubBudget = options.scrubBytesPerSecond * options.intervalMs / 1000
 
   let timer: Cancel | undefined

@@ -29,6 +29,8 @@ export interface ScrubberInit {
 export interface Scrubber {
   /** Re-hashes blobs from the cursor on until about `budgetBytes` were read (at least one). */
   step: (budgetBytes: number, signal?: AbortSignal) => Promise<void>
+  /** Fetches a good copy of a chunk found corrupt (and quarantined) here from another holder. */
+  replace: (record: ChunkRecord, signal?: AbortSignal) => Promise<void>
   readonly scrubbed: number
   readonly replaced: number
 }
@@ -84,6 +86,7 @@ export function createScrubber (init: ScrubberInit): Scrubber {
       }
       await store.setMeta(SCRUB_CURSOR, after?.toString())
     },
+    replace,
     get scrubbed () { return scrubbed },
     get replaced () { return replaced }
   }
