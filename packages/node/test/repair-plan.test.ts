@@ -6,6 +6,7 @@ import { createVirtualClock } from '@shoal/runtime'
 import { createByteBucket } from '../src/repair/byte-bucket.js'
 import { leaseGroups } from '../src/repair/lease-groups.js'
 import { planReplica, type ReplicaView } from '../src/repair/replica-plan.js'
+import { planStripe } from '../src/repair/stripe-plan.js'
 
 // peers a..h, closest first
 const candidates = ['a', 'b', 'c', 'd', 'e', 'f']
@@ -111,6 +112,19 @@ test('a repair PUT carries only the current leases signed for its target', () =>
   assert.equal(groups.map(g => g.target), [r3, r5])
   assert.equal(groups[0].leases.map(l => l.owner[0]), [1, 3], 'the expired lease of owner 2 is not forwarded')
   assert.equal(groups[1].leases, [{ owner: Uint8Array.of(4), expires: 2000, signature: Uint8Array.of(4, 9) }])
+})
+
+test('a 2+1 stripe that lost a piece: the closest live piece holder acts and the missing piece goes to a target holding none', () => {
+  // a holds piece 0, b is dead (held piece 1), c holds piece 2, d holds nothing
+  const holds = new Map([['a', new Set([0])], ['c', new Set([2])], ['d', new Set<number>()], ['e', new Set<number>()]])
+  const fromC = planStripe({ self: 'c', candidates: ['a', 'b', 'c', 'd', 'e'], holds, isBad: () => false, k: 2, m: 1 })
+  assert.equal(fromC.targets, ['a', 'c', 'd'])
+  assert.equal(fromC.missing, [1])
+  assert.equal(fromC.spots, ['d'])
+  assert.is(fromC.actor, 'a')
+  assert.is(fromC.acts, false)
+  const fromA = planStripe({ self: 'a', candidates: ['a', 'b', 'c', 'd', 'e'], holds, isBad: () => false, k: 2, m: 1 })
+  assert.is(fromA.acts, true)
 })
 
 test.run()
