@@ -11,7 +11,7 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
-import type { Request, Response } from '@shoal/protocol'
+import { fromWireError, type Request, type Response } from '@shoal/protocol'
 import { systemClock, systemRandom, type Clock, type Random } from '@shoal/runtime'
 import type { Store } from '@shoal/store'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
@@ -19,6 +19,8 @@ import { sortByDistance } from './closest-peers.js'
 import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
 import type { ChunkNetworkNode } from './lookup.js'
 import { createRequestHandler, type RequestLimits } from './request-handler.js'
+import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
+import type { RepairChunks } from './repair/types.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
 /** How a node answers a request; `honest` is what its vault would answer. */
@@ -39,7 +41,11 @@ export interface MemoryNetworkInit {
   store: (index: number) => Store
   /** per-peer request limits of every vault */
   limits?: Partial<RequestLimits>
+  /** every vault runs a repair loop with these options (none without) */
+  repair?: MemoryRepairOptions
 }
+
+export type MemoryRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
 
 export interface MemoryNode extends ChunkNetworkNode {
   /** a short name for traces: n0, n1, … in the order nodes were added */
@@ -57,12 +63,14 @@ export interface MemoryNode extends ChunkNetworkNode {
   leave: () => void
   /** Answers as `behaviour` says from now on (adversarial tests); null restores honesty. */
   behave: (behaviour: Behaviour | null) => void
+  /** Its repair loop, when it runs one: started on add() and revive(), stopped on kill() and leave(). */
+  readonly repairer: Repairer | undefined
 }
 
 export interface MemoryNetwork {
   readonly nodes: MemoryNode[]
-  /** A vault (or, `client`, a node that offers no space and no lookups list) joins. */
-  add: (options?: { client?: boolean }) => Promise<MemoryNode>
+  /** A vault (or, `client`, a node that offers no space and no lookups list) joins; `repair` overrides the network's repair options for it (false: none). */
+  add: (options?: { client?: boolean, repair?: MemoryRepairOptions | false }) => Promise<MemoryNode>
   /** The node with this peer ID (or name), if it ever joined. */
   node: (peer: PeerId | string) => MemoryNode | undefined
   /** One line per request: when it started and ended (`start-end`, ms), who asked whom what, and how it ended. */
@@ -88,6 +96,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     silent = false
     left = false
     behaviour: Behaviour | null = null
+    repairer: Repairer | undefined
     private readonly handler
 
     constructor (readonly peerId: PeerId, readonly name: string, readonly store: Store | null, readonly client: boolean) {
@@ -112,8 +121,18 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       return sortByDistance(key, members).slice(0, count)
     }
 
-    kill (options: { silent?: boolean } = {}): void { this.up = false; this.silent = options.silent === true }
-    revive (): void { this.up = true; this.silent = false }
+    kill (options: { silent?: boolean } = {}): void {
+      this.up = false
+      this.silent = options.silent === true
+      void this.repairer?.stop()
+    }
+
+    revive (): void {
+      this.up = true
+      this.silent = false
+      void this.repairer?.start()
+    }
+
     leave (): void { this.left = true; this.kill() }
     behave (behaviour: Behaviour | null): void { this.behaviour = behaviour }
   }
@@ -149,6 +168,18 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     }
   }
 
+  // TODO(node v2): node.chunks once ChunkClient.put carries a target and leases
+  const repairChunks = (node: Node): RepairChunks => ({
+    get: node.chunks.get,
+    has: node.chunks.has,
+    audit: node.chunks.audit,
+    async put (peer, cid, bytes, options) {
+      const response = await send(node, peer, { type: 'put', id: 0, cid, bytes, target: options.target, leases: options.leases }, options)
+      if (response.type === 'err') throw fromWireError(response)
+      return response.type === 'ok' && response.stored !== false
+    }
+  })
+
   return {
     get nodes () { return nodes },
     trace,
@@ -161,6 +192,11 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       const node = new Node(peerId, `n${index}`, store, client)
       nodes.push(node)
       byId.set(node.id, node)
+      const repair = options.repair === false ? undefined : options.repair ?? init.repair
+      if (store !== null && repair !== undefined) {
+        node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: repairChunks(node), closestPeers: node.closestPeers.bind(node), clock, random })
+        await node.repairer.start()
+      }
       return node
     },
     node (peer) {
@@ -168,6 +204,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       return byId.get(key) ?? nodes.find(n => n.name === key)
     },
     async stop () {
+      await Promise.all(nodes.map(async n => { await n.repairer?.stop() }))
       await Promise.all(nodes.map(async n => { await n.store?.stop() }))
     }
   }

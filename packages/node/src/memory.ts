@@ -3,7 +3,9 @@
  * the in-memory network, placement, the network source, lookups and the request
  * handler. Importing it loads no libp2p transport, muxer or DHT.
  */
-export { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode, type Behaviour } from './memory-network.js'
+export { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode, type MemoryRepairOptions, type Behaviour } from './memory-network.js'
+export { createRepairer, DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairerInit, type RepairOptions } from './repair/repairer.js'
+export type { RepairMetrics, RepairStore, RepairChunks } from './repair/types.js'
 export { createNetworkSink, HAS_FIRST_ABOVE, type NetworkSink, type NetworkSinkInit, type PlacementNode } from './placement.js'
 export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
 export { sortByDistance, chunkKey } from './closest-peers.js'

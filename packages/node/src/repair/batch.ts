@@ -1,0 +1,200 @@
+// One batch of the repair walk: a HAS round for its chunks, then per chunk who should hold
+// it and what this vault does (replica-plan.ts): audit the other holders (the actor, on a
+// sample), put it where it is short (the actor, or a vault leaving), or free its copy (a
+// vault no longer among the closest, once they all hold it).
+import type { PeerId } from '@libp2p/interface'
+import type { Clock, Random } from '@shoal/runtime'
+import { IntegrityError } from '@shoal/store'
+import type { CID } from 'multiformats/cid'
+import { chunkKey } from '../closest-peers.js'
+import { withDeadline } from '../deadline.js'
+import type { NodeLogger } from '../logger.js'
+import type { Auditor } from './audits.js'
+import type { ByteBucket } from './byte-bucket.js'
+import { hasRound, type HasQuestion } from './has-round.js'
+import { leaseGroups, type LeaseGroup } from './lease-groups.js'
+import { planReplica, type ReplicaPlan } from './replica-plan.js'
+import type { ChunkRecord, ClosestPeers, RepairChunks, RepairMetrics, RepairStore } from './types.js'
+
+export interface BatchInit {
+  self: PeerId
+  store: Pick<RepairStore, 'get' | 'delete'>
+  chunks: RepairChunks
+  closestPeers: ClosestPeers
+  clock: Clock
+  random: Random
+  /** wall time, ms since 1970: which leases are current */
+  now: () => number
+  auditor: Auditor
+  isBad: (peer: string) => boolean
+  bucket: ByteBucket
+  timeoutMs: number
+  /** candidates looked at beyond a chunk's replicas, so that dead and bad ones can be passed over */
+  slack: number
+  auditSample: number
+  metrics: RepairMetrics
+  /** a chunk of this vault found corrupt on reading it (the store quarantined it) */
+  corrupt: (record: ChunkRecord, signal?: AbortSignal) => Promise<void>
+  logger: NodeLogger
+}
+
+export interface BatchOptions {
+  /** this vault is leaving: hand on what is short without waiting for the bucket, free nothing */
+  leaving?: boolean
+  signal?: AbortSignal
+}
+
+export interface BatchOutcome {
+  /** chunks this vault put to every target that lacked them */
+  handedOff: number
+  /** chunks found short that this vault could not put everywhere */
+  failed: number
+}
+
+/** A replicated chunk and one of the targets its leases keep it for. */
+interface Item { record: ChunkRecord, group: LeaseGroup, replicas: number, candidates: PeerId[], plan?: ReplicaPlan }
+
+export type BatchRepair = (records: readonly ChunkRecord[], options?: BatchOptions) => Promise<BatchOutcome>
+
+export function createBatchRepair (init: BatchInit): BatchRepair {
+  const { self, store, chunks, clock, metrics, logger } = init
+  const selfId = self.toString()
+  const bounded = async <T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    await withDeadline(clock, init.timeoutMs, [signal], fn)
+
+  async function itemsOf (records: readonly ChunkRecord[], signal?: AbortSignal): Promise<Item[]> {
+    const items: Item[] = []
+    for (const record of records) {
+      for (const group of leaseGroups(record, init.now())) {
+        // TODO(erasure): stripes are repaired as a whole (stripe-plan.ts), once @shoal/erasure is on main
+        if (group.target.scheme !== 'replicate') continue
+        const replicas = group.target.replicas
+        const candidates = await bounded(signal, async s => await init.closestPeers(chunkKey(record.cid), replicas + init.slack, { signal: s }))
+        items.push({ record, group, replicas, candidates })
+      }
+    }
+    return items
+  }
+
+  const questionsOf = (items: Item[]): HasQuestion[] => items.map(item => ({ cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self)) }))
+
+  const plan = (item: Item, holds: ReadonlyMap<string, boolean>, leaving: boolean): ReplicaPlan => planReplica({
+    self: selfId,
+    candidates: item.candidates.map(String),
+    holds,
+    isBad: init.isBad,
+    replicas: item.replicas,
+    leaving
+  })
+
+  /** The chunk's bytes from this vault's store, or null when it is gone or was corrupt (then a good copy is fetched for the next period). */
+  const ownCopy = async (record: ChunkRecord, signal?: AbortSignal): Promise<Uint8Array | null> => {
+    try {
+      return await store.get(record.cid, { signal })
+    } catch (err) {
+      if (!(err instanceof IntegrityError)) throw err
+      await init.corrupt(record, signal)
+      return null
+    }
+  }
+
+  async function audit (items: Item[], signal?: AbortSignal): Promise<void> {
+    // every holder audits the others, not only the actor: an actor that lost or altered the chunk is audited too
+    const actingFor = items.filter(item => (item.plan?.holders.length ?? 0) > 0)
+    for (let n = 0; n < init.auditSample && actingFor.length > 0; n++) {
+      const [item] = actingFor.splice(init.random.int(actingFor.length), 1)
+      const bytes = await ownCopy(item.record, signal)
+      if (bytes === null) continue
+      for (const holder of item.plan?.holders ?? []) {
+        const peer = item.candidates.find(p => p.toString() === holder)
+        if (peer !== undefined) await init.auditor.audit(peer, item.record.cid, bytes, signal)
+      }
+    }
+  }
+
+  /** Puts the chunk to each target that lacks it; true when every put succeeded. */
+  async function repair (item: Item, leaving: boolean, signal?: AbortSignal): Promise<boolean> {
+    const { cid } = item.record
+    const bytes = await ownCopy(item.record, signal)
+    if (bytes === null) return false
+    let complete = true
+    for (const lacking of item.plan?.lacking ?? []) {
+      const peer = item.candidates.find(p => p.toString() === lacking)
+      if (peer === undefined) continue
+      if (!leaving) await init.bucket.take(bytes.byteLength, { signal })
+      try {
+        await bounded(signal, async s => await chunks.put(peer, cid, bytes, { target: item.group.target, leases: item.group.leases, signal: s }))
+        metrics.repairBytesSent += bytes.byteLength
+      } catch (err) {
+        if (signal?.aborted === true) throw err
+        complete = false
+        logger.debug({ cid: cid.toString(), peer: lacking, err }, 'repair put failed')
+      }
+    }
+    return complete
+  }
+
+  return async (records, options = {}) => {
+    const { signal } = options
+    const leaving = options.leaving === true
+    const outcome: BatchOutcome = { handedOff: 0, failed: 0 }
+    const items = await itemsOf(records, signal)
+    const answers = await hasRound(chunks, clock, init.timeoutMs, questionsOf(items), signal)
+    const replan = (): void => { for (const item of items) item.plan = plan(item, answers.get(item.record.cid.toString()) ?? new Map(), leaving) }
+    replan()
+    // too few live peers among the candidates (many near ones died): look further, twice at most
+    for (let widen = 2; widen <= 4; widen *= 2) {
+      const short = items.filter(item => (item.plan?.targets.length ?? 0) < item.replicas && item.candidates.length >= item.replicas + init.slack * (widen / 2))
+      if (short.length === 0) break
+      for (const item of short) {
+        item.candidates = await bounded(signal, async s => await init.closestPeers(chunkKey(item.record.cid), item.replicas + init.slack * widen, { signal: s }))
+      }
+      const more = await hasRound(chunks, clock, init.timeoutMs, questionsOf(short), signal)
+      for (const [cid, heard] of more) for (const [peer, held] of heard) answers.get(cid)?.set(peer, held)
+    }
+    replan()
+    if (!leaving) {
+      await audit(items, signal)
+      replan() // a holder found bad just now is passed over at once
+    }
+
+    const short = new Set(items.filter(item => (item.plan?.lacking.length ?? 0) > 0).map(item => item.record.cid.toString()))
+    metrics.chunksUnderTarget += short.size
+    const acting = items.filter(item => item.plan?.acts === true)
+    metrics.queueLength = acting.length
+    for (const item of acting) {
+      const done = await repair(item, leaving, signal)
+      metrics.queueLength--
+      if (done) {
+        if (leaving) outcome.handedOff++
+        else metrics.chunksRepaired++
+      } else {
+        outcome.failed++
+      }
+    }
+
+    if (!leaving) await freeHandedOff(items, signal)
+    return outcome
+  }
+
+  /** Frees the copies of chunks this vault is no longer among the closest for, once every target of every lease holds them. */
+  async function freeHandedOff (items: Item[], signal?: AbortSignal): Promise<void> {
+    const keep = new Set<string>()
+    const free = new Map<string, CID>()
+    for (const item of items) {
+      const key = item.record.cid.toString()
+      // a lease whose target this pass does not handle (a stripe) keeps the chunk here
+      const groups = leaseGroups(item.record, init.now())
+      if (item.plan?.free !== true || groups.some(g => g.target.scheme !== 'replicate')) keep.add(key)
+      else free.set(key, item.record.cid)
+    }
+    for (const [key, cid] of free) {
+      if (keep.has(key)) continue
+      signal?.throwIfAborted()
+      if (await store.delete(cid)) {
+        metrics.handedOff++
+        logger.debug({ cid: key }, 'handed off: the closest peers hold it')
+      }
+    }
+  }
+}

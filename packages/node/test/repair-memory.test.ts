@@ -1,0 +1,159 @@
+// The repair loop on the in-memory network (virtual clock, seeded): lost copies come back,
+// a closer vault receives its chunks and the old holder frees them, a leaving vault hands
+// off first, audits catch holders that lose or alter chunks, scrubbing replaces a corrupt blob.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { chunkKey, sortByDistance, type MemoryNode } from '../src/memory.js'
+import { countRequests, keepingLeases, memoryTestnet, placeLeased, seededChunk, type Chunk, type MemoryTestnet } from './memory-helpers.js'
+
+const INTERVAL = 10_000
+const KiB = 1024
+
+async function repairTestnet (nodes: number, seed: number, extra: { auditSample?: number } = {}): Promise<MemoryTestnet> {
+  const t = await memoryTestnet({ nodes, seed, latencyMs: () => 2, repair: { intervalMs: INTERVAL, ...extra } })
+  for (const node of t.nodes) node.behave(keepingLeases(node.store as NonNullable<MemoryNode['store']>))
+  return t
+}
+
+async function addNode (t: MemoryTestnet): Promise<MemoryNode> {
+  const node = await t.net.add()
+  node.behave(keepingLeases(node.store as NonNullable<MemoryNode['store']>))
+  return node
+}
+
+// the ticks of the last period run to their end, half a period later
+async function periods (t: MemoryTestnet, n: number): Promise<void> {
+  await t.clock.run(async () => { await t.clock.sleep(n * INTERVAL + INTERVAL / 2) })
+}
+
+/** The live nodes holding the chunk with exactly its bytes. */
+async function exactHolders (t: MemoryTestnet, chunk: Chunk): Promise<MemoryNode[]> {
+  const held = await Promise.all(t.nodes.map(async n => {
+    if (!n.up) return false
+    const bytes = await n.store?.get(chunk.cid).catch(() => null)
+    return bytes != null && Buffer.from(bytes).equals(chunk.bytes)
+  }))
+  return t.nodes.filter((_, i) => held[i])
+}
+
+/** The `r` closest live nodes (not `except`) all hold the chunk's exact bytes. */
+async function assertAtTarget (t: MemoryTestnet, chunk: Chunk, r = 3, except: MemoryNode[] = []): Promise<void> {
+  const live = t.nodes.filter(n => n.up && !except.includes(n)).map(n => n.peerId)
+  const closest = sortByDistance(chunkKey(chunk.cid), live).slice(0, r).map(String)
+  const holders = (await exactHolders(t, chunk)).map(n => n.peerId.toString())
+  assert.ok(closest.every(p => holders.includes(p)), `${chunk.cid.toString()}: the ${r} closest live nodes hold it (${holders.length} hold it)`)
+}
+
+test('two of ten vaults killed: after two periods every chunk is back on its 3 closest live vaults, exact, each lost copy put once', async () => {
+  const t = await repairTestnet(10, 21)
+  try {
+    const chunks = Array.from({ length: 40 }, (_, i) => seededChunk(t.random, 4 * KiB + i * 64))
+    for (const chunk of chunks) await placeLeased(t.nodes, chunk)
+    const victims = [t.nodes[3], t.nodes[7]]
+    let lost = 0
+    for (const chunk of chunks) lost += (await exactHolders(t, chunk)).filter(n => victims.includes(n)).length
+    for (const v of victims) v.kill()
+    const from = t.net.trace.length
+    await periods(t, 2)
+    for (const chunk of chunks) await assertAtTarget(t, chunk)
+    assert.ok(lost > 10, `the two vaults held copies (${lost})`)
+    assert.is(countRequests(t.net, 'put', from), lost, 'one PUT per lost copy: the holders did not all copy')
+    const repaired = t.nodes.reduce((sum, n) => sum + (n.repairer?.metrics().chunksRepaired ?? 0), 0)
+    assert.ok(repaired > 0 && repaired <= lost)
+  } finally { await t.net.stop() }
+})
+
+test('a closer vault joining receives the chunks it is now closest to, and the vault pushed out frees them', async () => {
+  const t = await repairTestnet(8, 22)
+  try {
+    const chunks = Array.from({ length: 60 }, (_, i) => seededChunk(t.random, 2 * KiB + i))
+    for (const chunk of chunks) await placeLeased(t.nodes, chunk)
+    const newcomer = await addNode(t)
+    const its = chunks.filter(c => sortByDistance(chunkKey(c.cid), t.nodes.map(n => n.peerId)).slice(0, 3).some(p => p.equals(newcomer.peerId)))
+    assert.ok(its.length > 5, `the newcomer is among the closest for some chunks (${its.length})`)
+    await periods(t, 2)
+    for (const chunk of chunks) {
+      await assertAtTarget(t, chunk)
+      assert.is((await exactHolders(t, chunk)).length, 3, 'no copy beyond the 3 closest is kept')
+    }
+    const handedOff = t.nodes.reduce((sum, n) => sum + (n.repairer?.metrics().handedOff ?? 0), 0)
+    assert.is(handedOff, its.length)
+  } finally { await t.net.stop() }
+})
+
+test('a vault that drains before leaving hands on every chunk its going leaves short', async () => {
+  const t = await repairTestnet(8, 23)
+  try {
+    const chunks = Array.from({ length: 30 }, (_, i) => seededChunk(t.random, 3 * KiB + i))
+    for (const chunk of chunks) await placeLeased(t.nodes, chunk)
+    const leaving = t.nodes[2]
+    const mine = (await Promise.all(chunks.map(async c => await leaving.store?.has(c.cid) === true))).filter(Boolean).length
+    // no repair period passes: only the drain can restore them
+    const outcome = await t.clock.run(async () => await (leaving.repairer as NonNullable<MemoryNode['repairer']>).drain({ deadlineMs: 5_000 }))
+    leaving.leave()
+    assert.equal(outcome, { handedOff: mine, failed: 0 })
+    for (const chunk of chunks) await assertAtTarget(t, chunk)
+  } finally { await t.net.stop() }
+})
+
+test('a holder that silently deletes chunks (still saying HAS) is marked bad by audits and its chunks are restored elsewhere', async () => {
+  const t = await repairTestnet(8, 24, { auditSample: 8 })
+  try {
+    const chunks = Array.from({ length: 40 }, (_, i) => seededChunk(t.random, 2 * KiB + i))
+    for (const chunk of chunks) await placeLeased(t.nodes, chunk)
+    const liar = t.nodes[5]
+    const store = liar.store as NonNullable<MemoryNode['store']>
+    const held = []
+    for (const c of chunks) if (await store.has(c.cid)) held.push(c)
+    for (const c of held) await store.delete(c.cid)
+    liar.behave(keepingLeases(store, async (request, _from, honest) => request.type === 'has'
+      ? { type: 'have', id: request.id, bitmap: new Uint8Array(Math.ceil(request.cids.length / 8)).fill(0xff) }
+      : await honest(request)))
+    await periods(t, 6)
+    const judges = t.nodes.filter(n => n !== liar && n.repairer?.isBad(liar.peerId) === true)
+    assert.ok(judges.length > 0, 'some vault marked the liar bad')
+    for (const chunk of chunks) await assertAtTarget(t, chunk, 3, [liar])
+  } finally { await t.net.stop() }
+})
+
+test('a holder that serves wrong bytes fails its audits, is marked bad with the reason, and its chunks are restored elsewhere', async () => {
+  const t = await repairTestnet(8, 25, { auditSample: 8 })
+  try {
+    const chunks = Array.from({ length: 40 }, (_, i) => seededChunk(t.random, 2 * KiB + i))
+    for (const chunk of chunks) await placeLeased(t.nodes, chunk)
+    const liar = t.nodes[1]
+    liar.behave(keepingLeases(liar.store as NonNullable<MemoryNode['store']>, async (request, _from, honest) => {
+      const answer = await honest(request)
+      if (answer.type === 'proof') return { ...answer, digest: answer.digest.map(b => b ^ 1) }
+      if (answer.type === 'data') return { ...answer, bytes: answer.bytes.map(b => b ^ 1) }
+      return answer
+    }))
+    await periods(t, 6)
+    const judge = t.nodes.find(n => n !== liar && n.repairer?.isBad(liar.peerId) === true)
+    assert.ok(judge !== undefined, 'some vault marked the liar bad')
+    const record = await judge.store?.peerRecord(liar.peerId.toString())
+    assert.match(record?.bad?.reason ?? '', /wrong proof/)
+    for (const chunk of chunks) await assertAtTarget(t, chunk, 3, [liar])
+  } finally { await t.net.stop() }
+})
+
+test('scrubbing finds a corrupt blob and replaces it from another holder, leases kept', async () => {
+  const t = await repairTestnet(6, 26, { auditSample: 0 })
+  try {
+    const chunk = seededChunk(t.random, 8 * KiB)
+    const [holder] = await placeLeased(t.nodes, chunk)
+    const store = holder.store as NonNullable<MemoryNode['store']>
+    const leases = (await store.record(chunk.cid))?.leases
+    // a blob the disk changed under the vault: the store learns it on the next read
+    await store.delete(chunk.cid)
+    const rotten = Uint8Array.from(chunk.bytes)
+    rotten[100] ^= 0xff
+    await store.put(chunk.cid, rotten, { hashed: true, leases })
+    await periods(t, 1)
+    assert.is(holder.repairer?.metrics().corruptReplaced, 1)
+    assert.ok(Buffer.from(await store.get(chunk.cid) ?? []).equals(chunk.bytes), 'the good bytes are back')
+    assert.equal((await store.record(chunk.cid))?.leases, leases)
+  } finally { await t.net.stop() }
+})
+
+test.run()
