@@ -44,7 +44,7 @@ export async function writeStripes (source: AsyncIterable<Uint8Array> | ByteRead
     ]
     const stored = sink.putStripe !== undefined
       ? await sink.putStripe(pieces, { k: data.length, m, signal })
-      : await eachPiece(pieces, async piece => await sink.put(piece.cid, piece.bytes, { signal, hashed: true }))
+      : await Promise.all(pieces.map(async piece => await sink.put(piece.cid, piece.bytes, { signal, hashed: true })))
     pieces.forEach((piece, i) => {
       if (stored[i]) {
         result.newChunks++
@@ -86,11 +86,4 @@ export async function writeStripes (source: AsyncIterable<Uint8Array> | ByteRead
   await Promise.allSettled([...sealing, ...storing])
   if (failure !== undefined) throw failure
   return result
-}
-
-/** Each piece with a plain put, one after another: a sink without putStripe is a local vault. */
-async function eachPiece (pieces: StripePiece[], put: (piece: StripePiece) => Promise<boolean>): Promise<boolean[]> {
-  const stored: boolean[] = []
-  for (const piece of pieces) stored.push(await put(piece))
-  return stored
 }
