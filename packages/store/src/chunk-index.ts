@@ -1,35 +1,39 @@
 import { Level } from 'level'
 import debug from 'debug'
+import { decodeEntry, encodeEntry, type ChunkEntry } from './entry-codec.js'
 import { StoreLockedError } from './errors.js'
+import { collectAt } from './leases.js'
+import type { PeerRecord } from './records.js'
+
+export type { ChunkEntry } from './entry-codec.js'
 
 const log = debug('shoal:store:index')
 
-/** What the index knows about a held chunk. Later fields are optional by design. */
-export interface ChunkEntry {
-  /** bytes of the blob file */
-  size: number
-  /** ms since the epoch */
-  storedAt: number
-  /** ms since the epoch of the last audit this node answered or ran, when known */
-  lastAudit?: number
-  /** why this node holds the chunk (e.g. 'closest', 'repair', 'pinned'), when known */
-  heldFor?: string
-}
-
 export interface Ledger { chunks: number, bytes: number }
 
+/**
+ * A change to the index. A chunk's op carries the entry it replaces or removes
+ * (`previous`, `entry` of a del; undefined when there was none or it could not be read),
+ * so its expiry key can change in the same batch without another read.
+ */
 export type IndexOp =
-  | { type: 'put', key: Uint8Array, entry: ChunkEntry }
-  | { type: 'del', key: Uint8Array }
+  | { type: 'put', key: Uint8Array, entry: ChunkEntry, previous: ChunkEntry | undefined }
+  | { type: 'del', key: Uint8Array, entry: ChunkEntry | undefined }
+  | { type: 'unexpire', key: Uint8Array, at: number }
+  | { type: 'peer', id: string, record: PeerRecord }
+  | { type: 'meta', name: string, value: unknown }
 
 interface PendingCommit { ops: IndexOp[], resolve: () => void, reject: (err: Error) => void }
 
-const SCHEMA_VERSION = 1
+/** 2: chunk entries in CBOR with their leases, and the expiry index. 1: JSON entries. */
+export const SCHEMA_VERSION = 2
+const NOTHING = new Uint8Array(0)
 
 /**
- * The level database beside the blobs: one entry per held chunk, the space ledger, and
- * the clean-shutdown marker. It owns the in-memory ledger so that every change to it
- * goes out in the same atomic batch as the entries that caused it.
+ * The level database beside the blobs: one entry per held chunk, the expiry index, the
+ * space ledger, the clean-shutdown marker, the per-peer ledger and named values. It owns
+ * the in-memory ledger so that every change to it goes out in the same atomic batch as
+ * the entries that caused it.
  */
 export class ChunkIndex {
   readonly ledger: Ledger = { chunks: 0, bytes: 0 }
@@ -40,14 +44,22 @@ export class ChunkIndex {
   needsReconcile = false
   private readonly db: Level<string, any>
   private readonly chunks
+  /** one key per collectable chunk: 8-byte big-endian last expiry ‖ chunk key; no value */
+  private readonly expiry
   private readonly meta
+  /** named values for the store's users (getMeta/setMeta), apart from the index's own */
+  private readonly values
+  private readonly peers
   private queue: PendingCommit[] = []
   private flushing: Promise<void> | null = null
 
   private constructor (db: Level<string, any>, private readonly syncWrites: boolean) {
     this.db = db
-    this.chunks = db.sublevel<Uint8Array, ChunkEntry>('chunks', { keyEncoding: 'view', valueEncoding: 'json' })
+    this.chunks = db.sublevel<Uint8Array, Uint8Array>('chunks', { keyEncoding: 'view', valueEncoding: 'view' })
+    this.expiry = db.sublevel<Uint8Array, Uint8Array>('expiry', { keyEncoding: 'view', valueEncoding: 'view' })
     this.meta = db.sublevel<string, any>('meta', { valueEncoding: 'json' })
+    this.values = db.sublevel<string, any>('values', { valueEncoding: 'json' })
+    this.peers = db.sublevel<string, PeerRecord>('peers', { valueEncoding: 'json' })
   }
 
   /** Opens (and so locks) the database. The lock is leveldb's LOCK file. */
@@ -68,7 +80,7 @@ export class ChunkIndex {
    * Reads the stored state. `clean` is true only when the last run stopped cleanly, so
    * the stored ledger and entries can be trusted as they are.
    */
-  async readState (): Promise<{ clean: boolean }> {
+  async readState (): Promise<{ clean: boolean, version: number | undefined }> {
     const [version, clean, ledger] = await this.meta.getMany(['version', 'clean', 'ledger'])
     if (version != null && version > SCHEMA_VERSION) {
       throw new Error(`vault index schema ${String(version)} is newer than this software (${SCHEMA_VERSION})`)
@@ -77,11 +89,14 @@ export class ChunkIndex {
       this.ledger.chunks = ledger.chunks
       this.ledger.bytes = ledger.bytes
     }
-    return { clean: clean != null && ledger != null && version === SCHEMA_VERSION }
+    // a version 1 ledger is as good as a version 2 one: migration changes no sizes
+    return { clean: clean != null && ledger != null && version != null, version: version ?? undefined }
   }
 
+  /** The chunk's entry; undefined when absent, or unreadable (logged; recovery replaces it). */
   async get (key: Uint8Array): Promise<ChunkEntry | undefined> {
-    return await this.chunks.get(key)
+    const bytes = await this.chunks.get(key)
+    return bytes === undefined ? undefined : this.decode(key, bytes)
   }
 
   async has (key: Uint8Array): Promise<boolean> {
@@ -92,8 +107,47 @@ export class ChunkIndex {
     return this.chunks.keys()
   }
 
-  entries (): AsyncIterable<[Uint8Array, ChunkEntry]> {
+  /** Entries in key order, after `after` when given; an unreadable one comes as undefined. */
+  async * entries (options: { after?: Uint8Array, limit?: number } = {}): AsyncGenerator<[Uint8Array, ChunkEntry | undefined]> {
+    const range = options.after === undefined ? {} : { gt: options.after }
+    for await (const [key, bytes] of this.chunks.iterator({ ...range, limit: options.limit ?? Infinity })) {
+      yield [key, this.decode(key, bytes)]
+    }
+  }
+
+  /** Raw entries, for migration. */
+  rawEntries (): AsyncIterable<[Uint8Array, Uint8Array]> {
     return this.chunks.iterator()
+  }
+
+  /** Up to `limit` chunks whose expiry key says they may be collected at `now`. */
+  async expired (now: number, limit: number): Promise<Array<{ key: Uint8Array, at: number }>> {
+    const due: Array<{ key: Uint8Array, at: number }> = []
+    for await (const key of this.expiry.keys({ lt: expiryKey(Math.floor(now) + 1, NOTHING), limit })) {
+      due.push({ key: key.subarray(8), at: readExpiry(key) })
+    }
+    return due
+  }
+
+  async getValue (name: string): Promise<unknown> {
+    return await this.values.get(name)
+  }
+
+  async getPeer (id: string): Promise<PeerRecord | undefined> {
+    return await this.peers.get(id)
+  }
+
+  peerEntries (): AsyncIterable<[string, PeerRecord]> {
+    return this.peers.iterator()
+  }
+
+  private decode (key: Uint8Array, bytes: Uint8Array): ChunkEntry | undefined {
+    try {
+      return decodeEntry(bytes)
+    } catch (err) {
+      log.extend('warn')('unreadable index entry %s: %s', Buffer.from(key).toString('hex'), (err as Error).message)
+      return undefined
+    }
   }
 
   /**
@@ -130,8 +184,33 @@ export class ChunkIndex {
 
   private add (batch: ReturnType<Level<string, any>['batch']>, ops: IndexOp[]): void {
     for (const op of ops) {
-      if (op.type === 'put') batch.put(op.key, op.entry, { sublevel: this.chunks })
-      else batch.del(op.key, { sublevel: this.chunks })
+      switch (op.type) {
+        case 'put': {
+          batch.put(op.key, encodeEntry(op.entry), { sublevel: this.chunks })
+          const before = op.previous === undefined ? null : collectAt(op.previous.leases, op.previous.pinned, op.previous.recovered)
+          const after = collectAt(op.entry.leases, op.entry.pinned, op.entry.recovered)
+          if (before === after) break
+          if (before !== null) batch.del(expiryKey(before, op.key), { sublevel: this.expiry })
+          if (after !== null) batch.put(expiryKey(after, op.key), NOTHING, { sublevel: this.expiry })
+          break
+        }
+        case 'del': {
+          batch.del(op.key, { sublevel: this.chunks })
+          const at = op.entry === undefined ? null : collectAt(op.entry.leases, op.entry.pinned, op.entry.recovered)
+          if (at !== null) batch.del(expiryKey(at, op.key), { sublevel: this.expiry })
+          break
+        }
+        case 'unexpire':
+          batch.del(expiryKey(op.at, op.key), { sublevel: this.expiry })
+          break
+        case 'peer':
+          batch.put(op.id, op.record, { sublevel: this.peers })
+          break
+        case 'meta':
+          if (op.value === undefined) batch.del(op.name, { sublevel: this.values })
+          else batch.put(op.name, op.value, { sublevel: this.values })
+          break
+      }
     }
   }
 
@@ -190,4 +269,25 @@ export class ChunkIndex {
   async close (): Promise<void> {
     await this.db.close()
   }
+}
+
+/** An expiry as its key holds it: whole ms, 0 … 2^53 − 1. */
+export function expiryMs (at: number): number {
+  return Math.min(Math.max(0, Math.floor(at)), Number.MAX_SAFE_INTEGER)
+}
+
+/** 8-byte big-endian expiry ‖ the chunk key: keys sort by expiry. */
+function expiryKey (at: number, key: Uint8Array): Uint8Array {
+  const ms = expiryMs(at)
+  const out = new Uint8Array(8 + key.byteLength)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, Math.floor(ms / 2 ** 32))
+  view.setUint32(4, ms % 2 ** 32)
+  out.set(key, 8)
+  return out
+}
+
+function readExpiry (key: Uint8Array): number {
+  const view = new DataView(key.buffer, key.byteOffset, 8)
+  return view.getUint32(0) * 2 ** 32 + view.getUint32(4)
 }

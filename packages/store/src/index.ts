@@ -1,10 +1,12 @@
 import { VaultStore } from './store.js'
 import type { CID } from 'multiformats/cid'
+import type { ChunkRecord, LeaseRecord, PeerRecord } from './records.js'
 
 export { IntegrityError, NoSpaceError, StoreLockedError, ChunkTooLargeError, StoreClosedError, UnsupportedCidError } from './errors.js'
 export { MAX_CHUNK_SIZE } from './address.js'
 export { isVaultDir } from './layout.js'
 export { createMemoryStore, type MemoryStoreInit } from './memory-store.js'
+export type { ChunkRecord, LeaseRecord, PeerRecord } from './records.js'
 
 export interface StoreInit {
   /** data dir; created if missing */
@@ -37,6 +39,13 @@ export interface PutChunkOptions {
    * that came from anywhere else; a vault serving the network verifies every PUT.
    */
   hashed?: boolean
+  /**
+   * What the chunk is kept for, and until when. Recorded with the chunk in the same index
+   * write; for a chunk already held they are merged in (see addLeases). Without them the
+   * chunk is pinned (a local vault): kept until deleted, never collected, and it stays
+   * pinned if leases come later.
+   */
+  leases?: readonly LeaseRecord[]
 }
 
 /**
@@ -65,6 +74,38 @@ export interface Store {
   delete (cid: CID): Promise<boolean>
   list (): AsyncIterable<CID>
   stats (): Promise<StoreStats>
+
+  /** What the vault knows about a held chunk, or null when not held. */
+  record (cid: CID): Promise<ChunkRecord | null>
+  /**
+   * Merges leases into a held chunk's (a renewal): per owner and target the later expiry
+   * wins, past MAX_LEASES the earliest-expiring go. false when the chunk is not held.
+   */
+  addLeases (cid: CID, leases: readonly LeaseRecord[]): Promise<boolean>
+  /**
+   * Removes every lease of `owner`. When that leaves none on a chunk that is not pinned,
+   * the chunk is deleted (as delete() does). A drop that removes no lease changes nothing.
+   */
+  dropLeases (cid: CID, owner: Uint8Array): Promise<{ held: boolean, deleted: boolean }>
+  /**
+   * Up to `limit` records in index key order (the CID's bytes), strictly after `after`:
+   * the repair walk. Fewer than `limit` means the end was reached; start again without `after`.
+   */
+  records (options: { after?: CID, limit: number }): Promise<ChunkRecord[]>
+  /**
+   * Deletes up to `limit` chunks whose every lease expired (expires ≤ now) and that are
+   * neither pinned nor recovered, and returns their records. It reads an expiry index,
+   * so its cost does not grow with what is still leased.
+   */
+  collectExpired (now: number, options: { limit: number }): Promise<ChunkRecord[]>
+  /** A small JSON value kept with the index (a cursor), or undefined when never set. */
+  getMeta (name: string): Promise<unknown>
+  setMeta (name: string, value: unknown): Promise<void>
+  /** The ledger of a peer (by its peer ID string); all zeros when unknown. */
+  peerRecord (id: string): Promise<PeerRecord>
+  /** Replaces a peer's ledger with `change(old)`; changes to one peer run one at a time. */
+  updatePeer (id: string, change: (old: PeerRecord) => PeerRecord): Promise<PeerRecord>
+  peerRecords (): AsyncIterable<[string, PeerRecord]>
 }
 
 export function createStore (init: StoreInit): Store {

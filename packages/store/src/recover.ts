@@ -4,6 +4,7 @@ import debug from 'debug'
 import { CID } from 'multiformats/cid'
 import { chunkDigest, hashMatches, MAX_CHUNK_SIZE, parseBlobName } from './address.js'
 import { isNotFound, syncDir } from './durable-fs.js'
+import { NO_LEASES } from './leases.js'
 import type { ChunkIndex, IndexOp } from './chunk-index.js'
 import type { Layout } from './layout.js'
 
@@ -41,11 +42,11 @@ export async function recover (layout: Layout, index: ChunkIndex, options: { ful
 
 /** Index entries whose blob is gone (or is not a vault CID at all) are dropped. */
 async function dropMissing (layout: Layout, index: ChunkIndex, pending: Batcher, report: RecoveryReport): Promise<void> {
-  for await (const [key] of index.entries()) {
+  for await (const [key, entry] of index.entries()) {
     const cid = decodeKey(key)
     const digest = cid == null ? null : chunkDigest(cid)
     if (cid == null || digest == null) {
-      await pending.add({ type: 'del', key })
+      await pending.add({ type: 'del', key, entry })
       report.dropped++
       continue
     }
@@ -54,7 +55,7 @@ async function dropMissing (layout: Layout, index: ChunkIndex, pending: Batcher,
       await stat(layout.blob(cid, digest).file)
     } catch (err) {
       if (!isNotFound(err)) throw err
-      await pending.add({ type: 'del', key })
+      await pending.add({ type: 'del', key, entry })
       report.dropped++
     }
   }
@@ -90,10 +91,13 @@ async function indexBlobs (layout: Layout, index: ChunkIndex, pending: Batcher, 
           const bytes = st.size <= MAX_CHUNK_SIZE ? await readFile(file) : null
           if (bytes == null || !hashMatches(bytes, cid.multihash.digest)) {
             await quarantine(layout, file, name, report)
-            if (entry != null) await pending.add({ type: 'del', key: cid.bytes })
+            if (entry != null) await pending.add({ type: 'del', key: cid.bytes, entry })
             continue
           }
-          await pending.add({ type: 'put', key: cid.bytes, entry: { ...entry, size: st.size, storedAt: entry?.storedAt ?? Math.floor(st.mtimeMs) } })
+          // A blob whose entry was lost (or could not be read) has lost its leases too:
+          // it is kept, uncollected, until a PUT or RENEW names it with leases again.
+          const rebuilt = entry ?? { storedAt: Math.floor(st.mtimeMs), leases: NO_LEASES, pinned: false, recovered: true }
+          await pending.add({ type: 'put', key: cid.bytes, entry: { ...rebuilt, size: st.size }, previous: entry })
           report.indexed++
         }
         ledger.chunks++

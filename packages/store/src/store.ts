@@ -3,13 +3,16 @@ import { dirname, join, resolve } from 'node:path'
 import debug from 'debug'
 import { CID } from 'multiformats/cid'
 import { assertHashMatches, chunkDigest, hashMatches, MAX_CHUNK_SIZE, requireChunkDigest } from './address.js'
-import { ChunkIndex } from './chunk-index.js'
+import { ChunkIndex, expiryMs, type ChunkEntry } from './chunk-index.js'
 import { DurableDirs, isNotFound, readWhole, syncDir, unlinkIfPresent, writeFileSynced } from './durable-fs.js'
 import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } from './errors.js'
 import { KeyedLock } from './keyed-lock.js'
 import { diskSpace, type DiskSpace } from './disk-space.js'
 import { Layout } from './layout.js'
+import { collectAt, mergeLeases, NO_LEASES, withoutOwner } from './leases.js'
+import { migrateFromVersion1 } from './migrate.js'
 import { recover } from './recover.js'
+import { emptyPeerRecord, type ChunkRecord, type LeaseRecord, type PeerRecord } from './records.js'
 import type { PutChunkOptions, Store, StoreInit, StoreStats } from './index.js'
 
 const log = debug('shoal:store')
@@ -66,7 +69,8 @@ export class VaultStore implements Store {
       // The lock comes first: nothing below may touch a dir another store has open.
       const index = await ChunkIndex.open(layout.index, { dir: layout.dir, syncWrites: this.syncIndex })
       try {
-        const { clean } = await index.readState()
+        const { clean, version } = await index.readState()
+        if (version === 1) await migrateFromVersion1(index)
         if (made != null) await syncNewDirs(made, layout.dir)
         for (const dir of [layout.blobs, layout.tmp, layout.quarantine]) await this.dirs.ensure(dir)
         await recover(layout, index, { full: !clean })
@@ -121,7 +125,11 @@ export class VaultStore implements Store {
       options?.signal?.throwIfAborted()
       if (options?.hashed !== true) assertHashMatches(cid, bytes, digest)
       return await this.locks.run(cid.toString(), async () => {
-        if (await index.has(cid.bytes)) return false
+        const held = await index.get(cid.bytes)
+        if (held !== undefined) {
+          await this.renew(index, cid.bytes, held, options?.leases ?? NO_LEASES, options?.leases === undefined)
+          return false
+        }
         options?.signal?.throwIfAborted()
         this.reserve(bytes.byteLength)
         let reserved = bytes.byteLength
@@ -139,9 +147,15 @@ export class VaultStore implements Store {
           this.reserved -= reserved
           reserved = 0
           try {
-            await index.commit(
-              [{ type: 'put', key: cid.bytes, entry: { size: bytes.byteLength, storedAt: Date.now() } }],
-              { chunks: 1, bytes: bytes.byteLength })
+            const leases = options?.leases
+            const entry: ChunkEntry = {
+              size: bytes.byteLength,
+              storedAt: Date.now(),
+              leases: leases === undefined ? NO_LEASES : mergeLeases(NO_LEASES, leases),
+              pinned: leases === undefined,
+              recovered: false
+            }
+            await index.commit([{ type: 'put', key: cid.bytes, entry, previous: undefined }], { chunks: 1, bytes: bytes.byteLength })
           } catch (err) {
             // not counted, so not kept: a blob the index does not know would be space nobody accounts for
             const { file, shard } = this.layout.blob(cid, digest)
@@ -213,13 +227,13 @@ export class VaultStore implements Store {
         const entry = await index.get(cid.bytes)
         if (again === 'missing') {
           // Indexed but gone from disk (removed behind our back): stop counting it.
-          if (entry != null) await index.commit([{ type: 'del', key: cid.bytes }], { chunks: -1, bytes: -entry.size })
+          if (entry != null) await index.commit([{ type: 'del', key: cid.bytes, entry }], { chunks: -1, bytes: -entry.size })
           return null
         }
         const to = this.layout.quarantined(cid)
         await rename(file, to)
         await syncDir(dirname(file))
-        if (entry != null) await index.commit([{ type: 'del', key: cid.bytes }], { chunks: -1, bytes: -entry.size })
+        if (entry != null) await index.commit([{ type: 'del', key: cid.bytes, entry }], { chunks: -1, bytes: -entry.size })
         log('quarantined corrupt blob %s to %s', cid, to)
         throw new IntegrityError(`stored blob for ${cid.toString()} is corrupt; moved to quarantine`)
       })
@@ -237,14 +251,140 @@ export class VaultStore implements Store {
       return await this.locks.run(cid.toString(), async () => {
         const entry = await index.get(cid.bytes)
         if (entry == null) return false
-        const { file, shard } = this.layout.blob(cid, digest)
-        // Blob first, durably: a crash after this leaves only a stale entry, which the
-        // reconcile drops; the other order could resurrect a deleted chunk.
-        if (await unlinkIfPresent(file)) await syncDir(shard)
-        await index.commit([{ type: 'del', key: cid.bytes }], { chunks: -1, bytes: -entry.size })
+        await this.remove(index, cid, digest, entry)
         return true
       })
     })
+  }
+
+  /** Deletes a held chunk; the caller holds its lock. */
+  private async remove (index: ChunkIndex, cid: CID, digest: Uint8Array, entry: ChunkEntry): Promise<void> {
+    const { file, shard } = this.layout.blob(cid, digest)
+    // Blob first, durably: a crash after this leaves only a stale entry, which the
+    // reconcile drops; the other order could resurrect a deleted chunk.
+    if (await unlinkIfPresent(file)) await syncDir(shard)
+    await index.commit([{ type: 'del', key: cid.bytes, entry }], { chunks: -1, bytes: -entry.size })
+  }
+
+  /**
+   * Merges leases into a held chunk's entry (and pins it, for `pin`); writes only when
+   * that changes something. The caller holds the chunk's lock.
+   */
+  private async renew (index: ChunkIndex, key: Uint8Array, held: ChunkEntry, leases: readonly LeaseRecord[], pin: boolean): Promise<void> {
+    const merged = mergeLeases(held.leases, leases)
+    const pinned = held.pinned || pin
+    if (merged === held.leases && pinned === held.pinned) return
+    // a recovered chunk is collectable again once something names it with a lease
+    const entry: ChunkEntry = { ...held, leases: merged, pinned, recovered: held.recovered && merged.length === 0 }
+    await index.commit([{ type: 'put', key, entry, previous: held }], { chunks: 0, bytes: 0 })
+  }
+
+  async record (cid: CID): Promise<ChunkRecord | null> {
+    return await this.track(async index => {
+      if (chunkDigest(cid) == null) return null
+      const entry = await index.get(cid.bytes)
+      return entry === undefined ? null : recordOf(cid, entry)
+    })
+  }
+
+  async addLeases (cid: CID, leases: readonly LeaseRecord[]): Promise<boolean> {
+    return await this.track(async index => {
+      if (chunkDigest(cid) == null) return false
+      return await this.locks.run(cid.toString(), async () => {
+        const held = await index.get(cid.bytes)
+        if (held === undefined) return false
+        await this.renew(index, cid.bytes, held, leases, false)
+        return true
+      })
+    })
+  }
+
+  async dropLeases (cid: CID, owner: Uint8Array): Promise<{ held: boolean, deleted: boolean }> {
+    return await this.track(async index => {
+      const digest = chunkDigest(cid)
+      if (digest == null) return { held: false, deleted: false }
+      return await this.locks.run(cid.toString(), async () => {
+        const held = await index.get(cid.bytes)
+        if (held === undefined) return { held: false, deleted: false }
+        const kept = withoutOwner(held.leases, owner)
+        if (kept === held.leases) return { held: true, deleted: false }
+        if (kept.length === 0 && !held.pinned) {
+          await this.remove(index, cid, digest, held)
+          return { held: true, deleted: true }
+        }
+        await index.commit([{ type: 'put', key: cid.bytes, entry: { ...held, leases: kept }, previous: held }], { chunks: 0, bytes: 0 })
+        return { held: true, deleted: false }
+      })
+    })
+  }
+
+  async records ({ after, limit }: { after?: CID, limit: number }): Promise<ChunkRecord[]> {
+    return await this.track(async index => {
+      const found: ChunkRecord[] = []
+      for await (const [key, entry] of index.entries({ after: after?.bytes, limit })) {
+        // an unreadable entry is skipped here; the next unclean start rebuilds it
+        if (entry !== undefined) found.push(recordOf(CID.decode(key), entry))
+      }
+      return found
+    })
+  }
+
+  async collectExpired (now: number, { limit }: { limit: number }): Promise<ChunkRecord[]> {
+    return await this.track(async index => {
+      const due = await index.expired(now, limit)
+      // each chunk as delete() does it, concurrently: their directory fsyncs overlap and
+      // their index writes share batches
+      const collected = await Promise.all(due.map(async ({ key, at }) => {
+        const cid = CID.decode(key)
+        const digest = chunkDigest(cid)
+        return await this.locks.run(cid.toString(), async () => {
+          const entry = await index.get(key)
+          const collectable = entry === undefined ? null : collectAt(entry.leases, entry.pinned, entry.recovered)
+          if (entry === undefined || digest == null || collectable === null || expiryMs(collectable) !== at) {
+            // an expiry key its chunk no longer has (only a damaged index leaves one)
+            await index.commit([{ type: 'unexpire', key, at }], { chunks: 0, bytes: 0 })
+            return null
+          }
+          await this.remove(index, cid, digest, entry)
+          return recordOf(cid, entry)
+        })
+      }))
+      return collected.filter(record => record !== null)
+    })
+  }
+
+  async getMeta (name: string): Promise<unknown> {
+    return await this.track(async index => await index.getValue(name))
+  }
+
+  async setMeta (name: string, value: unknown): Promise<void> {
+    await this.track(async index => {
+      // a round trip through JSON now, so what cannot be kept fails here, not in a batch
+      const json = value === undefined ? undefined : JSON.parse(JSON.stringify(value))
+      await index.commit([{ type: 'meta', name, value: json }], { chunks: 0, bytes: 0 })
+    })
+  }
+
+  async peerRecord (id: string): Promise<PeerRecord> {
+    return await this.track(async index => await index.getPeer(id) ?? emptyPeerRecord())
+  }
+
+  async updatePeer (id: string, change: (old: PeerRecord) => PeerRecord): Promise<PeerRecord> {
+    return await this.track(async index => await this.locks.run(`peer ${id}`, async () => {
+      const record = change(await index.getPeer(id) ?? emptyPeerRecord())
+      await index.commit([{ type: 'peer', id, record }], { chunks: 0, bytes: 0 })
+      return { ...record }
+    }))
+  }
+
+  async * peerRecords (): AsyncGenerator<[string, PeerRecord]> {
+    const index = this.requireOpen()
+    try {
+      for await (const entry of index.peerEntries()) yield entry
+    } catch (err: any) {
+      if (this.state !== 'started') throw new StoreClosedError()
+      throw err
+    }
   }
 
   async * list (): AsyncGenerator<CID> {
@@ -277,6 +417,10 @@ export class VaultStore implements Store {
       this.inflight.delete(running)
     }
   }
+}
+
+function recordOf (cid: CID, entry: ChunkEntry): ChunkRecord {
+  return { cid, size: entry.size, storedAt: entry.storedAt, leases: entry.leases, pinned: entry.pinned, recovered: entry.recovered }
 }
 
 /** Makes the directories mkdir -p just made durable: each one's entry in its parent. */

@@ -1,7 +1,7 @@
 import * as assert from 'uvu/assert'
 import { join } from 'node:path'
 import { createMemoryStore } from '../src/memory-store.js'
-import { createStore } from '../src/index.js'
+import { createStore, type Store } from '../src/index.js'
 import { StoreClosedError } from '../src/errors.js'
 import { storeCompliance } from './compliance/store-compliance.js'
 import { blobFiles, diskAgrees, filesIn, makeTempDir, removeDir } from './helpers.js'
@@ -10,8 +10,14 @@ storeCompliance('vault store on disk', async space => {
   const dir = await makeTempDir()
   try {
     const store = createStore({ dir, space })
+    const reopened: Store[] = []
     return {
       store,
+      reopen: () => {
+        const again = createStore({ dir, space })
+        reopened.push(again)
+        return again
+      },
       // no temp file left behind, every blob intact, and (if open) stats that match the disk
       verify: async () => {
         assert.equal(await filesIn(join(dir, 'tmp')), [], 'tmp/ is empty')
@@ -23,7 +29,7 @@ storeCompliance('vault store on disk', async space => {
         assert.ok(check.ok, check.detail)
       },
       cleanup: async () => {
-        await store.stop()
+        for (const each of [store, ...reopened]) await each.stop()
         await removeDir(dir)
       }
     }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
+import type { RedundancyTarget } from '@shoal/protocol'
 import { createStore, type Store } from '../src/index.js'
+import type { LeaseRecord } from '../src/records.js'
 
 export const KiB = 1024
 export const MiB = 1024 * KiB
@@ -103,4 +105,23 @@ export async function rejects (promise: Promise<unknown>): Promise<any> {
 export async function ledger (store: Pick<Store, 'stats'>): Promise<{ chunks: number, bytes: number, space: number }> {
   const { chunks, bytes, space } = await store.stats()
   return { chunks, bytes, space }
+}
+
+export const REPLICATE_3: RedundancyTarget = { scheme: 'replicate', replicas: 3 }
+
+/** A lease as the store keeps it; the store does not check signatures, so any bytes do. */
+export function makeLease (owner: number, expires: number, target: RedundancyTarget = REPLICATE_3, signed = 0): LeaseRecord {
+  return { owner: Uint8Array.of(0, 0x24, owner), expires, signature: Uint8Array.of(signed, owner, expires & 0xff), target }
+}
+
+/** Leases in a form assert.equal compares by value, in a fixed order. */
+export function leaseView (leases: readonly LeaseRecord[]): unknown[] {
+  return leases
+    .map(l => ({
+      owner: Buffer.from(l.owner).toString('hex'),
+      expires: l.expires,
+      signature: Buffer.from(l.signature).toString('hex'),
+      target: l.target.scheme === 'replicate' ? { ...l.target } : { ...l.target, pieces: l.target.pieces.map(String) }
+    }))
+    .sort((a, b) => a.owner.localeCompare(b.owner) || a.expires - b.expires || JSON.stringify(a.target).localeCompare(JSON.stringify(b.target)))
 }

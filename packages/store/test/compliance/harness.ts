@@ -6,6 +6,11 @@ export interface StoreFixture {
   store: Store
   /** the implementation's own check that what it holds agrees with what it reports; run after every test */
   verify?: () => Promise<void>
+  /**
+   * Another store over the same data, as a restarted process would make (cleanup stops
+   * it too); absent for a store whose data lives in the instance.
+   */
+  reopen?: () => Store
   /** stops the store if it runs and removes whatever it made */
   cleanup: () => Promise<void>
 }

@@ -14,7 +14,17 @@ async function assertClosed (store: Store): Promise<void> {
     ['has', async () => await store.has(cid)],
     ['delete', async () => await store.delete(cid)],
     ['stats', async () => await store.stats()],
-    ['list', async () => { for await (const _ of store.list()) { /* drain */ } }]
+    ['list', async () => { for await (const _ of store.list()) { /* drain */ } }],
+    ['record', async () => await store.record(cid)],
+    ['addLeases', async () => await store.addLeases(cid, [])],
+    ['dropLeases', async () => await store.dropLeases(cid, new Uint8Array(3))],
+    ['records', async () => await store.records({ limit: 1 })],
+    ['collectExpired', async () => await store.collectExpired(0, { limit: 1 })],
+    ['getMeta', async () => await store.getMeta('x')],
+    ['setMeta', async () => { await store.setMeta('x', 1) }],
+    ['peerRecord', async () => await store.peerRecord('p')],
+    ['updatePeer', async () => await store.updatePeer('p', old => old)],
+    ['peerRecords', async () => { for await (const _ of store.peerRecords()) { /* drain */ } }]
   ]
   for (const [name, attempt] of attempts) {
     const err = await rejects(attempt())
@@ -45,17 +55,21 @@ export function lifecycleRules (name: string, make: MakeStore): void {
     assert.instance(await rejects(listing.next()), StoreClosedError)
   }))
 
-  test('stop then start again: same chunks, same stats', onFixture(make, PLENTY, async ({ store }) => {
+  test('stop then start again (and, where data outlives the instance, a new store on it): same chunks, same stats', onFixture(make, PLENTY, async ({ store, reopen }) => {
     await store.start()
     const chunks = Array.from({ length: 12 }, (_, i) => randomChunk(i * 5_000))
     for (const c of chunks) await store.put(c.cid, c.bytes)
     await store.delete(chunks[0].cid)
     const stats = await ledger(store)
     await store.stop()
-    await store.start()
-    assert.equal(await ledger(store), stats)
-    for (const c of chunks.slice(1)) assert.equal(Buffer.from((await store.get(c.cid))!), Buffer.from(c.bytes))
-    assert.is(await store.has(chunks[0].cid), false)
+    for (const again of [store, reopen?.()]) {
+      if (again === undefined) continue
+      await again.start()
+      assert.equal(await ledger(again), stats)
+      for (const c of chunks.slice(1)) assert.equal(Buffer.from((await again.get(c.cid))!), Buffer.from(c.bytes))
+      assert.is(await again.has(chunks[0].cid), false)
+      await again.stop()
+    }
   }))
 
   test('stop waits for puts in flight; they complete and are held after a restart', onFixture(make, PLENTY, async ({ store }) => {

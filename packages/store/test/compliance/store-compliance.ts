@@ -1,6 +1,8 @@
 import { addressRules } from './addresses.js'
 import { basicRules } from './basics.js'
 import type { MakeStore } from './harness.js'
+import { leaseRules } from './leases.js'
+import { ledgerRules } from './ledger.js'
 import { lifecycleRules } from './lifecycle.js'
 import { spaceRules } from './space.js'
 
@@ -15,4 +17,6 @@ export function storeCompliance (name: string, make: MakeStore): void {
   addressRules(name, make)
   spaceRules(name, make)
   lifecycleRules(name, make)
+  leaseRules(name, make)
+  ledgerRules(name, make)
 }
