@@ -46,7 +46,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
       let leases: LeaseRecord[]
       let owners: Set<string>
       if (request.target === undefined || request.leases === undefined) {
-        leases = [{ owner: NO_OWNER, signature: NO_SIGNATURE, expires: now + DEFAULT_LEASE_MS, target: LEGACY_TARGET }]
+        leases = [{ owner: NO_OWNER, signature: NO_SIGNATURE, expires: Math.floor(now + DEFAULT_LEASE_MS), target: LEGACY_TARGET }]
         // no owner on the wire: the sender is charged, or version 1 would be a way around the debt rule
         owners = new Set([from])
       } else {

@@ -31,10 +31,17 @@ export function createLeaseSigner (privateKey: PrivateKey): LeaseSigner {
   const key = ed25519PrivateKey(privateKey.raw.subarray(0, 32))
   const owner = privateKey.publicKey.toMultihash().bytes
   const signBytes = (bytes: Uint8Array): Uint8Array => new Uint8Array(sign(null, bytes, key))
+  // times travel as whole ms; a clock may have fractions
   return {
     owner,
-    lease: (cid, target, expires) => ({ owner, expires, signature: signBytes(leaseSigningBytes(cid, target, expires)) }),
-    drop: (cid, at) => ({ owner, at, signature: signBytes(dropSigningBytes(cid, at)) })
+    lease: (cid, target, expires) => {
+      const x = Math.floor(expires)
+      return { owner, expires: x, signature: signBytes(leaseSigningBytes(cid, target, x)) }
+    },
+    drop: (cid, at) => {
+      const t = Math.floor(at)
+      return { owner, at: t, signature: signBytes(dropSigningBytes(cid, t)) }
+    }
   }
 }
 

@@ -9,14 +9,16 @@
 // reachable or not, as a routing table holds peers until they fail): an oracle, not an
 // iterative Kademlia walk. It costs `lookupMs` on the clock.
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import { publicKeyFromRaw } from '@libp2p/crypto/keys'
-import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Request, Response } from '@shoal/protocol'
 import { systemClock, systemRandom, type Clock, type Random } from '@shoal/runtime'
 import type { Store } from '@shoal/store'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { sortByDistance } from './closest-peers.js'
 import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
+import { createLeaseSigner, type LeaseSigner } from './leases.js'
+import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
 import type { ChunkNetworkNode } from './lookup.js'
 import { createRequestHandler, type RequestLimits } from './request-handler.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
@@ -39,11 +41,17 @@ export interface MemoryNetworkInit {
   store: (index: number) => Store
   /** per-peer request limits of every vault */
   limits?: Partial<RequestLimits>
+  /** every vault's debt policy (ledger.ts) */
+  ledger?: Partial<LedgerPolicy>
 }
 
 export interface MemoryNode extends ChunkNetworkNode {
   /** a short name for traces: n0, n1, … in the order nodes were added */
   readonly name: string
+  /** signs this node's leases and drops with its peer key */
+  readonly leases: LeaseSigner
+  /** what it stores for each peer and each stores for it (null for a client) */
+  readonly ledger: Ledger | null
   /** answers requests and looks things up */
   readonly up: boolean
   /**
@@ -88,11 +96,13 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     silent = false
     left = false
     behaviour: Behaviour | null = null
+    readonly ledger: Ledger | null
     private readonly handler
 
-    constructor (readonly peerId: PeerId, readonly name: string, readonly store: Store | null, readonly client: boolean) {
+    constructor (readonly peerId: PeerId, readonly name: string, readonly store: Store | null, readonly client: boolean, readonly leases: LeaseSigner) {
       this.id = peerId.toString()
-      this.handler = store === null ? null : createRequestHandler({ store, limits: init.limits, clock })
+      this.ledger = store === null ? null : createLedger(store, init.ledger)
+      this.handler = store === null || this.ledger === null ? null : createRequestHandler({ store, ledger: this.ledger, limits: init.limits, clock })
       const transport: ChunkTransport = { request: async (peer, request, options) => await send(this, peer, request, options) }
       this.chunks = createChunkClient(transport)
     }
@@ -154,11 +164,12 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     trace,
     async add (options = {}) {
       const index = nodes.length
-      const peerId = peerIdFromPublicKey(publicKeyFromRaw(random.bytes(32)))
+      const key = await generateKeyPairFromSeed('Ed25519', random.bytes(32))
+      const peerId = peerIdFromPrivateKey(key)
       const client = options.client === true
       const store = client ? null : init.store(index)
       await store?.start()
-      const node = new Node(peerId, `n${index}`, store, client)
+      const node = new Node(peerId, `n${index}`, store, client, createLeaseSigner(key))
       nodes.push(node)
       byId.set(node.id, node)
       return node
