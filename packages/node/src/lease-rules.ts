@@ -6,7 +6,7 @@ import { MAX_TARGET_REPLICAS } from '@shoal/protocol'
 import type { Clock } from '@shoal/runtime'
 import type { LeaseRecord, Store } from '@shoal/store'
 import { DebtError, UnauthorizedError } from './errors.js'
-import { DEFAULT_LEASE_MS, DROP_WINDOW_MS, verifyDrop, verifyLease } from './leases.js'
+import { DEFAULT_LEASE_MS, DROP_WINDOW_MS, verifyDrop, verifyLease, wallTime } from './leases.js'
 import { leaseOwners, ownerId, type Ledger } from './ledger.js'
 
 export type LeaseStore = Pick<Store, 'put' | 'get' | 'has' | 'record' | 'addLeases' | 'dropLeases' | 'peerRecord' | 'updatePeer' | 'peerRecords'>
@@ -30,6 +30,7 @@ export interface LeaseRules {
 }
 
 export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): LeaseRules {
+  const now = wallTime(clock)
   /** An uploader (not a repairer passing on someone else's chunk) past its allowance is refused. */
   async function checkDebt (charged: Set<string>, from: string, bytes: number): Promise<void> {
     if (charged.has(from) && !await ledger.admits(from, bytes)) throw new DebtError(from)
@@ -41,17 +42,17 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
 
   return {
     async put (request, from) {
-      const now = clock.now()
+      const time = now()
       const size = request.bytes.byteLength
       let leases: LeaseRecord[]
       let owners: Set<string>
       if (request.target === undefined || request.leases === undefined) {
-        leases = [{ owner: NO_OWNER, signature: NO_SIGNATURE, expires: Math.floor(now + DEFAULT_LEASE_MS), target: LEGACY_TARGET }]
+        leases = [{ owner: NO_OWNER, signature: NO_SIGNATURE, expires: Math.floor(time + DEFAULT_LEASE_MS), target: LEGACY_TARGET }]
         // no owner on the wire: the sender is charged, or version 1 would be a way around the debt rule
         owners = new Set([from])
       } else {
         const target = request.target
-        request.leases.forEach((lease, i) => { checkLease(request.cid, lease, target, now, i) })
+        request.leases.forEach((lease, i) => { checkLease(request.cid, lease, target, time, i) })
         leases = request.leases.map(lease => ({ owner: lease.owner, expires: lease.expires, signature: lease.signature, target }))
         owners = leaseOwners(leases)
       }
@@ -65,7 +66,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
 
     async renew (request, from) {
       const { cid, lease } = request
-      if (lease.expires <= clock.now()) throw new UnauthorizedError('the renewed lease has already expired')
+      if (lease.expires <= now()) throw new UnauthorizedError('the renewed lease has already expired')
       const record = await store.record(cid)
       if (record === null) return false
       // the lease is signed over the target, which RENEW does not carry: it is one the chunk is held for
@@ -82,7 +83,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
 
     async drop (request) {
       const { cid, owner, at, signature } = request
-      if (Math.abs(at - clock.now()) > DROP_WINDOW_MS) throw new UnauthorizedError(`the drop's time is more than ${DROP_WINDOW_MS / 60_000} minutes from this vault's clock`)
+      if (Math.abs(at - now()) > DROP_WINDOW_MS) throw new UnauthorizedError(`the drop's time is more than ${DROP_WINDOW_MS / 60_000} minutes from this vault's clock`)
       verifyDrop(cid, { owner, at, signature })
       const record = await store.record(cid)
       if (record === null) return false

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { dropSigningBytes, leaseSigningBytes, type Lease, type RedundancyTarget } from '@shoal/protocol'
+import { systemClock, type Clock } from '@shoal/runtime'
 import { LRUCache } from 'lru-cache'
 import type { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
@@ -14,6 +15,14 @@ import { UnauthorizedError } from './errors.js'
 export const DEFAULT_LEASE_MS = 90 * 24 * 60 * 60 * 1000
 /** How far a DROP's `at` may be from the vault's clock, either way. */
 export const DROP_WINDOW_MS = 10 * 60 * 1000
+
+/**
+ * Lease expiries and drop times are wall time (ms since 1970), which the real Clock's
+ * monotonic now() is not; an injected clock (a virtual one in tests) stands for both.
+ */
+export function wallTime (clock: Clock): () => number {
+  return clock === systemClock ? Date.now : () => clock.now()
+}
 
 /** An owner's signed wish to give up its lease on a chunk (the fields of a DROP request). */
 export interface Drop { owner: Uint8Array, at: number, signature: Uint8Array }

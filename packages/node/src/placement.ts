@@ -13,7 +13,7 @@ import type { LeaseRecord } from '@shoal/store'
 import { systemClock, type Clock, type Random } from '@shoal/runtime'
 import { withDeadline } from './deadline.js'
 import { InsufficientHoldersError, LookupFailedError } from './errors.js'
-import { DEFAULT_LEASE_MS, type LeaseSigner } from './leases.js'
+import { DEFAULT_LEASE_MS, wallTime, type LeaseSigner } from './leases.js'
 import type { Ledger } from './ledger.js'
 import { cachedLookup, KEPT_CHUNKS, type ChunkNetworkNode } from './lookup.js'
 import { placeStripe, type StripePiece } from './stripe-placement.js'
@@ -112,7 +112,8 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
   const self = node.peerId
   const leaseMs = init.leaseMs ?? DEFAULT_LEASE_MS
   const signer = node.leases ?? null
-  const signLease = init.lease ?? (signer === null ? null : (cid: CID, target: RedundancyTarget) => signer.lease(cid, target, clock.now() + leaseMs))
+  const now = wallTime(clock)
+  const signLease = init.lease ?? (signer === null ? null : (cid: CID, target: RedundancyTarget) => signer.lease(cid, target, now() + leaseMs))
 
   async function putOnce (peer: PeerId, cid: CID, bytes: Uint8Array, lease: Leased | null, signal: AbortSignal): Promise<boolean> {
     if (peer.equals(self)) {
