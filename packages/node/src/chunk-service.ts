@@ -1,10 +1,13 @@
-// The /shoal/chunk/1.0.0 server on libp2p: reads request frames from a stream and hands
-// each to the vault's request handler (request-handler.ts), answering in order on the
-// same stream. Limits that only a stream has live here: concurrent inbound chunk streams
+// The /shoal/chunk/1.0.0 and 2.0.0 server on libp2p: reads request frames from a stream,
+// in the message schema of the protocol the stream was opened with, and hands each to the
+// vault's request handler (request-handler.ts), answering in order on the same stream. Limits that only a stream has live here: concurrent inbound chunk streams
 // per peer, the bytes a stream may buffer, and how long it may sit idle.
 import debug from 'debug'
 import type { Connection, Stream } from '@libp2p/interface'
-import { decodeRequest, encodeResponseFrame, toWireError, ProtocolError, MAX_FRAME_BYTES, type Request, type Response } from '@shoal/protocol'
+import {
+  decodeRequest, encodeResponseFrame, toWireError, ProtocolError, MAX_FRAME_BYTES, PROTOCOL_ID_V2, PROTOCOL_VERSION, PROTOCOL_VERSION_2,
+  type ProtocolVersion, type Request, type Response
+} from '@shoal/protocol'
 import { readFrames, sendBytes } from './stream-io.js'
 import { DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestLimits } from './request-handler.js'
 import { debugLogger, throttle, type NodeLogger } from './logger.js'
@@ -57,14 +60,15 @@ export function createChunkService (handler: RequestHandler, limits: ChunkServic
     openStreams.set(peer, open + 1)
     stream.maxReadBufferLength = limits.maxReadBufferBytes
     stream.inactivityTimeout = limits.idleTimeoutMs
+    const version = versionOf(stream.protocol)
     const send = async (response: Response): Promise<void> => {
-      await sendBytes(stream, encodeResponseFrame(response))
+      await sendBytes(stream, encodeResponseFrame(response, version))
     }
     try {
       for await (const body of readFrames(stream)) {
         let request: Request
         try {
-          request = decodeRequest(body)
+          request = decodeRequest(body, version)
         } catch (err) {
           if (!(err instanceof ProtocolError) || err.id === undefined) throw err
           // answerable, but the peer is broken: answer, then end the stream
@@ -90,6 +94,11 @@ export function createChunkService (handler: RequestHandler, limits: ChunkServic
     handle,
     forget: (peer) => { if (!openStreams.has(peer)) handler.forget(peer) }
   }
+}
+
+/** The message schema of a stream: that of the protocol it was opened with. */
+export function versionOf (protocol: string): ProtocolVersion {
+  return protocol === PROTOCOL_ID_V2 ? PROTOCOL_VERSION_2 : PROTOCOL_VERSION
 }
 
 // The peer sent a message we answered with an error: let the answer leave, then reset so

@@ -146,3 +146,38 @@ export class LookupFailedError extends Error {
     super(`could not look up the holders of chunk ${cid}: ${(cause as Error)?.name === 'TimeoutError' ? 'the lookup did not end in time' : (cause as Error)?.message ?? String(cause)}`, { cause })
   }
 }
+
+/**
+ * A lease or drop was refused: its signature does not verify for its owner, it expired,
+ * or its time is too far from ours. The vault answers UNAUTHORIZED with the reason.
+ */
+export class UnauthorizedError extends Error {
+  static readonly code = 'ERR_UNAUTHORIZED'
+  readonly code = UnauthorizedError.code
+  readonly wireCode = 'UNAUTHORIZED'
+  override name = 'UnauthorizedError'
+  constructor (readonly reason: string) {
+    super(reason)
+  }
+}
+
+/** The uploader already takes more of this vault than it gives (see ledger.ts). The vault answers DEBT. */
+export class DebtError extends Error {
+  static readonly code = 'ERR_DEBT'
+  readonly code = DebtError.code
+  readonly wireCode = 'DEBT'
+  override name = 'DebtError'
+  constructor (readonly peer: string) {
+    super('you store more on this vault than it may take without storing for it in return')
+  }
+}
+
+/** The request needs /shoal/chunk/2.0.0 (leases, RENEW, DROP) and the peer only speaks 1.0.0. */
+export class PeerVersionError extends Error {
+  static readonly code = 'ERR_PEER_VERSION'
+  readonly code = PeerVersionError.code
+  override name = 'PeerVersionError'
+  constructor (readonly peer: string, readonly request: string) {
+    super(`peer ${peer} speaks only /shoal/chunk/1.0.0 and cannot take a ${request} with leases`)
+  }
+}

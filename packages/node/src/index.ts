@@ -1,7 +1,7 @@
 /**
  * @shoal/node — a Shoal node on libp2p (docs/architecture.md#parts): TCP + Noise + Yamux, identify,
- * ping, kad-dht under /shoal/kad/1.0.0, and the /shoal/chunk/1.0.0 protocol served
- * from the vault store. See README.md.
+ * ping, kad-dht under /shoal/kad/1.0.0, and the /shoal/chunk/1.0.0 and 2.0.0 protocols
+ * served from the vault store. See README.md.
  */
 import './polyfill.js'
 import { join } from 'node:path'
@@ -16,10 +16,12 @@ import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { createStore, type Store } from '@shoal/store'
-import { PROTOCOL_ID, MAX_FRAME_BYTES } from '@shoal/protocol'
+import { PROTOCOL_ID, PROTOCOL_ID_V2, MAX_FRAME_BYTES } from '@shoal/protocol'
 import { loadOrCreatePeerKey } from './peer-key.js'
 import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } from './chunk-service.js'
 import { createRequestHandler } from './request-handler.js'
+import { createLeaseSigner, type LeaseSigner } from './leases.js'
+import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, ListenError, NodeNotStartedError, whyNotReached } from './errors.js'
@@ -31,11 +33,15 @@ export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
 export { auditProof, createRequestHandler, DEFAULT_REQUEST_LIMITS, type RequestHandler, type RequestHandlerInit, type RequestLimits } from './request-handler.js'
 export type { ChunkTransport, TransportRequestOptions } from './transport.js'
 export type { ChunkServiceLimits } from './chunk-service.js'
-export type { ChunkClient, GetRequestOptions } from './chunk-client.js'
+export type { ChunkClient, GetRequestOptions, PutOptions } from './chunk-client.js'
+export { createLeaseSigner, signLease, signDrop, verifyLease, verifyDrop, DEFAULT_LEASE_MS, DROP_WINDOW_MS, type LeaseSigner, type Drop } from './leases.js'
+export { createLedger, DEFAULT_LEDGER_POLICY, type Ledger, type LedgerPolicy } from './ledger.js'
+export { UnauthorizedError, DebtError, PeerVersionError } from './errors.js'
 export { RemoteError } from '@shoal/protocol'
 export { InsufficientHoldersError, LookupFailedError, PeerUnreachableError } from './errors.js'
 export { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode, type Behaviour } from './memory-network.js'
-export { createNetworkSink, HAS_FIRST_ABOVE, type NetworkSink, type NetworkSinkInit, type PlacementNode } from './placement.js'
+export { createNetworkSink, HAS_FIRST_ABOVE, type NetworkSink, type NetworkSinkInit, type PlacementNode, type SinkPutOptions } from './placement.js'
+export type { StripePiece } from './stripe-placement.js'
 export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type SourceNode } from './network-source.js'
 export { sortByDistance, chunkKey } from './closest-peers.js'
 export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNode, type CachedLookupInit } from './lookup.js'
@@ -71,6 +77,8 @@ export interface NodeInit {
    * unless DEBUG says otherwise)
    */
   logger?: NodeLogger
+  /** how much a peer may store here beyond what it stores for us (ledger.ts; --max-debt) */
+  ledger?: Partial<LedgerPolicy>
 }
 
 type Services = { identify: Identify, ping: Ping, dht: KadDHT }
@@ -87,6 +95,10 @@ export interface ShoalNode {
   readonly chunks: ChunkClient
   /** the vault store (null in client mode) */
   readonly store: Store | null
+  /** signs this node's leases and drops with its peer key (null before start()); placement uses it */
+  readonly leases: LeaseSigner | null
+  /** the vault's per-peer ledger, for `shoal status` (null in client mode) */
+  readonly ledger: Ledger | null
   /** peers in the DHT routing table (0 before start()) */
   readonly routingTableSize: number
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
@@ -104,6 +116,8 @@ export function createNode (init: NodeInit): ShoalNode {
 
 class Node implements ShoalNode {
   readonly store: Store | null
+  readonly ledger: Ledger | null
+  leases: LeaseSigner | null = null
   private readonly limits: ChunkServiceLimits
   private readonly logger: NodeLogger
   private node: Libp2p<Services> | null = null
@@ -114,6 +128,7 @@ class Node implements ShoalNode {
   constructor (private readonly init: NodeInit) {
     const clientMode = init.clientMode === true
     this.store = clientMode ? null : createStore({ dir: join(init.dataDir, 'vault'), space: init.space })
+    this.ledger = this.store === null ? null : createLedger(this.store, init.ledger)
     this.limits = { ...DEFAULT_CHUNK_LIMITS, ...init.limits }
     this.logger = init.logger ?? debugLogger('shoal:node')
   }
@@ -177,9 +192,10 @@ class Node implements ShoalNode {
         }
       })
       if (this.store !== null) {
-        const handler = createRequestHandler({ store: this.store, limits: this.limits, logger: this.logger })
+        const handler = createRequestHandler({ store: this.store, ledger: this.ledger ?? undefined, limits: this.limits, logger: this.logger })
         const service = createChunkService(handler, this.limits, this.logger)
-        await node.handle(PROTOCOL_ID, service.handle, {
+        // one service for both versions: the per-peer stream cap counts them together
+        await node.handle([PROTOCOL_ID_V2, PROTOCOL_ID], service.handle, {
           // our own per-peer cap decides; libp2p's per-connection cap must not undercut it
           maxInboundStreams: this.limits.maxStreamsPerPeer * 2
         })
@@ -189,6 +205,7 @@ class Node implements ShoalNode {
       await Promise.resolve(node.start()).catch((err: unknown) => { throw ListenError.from(err) ?? err })
       this.node = node
       this.peer = node.peerId
+      this.leases = createLeaseSigner(privateKey)
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
       await this.bootstrap(node)

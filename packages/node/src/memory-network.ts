@@ -9,18 +9,19 @@
 // reachable or not, as a routing table holds peers until they fail): an oracle, not an
 // iterative Kademlia walk. It costs `lookupMs` on the clock.
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import { publicKeyFromRaw } from '@libp2p/crypto/keys'
-import { peerIdFromPublicKey } from '@libp2p/peer-id'
-import { fromWireError, type Request, type Response } from '@shoal/protocol'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { Request, Response } from '@shoal/protocol'
 import { systemClock, systemRandom, type Clock, type Random } from '@shoal/runtime'
 import type { Store } from '@shoal/store'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { sortByDistance } from './closest-peers.js'
 import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
+import { createLeaseSigner, wallTime, type LeaseSigner } from './leases.js'
+import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
 import type { ChunkNetworkNode } from './lookup.js'
 import { createRequestHandler, type RequestLimits } from './request-handler.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
-import type { RepairChunks } from './repair/types.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
 /** How a node answers a request; `honest` is what its vault would answer. */
@@ -43,6 +44,8 @@ export interface MemoryNetworkInit {
   limits?: Partial<RequestLimits>
   /** every vault runs a repair loop with these options (none without) */
   repair?: MemoryRepairOptions
+  /** every vault's debt policy (ledger.ts) */
+  ledger?: Partial<LedgerPolicy>
 }
 
 export type MemoryRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -50,6 +53,10 @@ export type MemoryRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, '
 export interface MemoryNode extends ChunkNetworkNode {
   /** a short name for traces: n0, n1, … in the order nodes were added */
   readonly name: string
+  /** signs this node's leases and drops with its peer key */
+  readonly leases: LeaseSigner
+  /** what it stores for each peer and each stores for it (null for a client) */
+  readonly ledger: Ledger | null
   /** answers requests and looks things up */
   readonly up: boolean
   /**
@@ -97,11 +104,13 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     left = false
     behaviour: Behaviour | null = null
     repairer: Repairer | undefined
+    readonly ledger: Ledger | null
     private readonly handler
 
-    constructor (readonly peerId: PeerId, readonly name: string, readonly store: Store | null, readonly client: boolean) {
+    constructor (readonly peerId: PeerId, readonly name: string, readonly store: Store | null, readonly client: boolean, readonly leases: LeaseSigner) {
       this.id = peerId.toString()
-      this.handler = store === null ? null : createRequestHandler({ store, limits: init.limits, clock })
+      this.ledger = store === null ? null : createLedger(store, init.ledger)
+      this.handler = store === null || this.ledger === null ? null : createRequestHandler({ store, ledger: this.ledger, limits: init.limits, clock })
       const transport: ChunkTransport = { request: async (peer, request, options) => await send(this, peer, request, options) }
       this.chunks = createChunkClient(transport)
     }
@@ -168,33 +177,22 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     }
   }
 
-  // TODO(node v2): node.chunks once ChunkClient.put carries a target and leases
-  const repairChunks = (node: Node): RepairChunks => ({
-    get: node.chunks.get,
-    has: node.chunks.has,
-    audit: node.chunks.audit,
-    async put (peer, cid, bytes, options) {
-      const response = await send(node, peer, { type: 'put', id: 0, cid, bytes, target: options.target, leases: options.leases }, options)
-      if (response.type === 'err') throw fromWireError(response)
-      return response.type === 'ok' && response.stored !== false
-    }
-  })
-
   return {
     get nodes () { return nodes },
     trace,
     async add (options = {}) {
       const index = nodes.length
-      const peerId = peerIdFromPublicKey(publicKeyFromRaw(random.bytes(32)))
+      const key = await generateKeyPairFromSeed('Ed25519', random.bytes(32))
+      const peerId = peerIdFromPrivateKey(key)
       const client = options.client === true
       const store = client ? null : init.store(index)
       await store?.start()
-      const node = new Node(peerId, `n${index}`, store, client)
+      const node = new Node(peerId, `n${index}`, store, client, createLeaseSigner(key))
       nodes.push(node)
       byId.set(node.id, node)
       const repair = options.repair === false ? undefined : options.repair ?? init.repair
       if (store !== null && repair !== undefined) {
-        node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: repairChunks(node), closestPeers: node.closestPeers.bind(node), clock, random })
+        node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: node.chunks, closestPeers: node.closestPeers.bind(node), clock, random, now: wallTime(clock) })
         await node.repairer.start()
       }
       return node

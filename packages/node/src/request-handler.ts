@@ -1,11 +1,13 @@
 // What a vault answers to each chunk-protocol request, whatever carried it: a libp2p
 // stream (chunk-service.ts) or a direct call over the in-memory network. Every rule a
 // vault enforces on a request lives here or in the store it calls: the per-peer request
-// rate, space (NoSpaceError), the bytes hashing to their CID (IntegrityError), sizes.
+// rate, space (NoSpaceError), the bytes hashing to their CID (IntegrityError), sizes,
+// leases (lease-rules.ts) and the uploader's debt (ledger.ts).
 import { createHash } from 'node:crypto'
-import { packBitmap, toWireError, createRateLimiter, type RateLimiter, type Request, type Response } from '@shoal/protocol'
+import { packBitmap, toWireError, createRateLimiter, type RateLimiter, type Request, type Response, type WireError } from '@shoal/protocol'
 import { systemClock, type Clock } from '@shoal/runtime'
-import type { Store } from '@shoal/store'
+import { createLedger, type Ledger } from './ledger.js'
+import { leaseRules, type LeaseStore } from './lease-rules.js'
 import { debugLogger, type NodeLogger } from './logger.js'
 import { refusalLog } from './refusals.js'
 
@@ -19,7 +21,9 @@ export interface RequestLimits {
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = { requestBurst: 500, requestsPerSecond: 250 }
 
 export interface RequestHandlerInit {
-  store: Pick<Store, 'put' | 'get' | 'has'>
+  store: LeaseStore
+  /** the vault's per-peer accounting (default: one on `store` with the default policy) */
+  ledger?: Ledger
   limits?: Partial<RequestLimits>
   clock?: Clock
   /** where refusals and failures are reported (default: debug's shoal:node:chunk) */
@@ -39,6 +43,7 @@ export function createRequestHandler (init: RequestHandlerInit): RequestHandler 
   const clock = init.clock ?? systemClock
   const buckets = new Map<string, RateLimiter>()
   const refusals = refusalLog(init.logger ?? debugLogger('shoal:node:chunk'), clock.now)
+  const leases = leaseRules(store, init.ledger ?? createLedger(store), clock)
 
   const bucketOf = (peer: string): RateLimiter => {
     let bucket = buckets.get(peer)
@@ -49,12 +54,13 @@ export function createRequestHandler (init: RequestHandlerInit): RequestHandler 
     return bucket
   }
 
-  async function answer (request: Request): Promise<Response> {
+  async function answer (request: Request, from: string): Promise<Response> {
     switch (request.type) {
-      case 'put': {
-        const stored = await store.put(request.cid, request.bytes)
-        return { type: 'ok', id: request.id, stored }
-      }
+      case 'put': return { type: 'ok', id: request.id, stored: await leases.put(request, from) }
+      case 'renew':
+        return await leases.renew(request, from) ? { type: 'ok', id: request.id, stored: false } : notHeld(request.id)
+      case 'drop':
+        return await leases.drop(request) ? { type: 'ok', id: request.id, stored: false } : notHeld(request.id)
       case 'get': {
         const bytes = await store.get(request.cid)
         return bytes === null ? notHeld(request.id) : { type: 'data', id: request.id, bytes }
@@ -80,15 +86,24 @@ export function createRequestHandler (init: RequestHandlerInit): RequestHandler 
         return { type: 'err', id: request.id, code: 'RATE_LIMITED', message: 'too many requests, slow down' }
       }
       try {
-        return await answer(request)
+        return await answer(request, from)
       } catch (err) {
-        const wire = toWireError(err)
+        const wire = wireErrorOf(err)
         refusals.failed(request, from, wire.code, err)
         return { type: 'err', id: request.id, ...wire }
       }
     },
     forget (peer) { buckets.delete(peer) }
   }
+}
+
+// our own refusals carry their reason; anything else goes through the protocol's fixed messages
+function wireErrorOf (err: unknown): WireError {
+  const e = err as { code?: unknown, wireCode?: unknown, message?: unknown } | null
+  if ((e?.code === 'ERR_UNAUTHORIZED' || e?.code === 'ERR_DEBT') && typeof e.wireCode === 'string') {
+    return { code: e.wireCode as WireError['code'], message: String(e.message) }
+  }
+  return toWireError(err)
 }
 
 function notHeld (id: number): Response {

@@ -3,10 +3,18 @@
 // answers are matched to a FIFO of waiting requests. This saves a stream open and a
 // protocol negotiation per chunk, keeps yamux windows grown across requests, and never
 // opens more streams to a peer than its per-peer cap allows.
+//
+// Streams are dialled with /shoal/chunk/2.0.0 first and 1.0.0 second, and speak the message
+// schema of the protocol the peer chose. A request only version 2 has (leases, RENEW, DROP)
+// fails with PeerVersionError on a 1.0.0-only peer; a version 1 PUT (no lease) goes on a
+// 1.0.0 stream, which every vault serves.
 import debug from 'debug'
 import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { PROTOCOL_ID, decodeResponse, encodeRequestFrame, type Request, type Response } from '@shoal/protocol'
-import { BadResponseError } from './errors.js'
+import {
+  PROTOCOL_ID, PROTOCOL_ID_V2, PROTOCOL_VERSION, PROTOCOL_VERSION_2, decodeResponse, encodeRequestFrame, type ProtocolVersion, type Request, type Response
+} from '@shoal/protocol'
+import { versionOf } from './chunk-service.js'
+import { BadResponseError, PeerVersionError } from './errors.js'
 import { readFrames, sendBytes } from './stream-io.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
@@ -17,9 +25,11 @@ export interface SessionOptions {
   streamsPerPeer: number
   /** a stream with nothing outstanding this long is closed (default 5 s, under the server's 30 s idle cut) */
   idleMs: number
+  /** protocols proposed for a new stream, preferred first (default 2.0.0 then 1.0.0) */
+  protocols: string[]
 }
 
-export const DEFAULT_SESSION_OPTIONS: SessionOptions = { streamsPerPeer: 4, idleMs: 5_000 }
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = { streamsPerPeer: 4, idleMs: 5_000, protocols: [PROTOCOL_ID_V2, PROTOCOL_ID] }
 
 interface Pending {
   id: number
@@ -38,8 +48,11 @@ class Lane {
   private writing: Promise<void> = Promise.resolve()
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   closed = false
+  /** the message schema of the protocol the stream was opened with */
+  readonly version: ProtocolVersion
 
   constructor (readonly peer: string, readonly stream: Stream, private readonly idleMs: number, private readonly onClosed: (lane: Lane) => void) {
+    this.version = versionOf(stream.protocol)
     void this.read()
     this.armIdle()
   }
@@ -67,7 +80,7 @@ class Lane {
         const head = this.queue.shift()
         let response: Response
         try {
-          response = decodeResponse(body)
+          response = decodeResponse(body, this.version)
         } catch (err) {
           throw new BadResponseError(this.peer, (err as Error).message)
         }
@@ -109,12 +122,18 @@ export class Sessions implements ChunkTransport {
   private readonly opening = new Map<string, Promise<Lane>>()
   private nextId = 1
 
-  constructor (private readonly libp2p: Pick<Libp2p, 'dialProtocol'>, private readonly options: SessionOptions = DEFAULT_SESSION_OPTIONS) {}
+  private readonly options: SessionOptions
+
+  constructor (private readonly libp2p: Pick<Libp2p, 'dialProtocol'>, options: Partial<SessionOptions> = {}) {
+    this.options = { ...DEFAULT_SESSION_OPTIONS, ...options }
+  }
 
   /** Sends `request` (its id is assigned here) and resolves with the peer's answer. */
   async request (peer: PeerId, request: Request, options: SessionRequestOptions = {}): Promise<Response> {
     options.signal?.throwIfAborted()
-    const lane = await this.laneTo(peer, options)
+    const need = versionNeeded(request)
+    const lane = await this.laneTo(peer, need, options)
+    if (need !== undefined && lane.version !== need) throw new PeerVersionError(peer.toString(), request.type)
     const id = this.id()
     const message: Request = { ...request, id }
     return await new Promise<Response>((resolve, reject) => {
@@ -131,7 +150,7 @@ export class Sessions implements ChunkTransport {
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       if (lane.closed) { pending.reject(new Error('stream closed')); return }
-      lane.send(pending, encodeRequestFrame(message))
+      lane.send(pending, encodeRequestFrame(message, lane.version))
     })
   }
 
@@ -149,14 +168,17 @@ export class Sessions implements ChunkTransport {
 
   // The least busy open stream, or a new one while under the per-peer cap and every
   // open stream already has work queued.
-  private async laneTo (peer: PeerId, options: AbortOptions): Promise<Lane> {
-    const key = peer.toString()
+  // A version 1 PUT has lanes of its own (1.0.0 only); anything else takes any lane, and a
+  // request only version 2 has fails on the 1.0.0 lane a 1.0.0-only peer gives.
+  private async laneTo (peer: PeerId, need: ProtocolVersion | undefined, options: AbortOptions): Promise<Lane> {
+    const v1Only = need === PROTOCOL_VERSION
+    const key = `${v1Only ? '1:' : ''}${peer.toString()}`
     const lanes = (this.lanes.get(key) ?? []).filter(l => !l.closed)
     const idle = lanes.reduce<Lane | undefined>((best, l) => best === undefined || l.queue.length < best.queue.length ? l : best, undefined)
     if (idle !== undefined && (idle.queue.length === 0 || lanes.length >= this.options.streamsPerPeer)) return idle
     let opening = this.opening.get(key)
     if (opening === undefined) {
-      opening = this.open(peer, options).finally(() => { this.opening.delete(key) })
+      opening = this.open(peer, key, v1Only ? [PROTOCOL_ID] : this.options.protocols, options).finally(() => { this.opening.delete(key) })
       this.opening.set(key, opening)
     } else if (idle !== undefined) {
       return idle // one is already being opened: don't wait for it
@@ -164,20 +186,26 @@ export class Sessions implements ChunkTransport {
     return await opening
   }
 
-  private async open (peer: PeerId, options: AbortOptions): Promise<Lane> {
-    const key = peer.toString()
-    const stream = await this.libp2p.dialProtocol(peer, PROTOCOL_ID, { signal: options.signal })
-    const lane = new Lane(key, stream, this.options.idleMs, closed => {
+  private async open (peer: PeerId, key: string, protocols: string[], options: AbortOptions): Promise<Lane> {
+    const stream = await this.libp2p.dialProtocol(peer, protocols, { signal: options.signal })
+    const lane = new Lane(peer.toString(), stream, this.options.idleMs, closed => {
       const left = (this.lanes.get(key) ?? []).filter(l => l !== closed)
       if (left.length === 0) this.lanes.delete(key)
       else this.lanes.set(key, left)
     })
     stream.addEventListener('close', (evt) => {
       const error = (evt as Event & { error?: Error }).error
-      lane.fail(error ?? new BadResponseError(key, 'stream closed'))
+      lane.fail(error ?? new BadResponseError(peer.toString(), 'stream closed'))
     }, { once: true })
     this.lanes.set(key, [...(this.lanes.get(key) ?? []), lane])
     log('opened stream %d to %s', this.lanes.get(key)?.length, key)
     return lane
   }
+}
+
+/** The version a request must go out in: 2 for leases, RENEW and DROP, 1 for a PUT without them, else either. */
+function versionNeeded (request: Request): ProtocolVersion | undefined {
+  if (request.type === 'renew' || request.type === 'drop') return PROTOCOL_VERSION_2
+  if (request.type === 'put') return request.target !== undefined || request.leases !== undefined ? PROTOCOL_VERSION_2 : PROTOCOL_VERSION
+  return undefined
 }
