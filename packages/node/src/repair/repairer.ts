@@ -96,7 +96,7 @@ export function createRepairer (init: RepairerInit): Repairer {
   }
   const auditor = createAuditor({ store, chunks, clock, random: init.random, now, timeoutMs: options.requestTimeoutMs, maxFailures: options.maxAuditFailures, logger })
   const isBad = (peer: string): boolean => auditor.isBad(peer) || init.isBad?.(peer) === true
-  const scrubber = createScrubber({ self, store, chunks, closestPeers: init.closestPeers, clock, timeoutMs: options.requestTimeoutMs, askPeers: 8, logger })
+  const scrubber = createScrubber({ self, store, chunks, closestPeers: init.closestPeers, clock, now, timeoutMs: options.requestTimeoutMs, askPeers: 8, logger })
   const batch = createBatchRepair({
     self,
     store,
