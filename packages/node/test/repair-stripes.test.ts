@@ -215,4 +215,25 @@ test('a stripe with two identical data pieces (one CID at two indexes): losing o
   } finally { await t.net.stop() }
 })
 
+test('a piece holder that silently deletes its pieces (still saying HAS) fails the audits that fetch them, is marked bad, and its pieces are rebuilt elsewhere', async () => {
+  const t = await repairTestnet(10, 47, { auditSample: 8 })
+  try {
+    const stripes = await placeStripes(t, 12)
+    const liar = t.nodes[3]
+    const store = liar.store as NonNullable<MemoryNode['store']>
+    let deleted = 0
+    for (const stripe of stripes) for (const piece of stripe.pieces) if (await store.delete(piece.cid)) deleted++
+    assert.ok(deleted >= 4, `the liar held pieces (${deleted})`)
+    liar.behave(keepingLeases(store, async (request, _from, honest) => request.type === 'has'
+      ? { type: 'have', id: request.id, bitmap: new Uint8Array(Math.ceil(request.cids.length / 8)).fill(0xff) }
+      : await honest(request)))
+    await periods(t, 10)
+    const judges = t.nodes.filter(n => n !== liar && n.repairer?.isBad(liar.peerId) === true)
+    assert.ok(judges.length > 0, 'some vault marked the liar bad')
+    const record = await judges[0].store?.peerRecord(liar.peerId.toString())
+    assert.match(record?.bad?.reason ?? '', /does not hold/)
+    for (const stripe of stripes) await assertWhole(t, stripe, { except: [liar] })
+  } finally { await t.net.stop() }
+})
+
 test.run()

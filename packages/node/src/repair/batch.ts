@@ -196,7 +196,8 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
 
   /** Frees the copies of chunks this vault is no longer among the closest for, once every target of every lease group holds them. */
   async function freeHandedOff (records: readonly ChunkRecord[], items: Item[], stripeItems: StripeItem[], signal?: AbortSignal): Promise<void> {
-    const stripeFree = new Map(stripeItems.map(item => [item.stripe.id, item.plan?.free === true]))
+    const stripeFree = new Map<string, boolean>()
+    for (const item of stripeItems) stripeFree.set(item.stripe.id, await stripes.mayFree(item, signal))
     for (const record of records) {
       const groups = leaseGroups(record, init.now())
       const free = groups.length > 0 && groups.every(group => group.target.scheme === 'replicate'

@@ -56,6 +56,8 @@ export interface StripeBatch {
   widen: (items: readonly StripeItem[], widen: number, signal?: AbortSignal) => Promise<StripeItem[]>
   audit: (items: readonly StripeItem[], sample: number, pick: (n: number) => number, signal?: AbortSignal) => Promise<void>
   repair: (item: StripeItem, leaving: boolean, signal?: AbortSignal) => Promise<StripeOutcome>
+  /** Whether this vault may free its pieces of the stripe: the plan says so and each target said to hold one of them proves it. */
+  mayFree: (item: StripeItem, signal?: AbortSignal) => Promise<boolean>
 }
 
 export function createStripeBatch (init: StripeBatchInit): StripeBatch {
@@ -192,6 +194,20 @@ export function createStripeBatch (init: StripeBatchInit): StripeBatch {
         await init.bucket.take(item.stripe.sizes[index], { signal })
         await init.auditor.retrieve(peer, item.stripe.pieces[index], signal)
       }
+    },
+
+    async mayFree (item, signal) {
+      const plan = item.plan
+      if (plan?.free !== true) return false
+      // the piece's bytes are here: a cheap AUDIT proves the target holds them, so a peer
+      // that says HAS for what it lost never makes the last good copy go
+      for (const index of item.mine) {
+        const holder = item.candidates.find(p => p.toString() === plan.placed.get(index))
+        const bytes = await own(item.stripe.pieces[index], signal)
+        if (holder === undefined || bytes === null) return false
+        if (!await init.auditor.audit(holder, item.stripe.pieces[index], bytes, signal)) return false
+      }
+      return true
     },
 
     async repair (item, leaving, signal) {
