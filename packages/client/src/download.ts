@@ -10,6 +10,7 @@ import type { ChunkRef, FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import { packBitmap, unpackBitmap } from '@shoal/protocol'
 import { CHECKPOINT_BYTES, CHECKPOINT_MS, writeAt } from './partial-file.js'
+import { redundancyOptions } from './stripe-read.js'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { ChunkSource, Progress, AbortOptions } from './types.js'
 import { systemClock, type Clock } from '@shoal/runtime'
@@ -83,7 +84,7 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
         sinceCheckpoint = 0
         checkpointing = checkpoint().finally(() => { lastCheckpoint = clock.now(); checkpointing = null })
       }
-    }, { recycle: true, signal: options.signal, window: options.concurrency, replicas: manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined, skip: i => done[i] === 1, clock })
+    }, { recycle: true, signal: options.signal, window: options.concurrency, ...redundancyOptions(manifest, source, { clock }), skip: i => done[i] === 1, clock })
     await checkpointing
     // a resumed partial file could be longer than this content (a damaged or foreign one)
     if (resumed !== null) await file.truncate(manifest.size)

@@ -43,3 +43,21 @@ export class EscapingLinkError extends Error {
     super(`refusing to restore ${links.length} symbolic link${links.length === 1 ? '' : 's'} that point${links.length === 1 ? 's' : ''} outside the output directory (${shown}${more}); ${allowedBy} restores them as they are`)
   }
 }
+
+/**
+ * More pieces of a stripe of an erasure-coded file are gone than its parity covers:
+ * `stripe` is its index in the file, `missing` the pieces (0..k-1 data, then parity) no
+ * holder produced, `needed` how many of its `pieces` any rebuild takes. When none of
+ * the missing pieces' holders said they lack them (they failed or timed out), the
+ * failure may pass (`interruption`), as for ChunkNotFoundError.
+ */
+export class StripeLostError extends Error {
+  static readonly code = 'ERR_STRIPE_LOST'
+  readonly code = StripeLostError.code
+  override name = 'StripeLostError'
+  readonly interruption: boolean
+  constructor (readonly stripe: number, readonly missing: number[], readonly needed: number, readonly pieces: number, options?: ErrorOptions & { passing?: boolean }) {
+    super(`stripe ${stripe} cannot be rebuilt: pieces ${missing.join(', ')} of its ${pieces} are missing, and any ${needed} are needed (${pieces - missing.length} found)`, options)
+    this.interruption = options?.passing === true
+  }
+}

@@ -1,6 +1,7 @@
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
-import type { ChunkRef } from '@shoal/manifest'
+import type { ChunkRef, FileManifest } from '@shoal/manifest'
+import { redundancyOptions } from './stripe-read.js'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { AbortOptions, ChunkSource, Progress } from './types.js'
 import type { Clock } from '@shoal/runtime'
@@ -15,6 +16,12 @@ export interface FetchOptions extends AbortOptions {
   onStats?: (stats: SwarmStats) => void
   /** time for the swarm (default real time) */
   clock?: Clock
+  /**
+   * The file `refs` are chunks of, and the index of the first of them in it: how it is
+   * kept (replicas, or stripes an erasure-coded file's lost chunks are rebuilt from).
+   * Needed to read an erasure-coded file, whole or a Range of it.
+   */
+  file?: { manifest: FileManifest, first?: number }
 }
 
 /**
@@ -44,7 +51,13 @@ export async function * readContent (refs: ChunkRef[], source: ChunkSource, opti
     } finally {
       given.clear()
     }
-  }, { signal, window: options.concurrency, replicas: options.replicas, clock: options.clock })
+  }, {
+    signal,
+    window: options.concurrency,
+    replicas: options.replicas,
+    clock: options.clock,
+    ...(options.file !== undefined ? redundancyOptions(options.file.manifest, source, { first: options.file.first, clock: options.clock }) : {})
+  })
   run.then(stats => { ended = true; options.onStats?.(stats); notify() }, err => { failure = err; ended = true; notify() })
 
   let bytes = 0

@@ -41,8 +41,7 @@ export async function readManifest (capability: Capability | string, source: Chu
 export async function * getStream (capability: Capability | string, source: ChunkSource, options: GetOptions = {}): AsyncGenerator<Uint8Array> {
   const manifest = await loadManifest(toCapability(capability), source, options)
   if (manifest.type !== 'file') throw new WrongTypeError(`capability names a ${manifest.type}, not a file`)
-  const replicas = manifest.redundancy?.scheme === 'replicate' ? manifest.redundancy.replicas : undefined
-  yield * readContent(manifest.chunks, source, { ...options, replicas })
+  yield * readContent(manifest.chunks, source, { ...options, file: { manifest } })
 }
 
 /**

@@ -1,5 +1,5 @@
-export type { AbortOptions, ChunkSink, SinkPutOptions, ChunkSource, HolderSource, Progress, PutOptions, PutResult, GetOptions } from './types.js'
-export { ChunkNotFoundError, EscapingLinkError, WrongTypeError, type LinkRef } from './errors.js'
+export type { AbortOptions, ChunkSink, SinkPutOptions, StripePiece, StripePutOptions, ChunkSource, HolderSource, HoldersOptions, Placement, Progress, PutOptions, PutResult, GetOptions } from './types.js'
+export { ChunkNotFoundError, EscapingLinkError, StripeLostError, WrongTypeError, type LinkRef } from './errors.js'
 export { LinkTree } from './links.js'
 export { put, putStream, linkTarget, INLINE_BELOW, UnsupportedFileTypeError } from './put.js'
 export { getFile, getStream, readManifest, restoreMetadata, OutputExistsError, UnsafeNameError, type GetResult } from './get.js'
@@ -14,3 +14,5 @@ export { swarm, fetchSealed, type SwarmOptions, type SwarmStats, type Blame, typ
 export { downloadFile, partialPaths, type DownloadOptions, type DownloadResult } from './download.js'
 export { matchesAddress, decryptChunk } from './seal.js'
 export { eachAtOnce, fileWeight, FILES_AT_ONCE, Permits, writeLimit } from './permits.js'
+export { StripeLayout } from './stripe-layout.js'
+export { checkFile, type CheckSource, type FileHealth, type UnitHealth } from './check.js'

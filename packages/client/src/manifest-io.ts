@@ -7,6 +7,7 @@ import {
 import { writeContent } from './content.js'
 import { readContent, type FetchOptions } from './fetch.js'
 import { fetchSealed } from './swarm.js'
+import type { ReplicateTarget } from '@shoal/protocol'
 import type { Sealer } from './seal-pool.js'
 import type { AbortOptions, ChunkSink, ChunkSource } from './types.js'
 
@@ -26,7 +27,8 @@ export interface StoredManifest {
  * manifest (a synthetic IV, as in AES-SIV), so re-putting identical content yields
  * the same capability and stores nothing new, as Tahoe-LAFS immutable caps do.
  */
-export async function storeManifest (manifest: Manifest, options: AbortOptions & { sink: ChunkSink, sealer: Sealer, convergenceSecret: Uint8Array }): Promise<StoredManifest> {
+export async function storeManifest (manifest: Manifest, options: AbortOptions & { sink: ChunkSink, sealer: Sealer, convergenceSecret: Uint8Array, target?: ReplicateTarget }): Promise<StoredManifest> {
+  const target = options.target !== undefined ? { target: options.target } : {}
   let newChunks = 0
   let storedBytes = 0
   let blocks = 1 // the sealed manifest itself
@@ -34,7 +36,7 @@ export async function storeManifest (manifest: Manifest, options: AbortOptions &
   let encoded = encodeManifest(current)
   while (encoded.byteLength > MAX_INLINE_MANIFEST_BYTES) {
     // Default chunking, whatever the file used: manifest content is ordinary bytes.
-    const content = await writeContent(once(encoded), { sink: options.sink, sealer: options.sealer, signal: options.signal })
+    const content = await writeContent(once(encoded), { sink: options.sink, sealer: options.sealer, signal: options.signal, ...target })
     newChunks += content.newChunks
     storedBytes += content.storedBytes
     blocks += content.chunks.length
@@ -46,7 +48,7 @@ export async function storeManifest (manifest: Manifest, options: AbortOptions &
   const nonce = new Uint8Array(createHmac('sha256', key).update('shoal/manifest-nonce/v1').update(encoded).digest().subarray(0, 24))
   const { sealed } = sealManifest(current, key, { nonce })
   const cid = chunkCid(sha256(sealed))
-  if (await options.sink.put(cid, sealed, { signal: options.signal })) {
+  if (await options.sink.put(cid, sealed, { signal: options.signal, ...target })) {
     newChunks++
     storedBytes += sealed.byteLength
   }

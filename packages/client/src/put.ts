@@ -2,7 +2,8 @@ import type { Stats } from 'node:fs'
 import { lstat, open, readdir, readlink, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import type { ByteReader } from '@shoal/chunker'
-import { directoryVersion, formatCapability, linkTargetProblem, type DirectoryEntry, type FileManifest, type Manifest } from '@shoal/manifest'
+import { directoryVersion, fileVersion, formatCapability, linkTargetProblem, type DirectoryEntry, type FileManifest, type Manifest, type Redundancy } from '@shoal/manifest'
+import type { ReplicateTarget } from '@shoal/protocol'
 import { writeContent } from './content.js'
 import { storeManifest } from './manifest-io.js'
 import { eachAtOnce, FILES_AT_ONCE, fileWeight, Permits } from './permits.js'
@@ -44,23 +45,59 @@ async function withSealer<T> (options: PutOptions, fn: (sealer: Sealer) => Promi
   }
 }
 
+/** How a put keeps its files: `redundancy`, else `replicas` copies (default 3). */
+function redundancyOf (options: PutOptions): Redundancy {
+  return options.redundancy ?? { scheme: 'replicate', replicas: options.replicas ?? 3 }
+}
+
+/**
+ * The target of a data chunk's put: only when the caller chose one, so that a sink made
+ * for some number of replicas keeps it otherwise.
+ */
+function chunkTarget (options: PutOptions): ReplicateTarget | undefined {
+  return options.redundancy?.scheme === 'replicate' ? options.redundancy : undefined
+}
+
+/**
+ * Manifest blocks are replicated even for an erasure-coded file: they are small and every
+ * read needs them (docs/durability.md, "Placement of a stripe").
+ */
+function manifestTarget (options: PutOptions): ReplicateTarget | undefined {
+  const redundancy = options.redundancy
+  if (redundancy?.scheme === 'erasure') return { scheme: 'replicate', replicas: Math.max(3, redundancy.m + 1) }
+  return chunkTarget(options)
+}
+
 async function putContent (source: AsyncIterable<Uint8Array> | ByteReader, sink: ChunkSink, sealer: Sealer, options: PutOptions): Promise<PutResult> {
-  const content = await writeContent(source, { sink, sealer, chunker: options.chunker, total: options.size, onProgress: options.onProgress, signal: options.signal })
+  const redundancy = redundancyOf(options)
+  const target = chunkTarget(options)
+  const content = await writeContent(source, {
+    sink,
+    sealer,
+    chunker: options.chunker,
+    total: options.size,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    ...(target !== undefined ? { target } : {}),
+    ...(redundancy.scheme === 'erasure' ? { erasure: redundancy } : {})
+  })
   const manifest: FileManifest = {
-    version: 1,
+    version: fileVersion(redundancy),
     type: 'file',
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.mode !== undefined ? { mode: options.mode } : {}),
     ...(options.mtime !== undefined ? { mtime: options.mtime } : {}),
     size: content.size,
     chunks: content.chunks,
-    redundancy: { scheme: 'replicate', replicas: options.replicas ?? 3 }
+    redundancy,
+    ...(content.stripes !== undefined ? { stripes: content.stripes } : {})
   }
   return await finish(manifest, { ...content, chunks: content.chunks.length, manifests: 0 }, sink, sealer, options)
 }
 
 async function finish (manifest: Manifest, counts: Omit<PutResult, 'capability' | 'uri'>, sink: ChunkSink, sealer: Sealer, options: PutOptions): Promise<PutResult> {
-  const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret: options.convergenceSecret, signal: options.signal })
+  const target = manifestTarget(options)
+  const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret: options.convergenceSecret, signal: options.signal, ...(target !== undefined ? { target } : {}) })
   return {
     capability: stored.capability,
     uri: formatCapability(stored.capability),

@@ -20,7 +20,8 @@ import { systemClock, type Clock } from '@shoal/runtime'
 import { ChunkNotFoundError } from './errors.js'
 import { decryptChunk, equalBytes, matchesAddress } from './seal.js'
 import { BufferPool } from './buffer-pool.js'
-import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
+import type { Rebuilt } from './stripe-rebuild.js'
+import type { AbortOptions, ChunkSource, HolderSource, Placement } from './types.js'
 
 const log = debug('shoal:swarm')
 
@@ -43,6 +44,13 @@ export interface SwarmOptions extends AbortOptions {
   recycle?: boolean
   /** time for stall detection, deadlines and throughput (default real time) */
   clock?: Clock
+  /** Where the uploader placed chunk `index` when not at its own address (a piece of a stripe). */
+  placement?: (index: number) => Placement | undefined
+  /**
+   * Makes chunk `index` from elsewhere when no holder produces it (from its stripe, in an
+   * erasure-coded file); what it throws is the chunk's failure.
+   */
+  rebuild?: (index: number, signal: AbortSignal) => Promise<Rebuilt>
 }
 
 export interface Blame { holder: string, reason: string }
@@ -54,6 +62,8 @@ export interface SwarmStats {
   chunks: number
   /** Extra requests sent for stalled chunks and in endgame. */
   duplicates: number
+  /** Chunks no holder produced, rebuilt from their stripe (erasure-coded files). */
+  rebuilt: number
   /** Holders skipped for the rest of the download, and why. */
   blamed: Blame[]
   /** Verified chunks and bytes delivered per holder. */
@@ -116,7 +126,7 @@ export async function fetchSealed (cid: CID, source: ChunkSource, options: Pick<
 }
 
 /** A plain ChunkSource (a local vault) is one holder that holds everything it has. */
-function asHolderSource (source: ChunkSource): HolderSource {
+export function asHolderSource (source: ChunkSource): HolderSource {
   const s = source as Partial<HolderSource>
   if (typeof s.holders === 'function' && typeof s.fetchFrom === 'function') return source as HolderSource
   return {
@@ -151,6 +161,8 @@ interface ActiveChunk<R extends { cid: CID }> {
   refreshed: boolean
   /** after that too, every known holder was made a candidate (see launch) */
   lastResort: boolean
+  /** no holder produced it, and it is being rebuilt from its stripe */
+  rebuilding: boolean
   /** holders whose request for this chunk failed (not: answered that they lack it) */
   failedOn: Set<string>
   /** what each holder asked last did: for the error when nobody produces the chunk */
@@ -177,12 +189,14 @@ class Swarm<R extends { cid: CID }> {
   private readonly controller = new AbortController()
   private readonly signal: ClearableSignal
   private readonly clock: Clock
-  private readonly stats: SwarmStats = { fetchedBytes: 0, chunks: 0, duplicates: 0, blamed: [], holders: {} }
+  private readonly stats: SwarmStats = { fetchedBytes: 0, chunks: 0, duplicates: 0, rebuilt: 0, blamed: [], holders: {} }
   private next = 0
   private running = 0
   private failure: unknown = undefined
   private wake: (() => void) | null = null
   private readonly skip: (index: number) => boolean
+  private readonly placement: (index: number) => Placement | undefined
+  private readonly rebuild: SwarmOptions['rebuild']
   /** chunks are assembled and decrypted in these buffers when `recycle` is on */
   private readonly pool: BufferPool | null
 
@@ -196,6 +210,8 @@ class Swarm<R extends { cid: CID }> {
     // every request joins this signal: a window's worth and their duplicates at once
     setMaxListeners(0, this.signal, this.controller.signal, ...(options.signal !== undefined ? [options.signal] : []))
     this.skip = options.skip ?? (() => false)
+    this.placement = options.placement ?? (() => undefined)
+    this.rebuild = options.rebuild
     // a window of chunks, duplicates and a few answers in flight; a buffer holds any frame
     this.pool = options.recycle === true ? new BufferPool(MAX_FRAME_BYTES, this.window + 2) : null
   }
@@ -253,9 +269,9 @@ class Swarm<R extends { cid: CID }> {
   private async chunk (index: number): Promise<void> {
     try {
       const ref = this.refs[index]
-      const candidates = await this.source.holders(ref.cid, { signal: this.signal })
+      const candidates = await this.source.holders(ref.cid, this.holdersOptions(index))
       const plaintext = await new Promise<Uint8Array>((resolve, reject) => {
-        const chunk: ActiveChunk<R> = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, failedOn: new Set(), answers: new Map(), done: false, resolve, reject }
+        const chunk: ActiveChunk<R> = { index, ref, candidates: [...candidates], asked: new Set(), attempts: [], lastError: undefined, waiting: false, refreshed: false, lastResort: false, rebuilding: false, failedOn: new Set(), answers: new Map(), done: false, resolve, reject }
         this.active.add(chunk)
         this.launch(chunk)
       })
@@ -283,7 +299,7 @@ class Swarm<R extends { cid: CID }> {
 
   /** Asks one more holder for the chunk, if one is free. Returns whether it did. */
   private launch (chunk: ActiveChunk<R>): boolean {
-    if (chunk.done) return false
+    if (chunk.done || chunk.rebuilding) return false
     if (this.signal.aborted) {
       this.finish(chunk, { error: this.signal.reason })
       return false
@@ -317,7 +333,8 @@ class Swarm<R extends { cid: CID }> {
         log('chunk %d: no holder left, asking every known one once more', chunk.index)
         return this.launch(chunk)
       }
-      this.finish(chunk, { error: this.unproduced(chunk) })
+      if (this.rebuild !== undefined) void this.rebuildChunk(chunk, this.rebuild)
+      else this.finish(chunk, { error: this.unproduced(chunk) })
       return false
     }
     chunk.waiting = false
@@ -408,9 +425,35 @@ class Swarm<R extends { cid: CID }> {
     }
   }
 
+  private holdersOptions (index: number): AbortOptions & { placement?: Placement } {
+    const placement = this.placement(index)
+    return placement !== undefined ? { signal: this.signal, placement } : { signal: this.signal }
+  }
+
+  /**
+   * No holder produced the chunk: it is made from its stripe instead, and checked against
+   * its address like any holder's answer. Its failure says what was asked of whom.
+   */
+  private async rebuildChunk (chunk: ActiveChunk<R>, rebuild: NonNullable<SwarmOptions['rebuild']>): Promise<void> {
+    chunk.rebuilding = true
+    chunk.waiting = false
+    log('chunk %d: no holder produced it, rebuilding it from its stripe', chunk.index)
+    try {
+      const { sealed, fetchedBytes } = await rebuild(chunk.index, this.signal)
+      this.stats.fetchedBytes += fetchedBytes
+      if (!this.opener.matches(chunk.ref, sealed)) throw new IntegrityError(`chunk ${chunk.ref.cid.toString()}: rebuilt from its stripe, it does not hash to its address (the manifest's parity is wrong)`)
+      const plaintext = this.opener.open(chunk.ref, sealed, false)
+      this.stats.chunks++
+      this.stats.rebuilt++
+      this.finish(chunk, { plaintext })
+    } catch (err) {
+      this.finish(chunk, { error: err })
+    }
+  }
+
   private async refresh (chunk: ActiveChunk<R>): Promise<void> {
     try {
-      const more = await this.source.holders(chunk.ref.cid, { signal: this.signal, refresh: true })
+      const more = await this.source.holders(chunk.ref.cid, { ...this.holdersOptions(chunk.index), refresh: true })
       for (const holder of more) if (!chunk.candidates.includes(holder)) chunk.candidates.push(holder)
       log('chunk %d: none of the holders had it, %d candidates after a fresh lookup', chunk.index, chunk.candidates.length)
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { CID } from 'multiformats/cid'
 import type { ChunkerOptions } from '@shoal/chunker'
-import type { Capability, Compression } from '@shoal/manifest'
+import type { Capability, Compression, Redundancy } from '@shoal/manifest'
+import type { ReplicateTarget } from '@shoal/protocol'
 import type { Sealer } from './seal-pool.js'
 import type { SwarmStats } from './swarm.js'
 import type { Clock } from '@shoal/runtime'
@@ -15,6 +16,22 @@ export interface ChunkSink {
    * The caller reuses `bytes` once the promise settles: copy them to keep them.
    */
   put (cid: CID, bytes: Uint8Array, options?: SinkPutOptions): Promise<boolean>
+  /**
+   * Stores one stripe of an erasure-coded file: `pieces` are its k data pieces then its m
+   * parity pieces (a CID may appear more than once: identical chunks), piece i placed
+   * by its index. Resolves, per piece, whether it was newly stored. A sink without it
+   * (a local vault) gets each piece with `put`. The caller reuses the bytes once it settles.
+   */
+  putStripe?: (pieces: StripePiece[], options: StripePutOptions) => Promise<boolean[]>
+}
+
+export interface StripePiece { cid: CID, bytes: Uint8Array }
+
+export interface StripePutOptions {
+  /** data pieces in this stripe (the last stripe of a file may have fewer than the file's k) */
+  k: number
+  m: number
+  signal?: AbortSignal
 }
 
 export interface SinkPutOptions extends AbortOptions {
@@ -24,12 +41,36 @@ export interface SinkPutOptions extends AbortOptions {
    * verified by whoever receives them, whatever this says.
    */
   hashed?: boolean
+  /**
+   * How many holders the chunk should have when that is not the sink's own default: the
+   * manifest blocks of an erasure-coded file (replicas max(3, m + 1)), or a put given
+   * an explicit `redundancy`. A local vault ignores it.
+   */
+  target?: ReplicateTarget
 }
 
 /** Where sealed chunks come from. Untrusted: every chunk is verified against its CID. */
 export interface ChunkSource {
   /** Resolves null when no holder has the chunk. */
   get (cid: CID, options?: AbortOptions): Promise<Uint8Array | null>
+}
+
+/**
+ * Where the uploader placed a chunk that is not kept at its own address: piece `index`
+ * of a stripe of `pieces` pieces went to the `index`-th of the peers closest to `key`
+ * (the stripe's key, stripeKey in @shoal/protocol).
+ */
+export interface Placement {
+  key: Uint8Array
+  index: number
+  pieces: number
+}
+
+export interface HoldersOptions extends AbortOptions {
+  /** none of those answered before had it: look again (a fresh lookup, no cached answer) */
+  refresh?: boolean
+  /** the chunk is a piece of a stripe: its holders are the stripe's, this piece's first */
+  placement?: Placement
 }
 
 export interface FetchFromOptions extends AbortOptions {
@@ -46,10 +87,10 @@ export interface FetchFromOptions extends AbortOptions {
  */
 export interface HolderSource extends ChunkSource {
   /**
-   * Holders that may have the chunk, likeliest first (the uploader's placement order).
-   * `refresh`: none of those had it; look again (a fresh lookup, no cached answer).
+   * Holders that may have the chunk, likeliest first (the uploader's placement order):
+   * the peers closest to its address, or to its stripe's key when `placement` says so.
    */
-  holders (cid: CID, options?: AbortOptions & { refresh?: boolean }): Promise<string[]>
+  holders (cid: CID, options?: HoldersOptions): Promise<string[]>
   /**
    * The chunk's bytes as `holder` sends them, unverified (the caller checks them), or null
    * when it does not hold the chunk. Throws a RemoteError (@shoal/protocol) for an ERR
@@ -58,6 +99,11 @@ export interface HolderSource extends ChunkSource {
   fetchFrom (holder: string, cid: CID, options?: FetchFromOptions): Promise<Uint8Array | null>
   /** The clock the source's own deadlines run on: a download through it uses it too, unless told otherwise. */
   readonly clock?: Clock
+  /**
+   * Which of `cids` `holder` holds (a HAS), without fetching them: what checkFile asks.
+   * Throws when the holder cannot be asked (dead, unreachable).
+   */
+  has?: (holder: string, cids: CID[], options?: AbortOptions) => Promise<boolean[]>
 }
 
 export interface Progress {
@@ -81,8 +127,14 @@ export interface PutOptions extends AbortOptions {
    * and decides compression itself (`compress` and `workers` are then ignored). Not closed.
    */
   sealer?: Sealer
-  /** Replicas recorded in the manifest's redundancy scheme (default 3). */
+  /** Replicas recorded in the manifest's redundancy scheme (default 3); `redundancy` overrides it. */
   replicas?: number
+  /**
+   * How the file's chunks are kept: `replicate` (the default, `replicas` copies) or
+   * `erasure` (stripes of k chunks plus m parity pieces, stored through the sink's
+   * putStripe). Given, each chunk's put also carries it as its `target`.
+   */
+  redundancy?: Redundancy
   /** Recorded in the file manifest. */
   name?: string
   mode?: number

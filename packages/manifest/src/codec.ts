@@ -99,6 +99,13 @@ function redundancyRecord (redundancy: unknown): unknown {
   return pick(redundancy, Object.hasOwn(REDUNDANCY_FIELDS, scheme) ? REDUNDANCY_FIELDS[scheme] : ['scheme'])
 }
 
+function stripeRecords (stripes: unknown): unknown {
+  if (!Array.isArray(stripes)) return stripes
+  return stripes.map(stripe => isLoose(stripe)
+    ? { ...pick(stripe, ['size']), parity: Array.isArray(stripe.parity) ? stripe.parity.map(cidBytes) : stripe.parity }
+    : stripe)
+}
+
 function toRecord (manifest: Manifest): unknown {
   if (!isLoose(manifest)) return manifest
   const m = manifest as unknown as Loose
@@ -106,6 +113,7 @@ function toRecord (manifest: Manifest): unknown {
   const record = pick(m, Object.hasOwn(FIELDS, type) ? FIELDS[type] : ['version', 'type'])
   if (type === 'file' || type === 'indirect') record.chunks = chunkRecords(m.chunks)
   if (type === 'file') record.redundancy = redundancyRecord(m.redundancy)
+  if (type === 'file' && m.stripes !== undefined) record.stripes = stripeRecords(m.stripes)
   if (type === 'directory') record.entries = entryRecords(m.entries)
   return record
 }

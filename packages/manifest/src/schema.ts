@@ -13,10 +13,10 @@ import {
   MAX_CHUNK_REF_BYTES, MAX_CHUNKS_PER_MANIFEST, MAX_ENTRIES_PER_DIRECTORY, MAX_ERASURE_SHARDS,
   MAX_LINK_TARGET_BYTES, MAX_MANIFEST_BYTES, MAX_NAME_BYTES, MAX_REPLICAS
 } from './limits.js'
-import { COMPRESSIONS, MANIFEST_VERSION, SYMLINK_MANIFEST_VERSION } from './types.js'
+import { COMPRESSIONS, ERASURE_MANIFEST_VERSION, MANIFEST_VERSION, SYMLINK_MANIFEST_VERSION } from './types.js'
 import type {
   Capability, ChunkRef, Compression, DirectoryEntry, DirectoryManifest, FileManifest,
-  IndirectManifest, Manifest, ManifestVersion, Redundancy
+  IndirectManifest, Manifest, ManifestVersion, Redundancy, Stripe
 } from './types.js'
 
 type Fields = Record<string, unknown>
@@ -235,22 +235,52 @@ function entries (value: unknown, version: number): DirectoryEntry[] {
 }
 
 /** The format version a directory with these entries is written in (and must be read in). */
-export function directoryVersion (entries: readonly DirectoryEntry[]): ManifestVersion {
+export function directoryVersion (entries: readonly DirectoryEntry[]): DirectoryManifest['version'] {
   return entries.some(entry => entry.type === 'symlink') ? SYMLINK_MANIFEST_VERSION : MANIFEST_VERSION
 }
 
-/** Only directories have a version 2 (SYMLINK_MANIFEST_VERSION). */
+/** Only directories have a version 2 (SYMLINK_MANIFEST_VERSION), only files a version 3. */
 function onlyVersion1 (version: number, type: string): void {
   if (version !== MANIFEST_VERSION) fail('version', `${type} manifest is version ${MANIFEST_VERSION}, not ${version}`)
 }
 
+/** The format version a file kept with this redundancy is written in (and must be read in). */
+export function fileVersion (redundancy: Redundancy): typeof MANIFEST_VERSION | typeof ERASURE_MANIFEST_VERSION {
+  return redundancy.scheme === 'erasure' ? ERASURE_MANIFEST_VERSION : MANIFEST_VERSION
+}
+
 function file (record: Fields, version: number): FileManifest {
-  onlyVersion1(version, 'a file')
+  if (version !== MANIFEST_VERSION && version !== ERASURE_MANIFEST_VERSION) fail('version', `a file manifest is version ${MANIFEST_VERSION} or ${ERASURE_MANIFEST_VERSION}, not ${version}`)
   const { size, chunks } = chunkList(record, 0, Number.MAX_SAFE_INTEGER)
-  return { version: MANIFEST_VERSION, type: 'file', ...metadata(record), size, chunks, redundancy: redundancy(get(record, 'redundancy')) }
+  const kept = redundancy(get(record, 'redundancy'))
+  // one version per content: an erasure-coded file read as version 1 would be read without its stripes
+  const expected = fileVersion(kept)
+  if (version !== expected) fail('version', `a file kept by ${kept.scheme} is version ${expected}, not ${version}`)
+  const manifest: FileManifest = { version: expected, type: 'file', ...metadata(record), size, chunks, redundancy: kept }
+  if (kept.scheme === 'erasure') manifest.stripes = stripes(get(record, 'stripes'), chunks, kept.k, kept.m)
+  else if (get(record, 'stripes') !== undefined) fail('stripes', 'only an erasure-coded file has stripes')
+  return manifest
+}
+
+/** One stripe per k chunks (the last may have fewer), each with m parity pieces as long as its longest chunk. */
+function stripes (value: unknown, chunks: ChunkRef[], k: number, m: number): Stripe[] {
+  const expected = Math.ceil(chunks.length / k)
+  const read = list(value, 'stripes', MAX_CHUNKS_PER_MANIFEST)
+  if (read.length !== expected) fail('stripes', `${read.length} stripes, but ${chunks.length} chunks in stripes of ${k} make ${expected}`)
+  return read.map((item, s) => {
+    const field = `stripes[${s}]`
+    const record = fields(item, field)
+    const parity = list(get(record, 'parity'), `${field}.parity`, MAX_ERASURE_SHARDS).map((c, i) => cid(c, `${field}.parity[${i}]`))
+    if (parity.length !== m) fail(`${field}.parity`, `${parity.length} parity pieces, expected m = ${m}`)
+    const longest = Math.max(...chunks.slice(s * k, s * k + k).map(chunk => chunk.stored))
+    const size = uint(get(record, 'size'), `${field}.size`, 1, MAX_CHUNK_REF_BYTES)
+    if (size !== longest) fail(`${field}.size`, `${size} is not the stripe's longest stored chunk (${longest} bytes)`)
+    return { parity, size }
+  })
 }
 
 function directory (record: Fields, version: ManifestVersion): DirectoryManifest {
+  if (version === ERASURE_MANIFEST_VERSION) fail('version', `a directory manifest is version ${MANIFEST_VERSION} or ${SYMLINK_MANIFEST_VERSION}, not ${version}`)
   return { version, type: 'directory', ...metadata(record), entries: entries(get(record, 'entries'), version) }
 }
 
@@ -265,7 +295,7 @@ export function parseManifest (value: unknown): Manifest {
   const record = fields(value, 'manifest')
   // version first: a newer writer may have changed everything else
   const version = uint(get(record, 'version'), 'version', 0)
-  if (version !== MANIFEST_VERSION && version !== SYMLINK_MANIFEST_VERSION) throw new UnsupportedManifestVersionError(version, SYMLINK_MANIFEST_VERSION)
+  if (version !== MANIFEST_VERSION && version !== SYMLINK_MANIFEST_VERSION && version !== ERASURE_MANIFEST_VERSION) throw new UnsupportedManifestVersionError(version, ERASURE_MANIFEST_VERSION)
   const type = oneOf(get(record, 'type'), 'type', ['file', 'directory', 'indirect'] as const, 'manifest type')
   switch (type) {
     case 'file': return file(record, version)

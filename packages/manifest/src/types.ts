@@ -13,7 +13,15 @@ export const MANIFEST_VERSION = 1
  */
 export const SYMLINK_MANIFEST_VERSION = 2
 
-export type ManifestVersion = typeof MANIFEST_VERSION | typeof SYMLINK_MANIFEST_VERSION
+/**
+ * The format version of an erasure-coded file, and only of such a file: its data chunks
+ * live at their stripe's address, not their own, and a lost one is rebuilt from the
+ * parity its stripes record. A reader of versions 1 and 2 alone says "upgrade" instead of
+ * looking for the chunks where they are not.
+ */
+export const ERASURE_MANIFEST_VERSION = 3
+
+export type ManifestVersion = typeof MANIFEST_VERSION | typeof SYMLINK_MANIFEST_VERSION | typeof ERASURE_MANIFEST_VERSION
 
 /**
  * Per-chunk codec applied before encryption. Adding one means adding it here: readers
@@ -42,15 +50,26 @@ export interface ChunkRef {
 }
 
 /**
- * How a file's chunks are kept alive. Only `replicate` is used today; erasure coding is
- * planned (docs/architecture.md#what-comes-next).
+ * How a file's chunks are kept alive: `replicas` whole copies of each, or stripes of `k`
+ * chunks (the data pieces) plus `m` parity pieces, any `k` of which rebuild the rest.
  */
 export type Redundancy =
   | { scheme: 'replicate', replicas: number }
   | { scheme: 'erasure', k: number, m: number }
 
+/**
+ * One stripe of an erasure-coded file: its data pieces are the file's chunks
+ * `s * k .. s * k + k - 1` (fewer in the last stripe), as stored; `parity` are its `m`
+ * parity pieces, each `size` bytes: the stripe's longest data piece (stored size).
+ */
+export interface Stripe {
+  parity: CID[]
+  size: number
+}
+
 export interface FileManifest {
-  version: typeof MANIFEST_VERSION
+  /** ERASURE_MANIFEST_VERSION when the redundancy is erasure, else MANIFEST_VERSION (fileVersion) */
+  version: typeof MANIFEST_VERSION | typeof ERASURE_MANIFEST_VERSION
   type: 'file'
   name?: string
   /** plaintext bytes; equals the sum of the chunk sizes */
@@ -61,6 +80,8 @@ export interface FileManifest {
   mtime?: number
   chunks: ChunkRef[]
   redundancy: Redundancy
+  /** present exactly when the redundancy is erasure: one per k chunks, in order */
+  stripes?: Stripe[]
 }
 
 /** A file or a directory in a directory: its own manifest's capability. */
@@ -83,7 +104,7 @@ export type DirectoryEntry = ContentEntry | SymlinkEntry
 
 export interface DirectoryManifest {
   /** SYMLINK_MANIFEST_VERSION when an entry is a symlink, else MANIFEST_VERSION (directoryVersion) */
-  version: ManifestVersion
+  version: typeof MANIFEST_VERSION | typeof SYMLINK_MANIFEST_VERSION
   type: 'directory'
   name?: string
   mode?: number

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import * as assert from 'uvu/assert'
 import { chunkCid, parseChunkCid } from '../src/index.js'
-import type { ChunkRef, DirectoryManifest, FileManifest, IndirectManifest, Manifest } from '../src/index.js'
+import type { ChunkRef, DirectoryManifest, FileManifest, IndirectManifest, Manifest, Stripe } from '../src/index.js'
 
 export function sha256 (data: Uint8Array | string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest())
@@ -57,6 +57,28 @@ export function fileManifest (): FileManifest {
   }
 }
 
+/**
+ * A version 3 file kept as stripes of 2 + 1: five chunks make three stripes, the last of
+ * one chunk; each parity piece is as long as its stripe's longest stored chunk.
+ */
+export function erasureManifest (): FileManifest {
+  const chunks = [chunk(30, 900), chunk(31, 1200), chunk(32, 700), chunk(33, 700), chunk(34, 50, 'brotli')]
+  const parity = (seed: number): ChunkRef['cid'] => chunk(seed).cid
+  return {
+    version: 3,
+    type: 'file',
+    name: 'striped.bin',
+    size: chunks.reduce((n, c) => n + c.size, 0),
+    chunks,
+    redundancy: { scheme: 'erasure', k: 2, m: 1 },
+    stripes: [
+      { parity: [parity(40)], size: 1216 },
+      { parity: [parity(41)], size: 716 },
+      { parity: [parity(42)], size: 66 }
+    ]
+  }
+}
+
 export function directoryManifest (): DirectoryManifest {
   const cap = (seed: number): { cid: ChunkRef['cid'], key: Uint8Array } => ({ cid: chunk(seed).cid, key: chunk(seed).key })
   return {
@@ -105,6 +127,8 @@ export function plain (value: unknown): unknown {
 /** Builds a Manifest from the fixture form (CIDs as text, keys as hex). */
 export function fromFixture (value: any): Manifest {
   const ref = (c: any): ChunkRef => ({ ...c, cid: parseChunkCid(c.cid), key: fromHex(c.key) })
+  const stripe = (s: any): Stripe => ({ ...s, parity: s.parity.map(parseChunkCid) })
+  if (value.stripes !== undefined) return { ...value, chunks: value.chunks.map(ref), stripes: value.stripes.map(stripe) }
   if (value.chunks !== undefined) return { ...value, chunks: value.chunks.map(ref) }
   return {
     ...value,

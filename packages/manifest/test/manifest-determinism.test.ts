@@ -11,7 +11,7 @@ interface Vector { name: string, manifest: unknown, cbor: string }
 const { vectors } = fixture<{ vectors: Vector[] }>('manifests.json')
 
 test('encodings match the fixture vectors byte for byte, and decode back', () => {
-  assert.is(vectors.length, 5)
+  assert.is(vectors.length, 6)
   for (const v of vectors) {
     const manifest = fromFixture(v.manifest)
     assert.is(hex(encodeManifest(manifest)), v.cbor, v.name)
@@ -19,12 +19,14 @@ test('encodings match the fixture vectors byte for byte, and decode back', () =>
   }
 })
 
-test('only a directory that holds a symlink is version 2, the first field a reader checks: a reader of version 1 alone says "upgrade" rather than drop the links', () => {
+test('only a directory that holds a symlink is version 2 and only an erasure-coded file version 3, the first field a reader checks: an older reader says "upgrade" rather than drop the links or the stripes', () => {
   for (const v of vectors) {
-    const record = decode(fromHex(v.cbor)) as { version: number, entries?: Array<{ type: string }> }
-    assert.is(record.version, record.entries?.some(e => e.type === 'symlink') === true ? 2 : 1, v.name)
+    const record = decode(fromHex(v.cbor)) as { version: number, entries?: Array<{ type: string }>, redundancy?: { scheme: string } }
+    const expected = record.entries?.some(e => e.type === 'symlink') === true ? 2 : record.redundancy?.scheme === 'erasure' ? 3 : 1
+    assert.is(record.version, expected, v.name)
   }
   assert.ok(vectors.some(v => v.name === 'directory with symlinks'))
+  assert.ok(vectors.some(v => v.name === 'file, erasure'))
 })
 
 test('same manifest, same bytes', () => {

@@ -1,9 +1,9 @@
 // Every kind of manifest survives encode -> decode unchanged.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { decodeManifest, directoryVersion, encodeManifest, MANIFEST_VERSION, SYMLINK_MANIFEST_VERSION } from '../src/index.js'
+import { decodeManifest, directoryVersion, encodeManifest, ERASURE_MANIFEST_VERSION, fileVersion, MANIFEST_VERSION, SYMLINK_MANIFEST_VERSION } from '../src/index.js'
 import type { DirectoryManifest, FileManifest, Manifest } from '../src/index.js'
-import { chunk, directoryManifest, fileManifest, indirectManifest, linkedDirectoryManifest, plain } from './helpers.js'
+import { chunk, directoryManifest, erasureManifest, fileManifest, indirectManifest, linkedDirectoryManifest, plain } from './helpers.js'
 
 function roundTrip (manifest: Manifest): Manifest {
   const decoded = decodeManifest(encodeManifest(manifest))
@@ -39,8 +39,23 @@ test('empty file', () => {
   roundTrip({ version: 1, type: 'file', name: 'empty', size: 0, chunks: [], redundancy: { scheme: 'replicate', replicas: 3 } })
 })
 
-test('erasure redundancy', () => {
-  roundTrip({ ...fileManifest(), redundancy: { scheme: 'erasure', k: 4, m: 2 } })
+test('erasure-coded file: version 3, its stripes\' parity CIDs and sizes kept', () => {
+  const decoded = roundTrip(erasureManifest()) as FileManifest
+  assert.is(decoded.version, ERASURE_MANIFEST_VERSION)
+  assert.is(fileVersion(decoded.redundancy), 3)
+  assert.is(decoded.stripes?.length, 3)
+  assert.ok(decoded.stripes?.[2].parity[0].equals(erasureManifest().stripes?.[2].parity[0]))
+})
+
+test('erasure-coded empty file: no chunks, no stripes', () => {
+  roundTrip({ version: 3, type: 'file', size: 0, chunks: [], redundancy: { scheme: 'erasure', k: 4, m: 2 }, stripes: [] })
+})
+
+test('a replicated file is version 1 and has no stripes', () => {
+  const decoded = roundTrip(fileManifest()) as FileManifest
+  assert.is(decoded.version, 1)
+  assert.not.ok('stripes' in decoded)
+  assert.is(fileVersion(decoded.redundancy), MANIFEST_VERSION)
 })
 
 test('pre-1970 mtime', () => {

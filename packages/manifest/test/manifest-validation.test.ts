@@ -10,7 +10,7 @@ import {
   MAX_CHUNK_REF_BYTES, MAX_LINK_TARGET_BYTES, MAX_MANIFEST_BYTES, MAX_NAME_BYTES
 } from '../src/index.js'
 import type { ContentEntry, DirectoryManifest, FileManifest, Manifest } from '../src/index.js'
-import { directoryManifest, fileManifest, indirectManifest, linkedDirectoryManifest, sha256, throwsWith } from './helpers.js'
+import { directoryManifest, erasureManifest, fileManifest, indirectManifest, linkedDirectoryManifest, sha256, throwsWith } from './helpers.js'
 
 const DELETE = Symbol('delete')
 type Wire = Record<string, any>
@@ -35,6 +35,7 @@ const file = wire(fileManifest())
 const directory = wire(directoryManifest())
 const indirect = wire(indirectManifest())
 const linked = wire(linkedDirectoryManifest())
+const striped = wire(erasureManifest())
 const digest = sha256('x')
 const v0 = CID.createV0(Digest.create(0x12, digest)).bytes
 const dagPb = CID.createV1(0x70, Digest.create(0x12, digest)).bytes
@@ -102,7 +103,29 @@ const invalid: Array<[string, unknown, string, string]> = [
   ['entry type unknown', mutate(directory, 'entries.2.type', 'fifo'), 'entries[2].type', 'unknown entry type "fifo"'],
   ['symlink entry in a version 1 directory', mutate(mutate(directory, 'entries.2.type', 'symlink'), 'entries.2.target', 'x'), 'entries[2].type', 'a symlink entry needs format version 2, not 1'],
   ['version 2 directory without a symlink', mutate(directory, 'version', 2), 'version', 'a directory without symlink entries is version 1, not 2'],
-  ['version 2 file', mutate(file, 'version', 2), 'version', 'a file manifest is version 1, not 2'],
+  ['version 2 file', mutate(file, 'version', 2), 'version', 'a file manifest is version 1 or 3, not 2'],
+  ['version 3 replicated file', mutate(file, 'version', 3), 'version', 'a file kept by replicate is version 1, not 3'],
+  ['version 3 directory', mutate(directory, 'version', 3), 'version', 'a directory manifest is version 1 or 2, not 3'],
+  ['version 3 indirect', mutate(indirect, 'version', 3), 'version', 'an indirect manifest is version 1, not 3'],
+  // a reader that took this for a plain file would look for its chunks where they are not
+  ['version 1 erasure-coded file', mutate(striped, 'version', 1), 'version', 'a file kept by erasure is version 3, not 1'],
+  ['replicated file with stripes', mutate(file, 'stripes', []), 'stripes', 'only an erasure-coded file has stripes'],
+  ['stripes missing', mutate(striped, 'stripes', DELETE), 'stripes', 'missing'],
+  ['stripes not a list', mutate(striped, 'stripes', 3), 'stripes', 'expected an array'],
+  ['a stripe too few', mutate(striped, 'stripes', striped.stripes.slice(0, 2)), 'stripes', '2 stripes, but 5 chunks in stripes of 2 make 3'],
+  ['a stripe too many', mutate(striped, 'stripes', [...striped.stripes, striped.stripes[2]]), 'stripes', '4 stripes'],
+  ['stripe not a map', mutate(striped, 'stripes.1', [1]), 'stripes[1]', 'expected a map'],
+  ['parity missing', mutate(striped, 'stripes.0.parity', DELETE), 'stripes[0].parity', 'missing'],
+  ['parity pieces fewer than m', mutate(striped, 'stripes.0.parity', []), 'stripes[0].parity', '0 parity pieces, expected m = 1'],
+  ['parity pieces more than m', mutate(striped, 'stripes.2.parity', [striped.stripes[2].parity[0], striped.stripes[1].parity[0]]), 'stripes[2].parity', '2 parity pieces'],
+  ['parity cid dag-pb', mutate(striped, 'stripes.1.parity.0', dagPb), 'stripes[1].parity[0]', 'codec 0x70'],
+  ['parity cid as text', mutate(striped, 'stripes.1.parity.0', 'bafk'), 'stripes[1].parity[0]', 'expected CID bytes'],
+  ['parity size missing', mutate(striped, 'stripes.0.size', DELETE), 'stripes[0].size', 'missing'],
+  ['parity size zero', mutate(striped, 'stripes.0.size', 0), 'stripes[0].size', 'outside 1..'],
+  ['parity size huge', mutate(striped, 'stripes.0.size', MAX_CHUNK_REF_BYTES + 1), 'stripes[0].size', 'outside'],
+  ['parity size not the longest chunk', mutate(striped, 'stripes.0.size', 916), 'stripes[0].size', "916 is not the stripe's longest stored chunk (1216 bytes)"],
+  ['last stripe parity size from another stripe', mutate(striped, 'stripes.2.size', 716), 'stripes[2].size', '(66 bytes)'],
+  ['erasure k beyond the pieces a stripe may have', mutate(striped, 'redundancy.k', 256), 'redundancy.k', 'outside 1..255'],
   ['version 2 indirect', mutate(indirect, 'version', 2), 'version', 'an indirect manifest is version 1, not 2'],
   ['symlink target missing', mutate(linked, 'entries.1.target', DELETE), 'entries[1].target', 'missing'],
   ['symlink target empty', mutate(linked, 'entries.1.target', ''), 'entries[1].target', 'must not be empty'],
@@ -133,14 +156,14 @@ test('every invalid field is rejected with InvalidManifestError naming it', () =
 })
 
 test('the unmodified records are valid (so each case above fails for its own reason)', () => {
-  for (const record of [file, directory, indirect, linked]) decodeManifest(encode(record))
+  for (const record of [file, directory, indirect, linked, striped]) decodeManifest(encode(record))
 })
 
 test('an unknown version is its own error and is checked before anything else', () => {
-  for (const version of [0, 3, 99]) {
+  for (const version of [0, 4, 99]) {
     const err = throwsWith(() => decodeManifest(encode({ version, type: 'hologram', size: 'lots' })), UnsupportedManifestVersionError, `version ${version} is not supported`) as UnsupportedManifestVersionError
     assert.is(err.version, version)
-    assert.is(err.supported, 2)
+    assert.is(err.supported, 3)
     assert.is(err.code, 'ERR_UNSUPPORTED_MANIFEST_VERSION')
     assert.is(err.name, 'UnsupportedManifestVersionError')
   }
@@ -154,6 +177,13 @@ test('unknown fields are tolerated at every level and dropped', () => {
   assert.equal(encodeManifest(decoded), encodeManifest(fileManifest()))
   const dir = decodeManifest(encode(mutate(directory, 'entries.0.capability.writeKey', new Uint8Array(32)))) as DirectoryManifest
   assert.not.ok('writeKey' in (dir.entries[0] as ContentEntry).capability)
+})
+
+test('a reader of versions 1 and 2 alone (before stripes) refuses an erasure-coded file with "upgrade", not by reading it without them', () => {
+  // what that reader's version check did: anything but 1 and 2 is a newer format
+  const record = decode(encodeManifest(erasureManifest())) as Wire
+  assert.ok(record.version !== 1 && record.version !== 2)
+  assert.ok(new UnsupportedManifestVersionError(record.version, 2).message.includes('upgrade shoal to read it'))
 })
 
 test('fields of another manifest type are not read: a directory with chunks is still a directory', () => {
@@ -180,8 +210,11 @@ test('encodeManifest refuses what decodeManifest would refuse', () => {
   // TextEncoder would silently turn this into U+FFFD
   throwsWith(() => encodeManifest({ ...m, name: 'a\ud800' }), InvalidManifestError, 'lone surrogate')
   throwsWith(() => encodeManifest({ ...m, compression: 'zip', chunks: [{ ...m.chunks[0], compression: 'zip' as any }] } as any), InvalidManifestError, 'unknown compression "zip"')
-  throwsWith(() => encodeManifest({ ...m, version: 3 as 1 }), UnsupportedManifestVersionError, 'version 3')
-  throwsWith(() => encodeManifest({ ...m, version: 2 as 1 }), InvalidManifestError, 'version: a file manifest is version 1, not 2')
+  throwsWith(() => encodeManifest({ ...m, version: 4 as 1 }), UnsupportedManifestVersionError, 'version 4')
+  throwsWith(() => encodeManifest({ ...m, version: 2 as 1 }), InvalidManifestError, 'version: a file manifest is version 1 or 3, not 2')
+  throwsWith(() => encodeManifest({ ...m, redundancy: { scheme: 'erasure', k: 2, m: 1 } }), InvalidManifestError, 'version: a file kept by erasure is version 3, not 1')
+  const e = erasureManifest()
+  throwsWith(() => encodeManifest({ ...e, stripes: e.stripes?.slice(1) }), InvalidManifestError, 'stripes: 2 stripes')
   throwsWith(() => encodeManifest(null as any), InvalidManifestError, 'expected a map')
   throwsWith(() => encodeManifest({ ...m, chunks: 'many' } as any), InvalidManifestError, 'chunks: expected an array')
   throwsWith(() => encodeManifest({ ...dir, entries: [null] } as any), InvalidManifestError, 'entries[0]: expected a map')

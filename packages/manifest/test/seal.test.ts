@@ -112,7 +112,7 @@ test('bytes sealed under the same key without the manifest AAD do not open', () 
 test('authentic but invalid contents are InvalidManifestError / UnsupportedManifestVersionError', () => {
   const key = prng(6).bytes(32)
   throwsWith(() => openManifest(sealRaw(encode({ version: 1, type: 'file' }), key, AAD), key), InvalidManifestError, 'size: missing')
-  throwsWith(() => openManifest(sealRaw(encode({ version: 3, type: 'file' }), key, AAD), key), UnsupportedManifestVersionError, 'version 3')
+  throwsWith(() => openManifest(sealRaw(encode({ version: 4, type: 'file' }), key, AAD), key), UnsupportedManifestVersionError, 'version 4')
 })
 
 test('a manifest over MAX_INLINE_MANIFEST_BYTES is not sealed: it must go indirect', () => {

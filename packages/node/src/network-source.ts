@@ -5,12 +5,14 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import debug from 'debug'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { LRUCache } from 'lru-cache'
 import type { CID } from 'multiformats/cid'
+import { MAX_HAS_CIDS } from '@shoal/protocol'
 import { systemClock, type Clock, type Random } from '@shoal/runtime'
-import { chunkKey } from './closest-peers.js'
+import { chunkKey, sortByDistance } from './closest-peers.js'
 import { LookupFailedError } from './errors.js'
 import { withDeadline } from './deadline.js'
-import { cachedLookup, type ChunkNetworkNode } from './lookup.js'
+import { cachedLookup, DHT_K, KEPT_CHUNKS, type ChunkNetworkNode } from './lookup.js'
 import type { TransportRequestOptions } from './transport.js'
 
 const log = debug('shoal:source')
@@ -39,14 +41,33 @@ export interface NetworkSourceInit {
 }
 
 /**
+ * Where the uploader placed a piece of an erasure-coded stripe: on the `index`-th of the
+ * peers closest to the stripe's `key`, of `pieces` in all (Placement in @shoal/client).
+ */
+export interface PiecePlacement { key: Uint8Array, index: number, pieces: number }
+
+export interface HoldersOptions extends AbortOptions {
+  /** none of the holders answered before had it: a fresh lookup */
+  refresh?: boolean
+  /** look around the stripe's key, not the chunk's own address */
+  placement?: PiecePlacement
+}
+
+/**
  * A ChunkSource (@shoal/client) backed by the network; as a HolderSource it also lets
  * the swarming downloader ask holders one by one.
  */
 export interface NetworkSource {
   /** The chunk, verified against its CID, or null when no reachable holder has it (each holder asked once, closest first; a fresh lookup if the cached one finds none). */
   get: (cid: CID, options?: AbortOptions) => Promise<Uint8Array | null>
-  /** The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk. */
-  holders: (cid: CID, options?: AbortOptions & { refresh?: boolean }) => Promise<string[]>
+  /**
+   * The chunk's likely holders (peer IDs), XOR-closest first: one cached lookup per chunk.
+   * A piece of a stripe (`placement`): the peers closest to the stripe's key, the one its
+   * index maps to first, then the others in order (one cached lookup per stripe).
+   */
+  holders: (cid: CID, options?: HoldersOptions) => Promise<string[]>
+  /** Which of `cids` the holder holds (HAS, in batches of MAX_HAS_CIDS); throws when it cannot be asked. */
+  has: (holder: string, cids: CID[], options?: AbortOptions) => Promise<boolean[]>
   /** The chunk as one holder sends it, unverified (the caller verifies), or null if it does not hold it. */
   fetchFrom: (holder: string, cid: CID, options?: TransportRequestOptions) => Promise<Uint8Array | null>
   /** the clock its deadlines run on, which a download through it uses too */
@@ -62,6 +83,29 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
   const self = node.peerId
 
   const known = new Map<string, PeerId>()
+  const stripes = new LRUCache<string, Promise<PeerId[]>>({ max: KEPT_CHUNKS })
+
+  /** The peers closest to a stripe's key: from the network view when it is the whole network, else a lookup. */
+  async function stripeLookup (placement: PiecePlacement, refresh: boolean, signal: AbortSignal, cid: CID): Promise<PeerId[]> {
+    const count = Math.max(candidates, placement.pieces + 2)
+    const name = Buffer.from(placement.key).toString('hex')
+    let lookup = refresh ? undefined : stripes.get(name)
+    if (lookup === undefined) {
+      const whole = init.network !== undefined && init.network.length > 0 && init.network.length < DHT_K && !refresh
+      lookup = whole
+        ? Promise.resolve(sortByDistance(placement.key, init.network as PeerId[]).slice(0, count))
+        : typedLookup(cid, signal, async request => await node.closestPeers(placement.key, count, { signal: request }))
+      stripes.set(name, lookup)
+      lookup.catch(() => { if (stripes.get(name) === lookup) stripes.delete(name) })
+    }
+    return await lookup
+  }
+
+  /** The piece's own peer first (where it was put), then the rest of the stripe's, closest first. */
+  function pieceOrder (peers: PeerId[], index: number): PeerId[] {
+    if (index <= 0 || index >= peers.length) return peers
+    return [peers[index], ...peers.slice(0, index), ...peers.slice(index + 1)]
+  }
 
   /** A lookup of the chunk's own key, past every cached answer. */
   async function freshLookup (cid: CID, signal: AbortSignal): Promise<PeerId[]> {
@@ -98,7 +142,10 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
       return await withDeadline(clock, undefined, [init.signal, options.signal], async signal => {
         // refresh: the cached answer (or the operation's view of the network) let the
         // caller down; a lookup of its own for this chunk
-        const peers = options.refresh === true ? await freshLookup(cid, signal) : await cachedHolders(cid, signal)
+        const placement = options.placement
+        const peers = placement !== undefined
+          ? pieceOrder(await stripeLookup(placement, options.refresh === true, signal, cid), placement.index)
+          : options.refresh === true ? await freshLookup(cid, signal) : await cachedHolders(cid, signal)
         for (const peer of peers) known.set(peer.toString(), peer)
         return peers.map(String)
       })
@@ -108,6 +155,22 @@ export function createNetworkSource (node: SourceNode, init: NetworkSourceInit =
       const peer = known.get(holder) ?? peerIdFromString(holder)
       return await withDeadline(clock, undefined, [init.signal, options.signal], async signal => await getFrom(peer, cid, signal, false, options.allocate))
     },
+
+    async has (holder, cids, options = {}) {
+      const peer = known.get(holder) ?? peerIdFromString(holder)
+      return await withDeadline(clock, undefined, [init.signal, options.signal], async signal => {
+        if (peer.equals(self)) {
+          const store = node.store
+          return await Promise.all(cids.map(async cid => await store?.has(cid) === true))
+        }
+        const held: boolean[] = []
+        for (let i = 0; i < cids.length; i += MAX_HAS_CIDS) {
+          const batch = cids.slice(i, i + MAX_HAS_CIDS)
+          held.push(...await withDeadline(clock, requestTimeoutMs, [signal], async request => await node.chunks.has(peer, batch, { signal: request })))
+        }
+        return held
+      })
+    }
   }
 
   async function getChunk (cid: CID, signal: AbortSignal): Promise<Uint8Array | null> {
