@@ -1,7 +1,8 @@
 // Shared fixture for logic tests: an in-memory network of vaults on a virtual clock and a
 // seeded random stream, so every run takes the same steps and no real time passes.
 import { createVirtualClock, seededRandom, type Random, type VirtualClock } from '@shoal/runtime'
-import type { RedundancyTarget } from '@shoal/protocol'
+import { encodeParity } from '@shoal/erasure'
+import { stripeKey, type ErasureTarget, type RedundancyTarget } from '@shoal/protocol'
 import { createMemoryStore, type LeaseRecord, type Store } from '@shoal/store'
 import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
@@ -41,8 +42,7 @@ export interface Chunk { cid: CID, bytes: Uint8Array }
 
 /** A chunk of `size` bytes drawn from `random`, addressed by its sha-256. */
 export function seededChunk (random: Random, size: number): Chunk {
-  const bytes = random.bytes(size)
-  return { cid: CID.createV1(0x55, Digest.create(0x12, createHash('sha256').update(bytes).digest())), bytes }
+  return chunkOf(random.bytes(size))
 }
 
 /** Which nodes hold the chunk, asked of their stores directly. */
@@ -86,4 +86,41 @@ export async function placeLeased (nodes: MemoryNode[], chunk: Chunk, replicas =
   const lease = testLease(owner, { scheme: 'replicate', replicas })
   for (const node of holders) await node.store?.put(chunk.cid, chunk.bytes, { leases: [lease] })
   return holders
+}
+
+export interface PlacedStripe {
+  k: number
+  m: number
+  /** data pieces then parity pieces */
+  pieces: Chunk[]
+  /** piece i's target */
+  targets: ErasureTarget[]
+  key: Uint8Array
+}
+
+/** The chunk addressed by `bytes`' sha-256. */
+export function chunkOf (bytes: Uint8Array): Chunk {
+  return { cid: CID.createV1(0x55, Digest.create(0x12, createHash('sha256').update(bytes).digest())), bytes }
+}
+
+/**
+ * An rs k+m stripe of `data` (its data pieces): parity from encodeParity, piece i stored
+ * with its target and one stripe lease on the i-th live node closest to stripeKey, as an
+ * upload would place it. TODO(node v2): a signed lease once the handler verifies them.
+ */
+export async function placeStripe (nodes: MemoryNode[], data: Chunk[], m: number, owner = 1): Promise<PlacedStripe> {
+  const k = data.length
+  const pieces = [...data, ...encodeParity(data.map(c => c.bytes), m).map(chunkOf)]
+  const cids = pieces.map(p => p.cid)
+  const sizes = pieces.map(p => p.bytes.byteLength)
+  const key = stripeKey(cids)
+  const closest = sortByDistance(key, nodes.filter(n => n.up).map(n => n.peerId)).slice(0, k + m)
+  const expires = Date.now() + 365 * 24 * 3600_000
+  const targets = pieces.map((_, index): ErasureTarget => ({ scheme: 'erasure', k, m, index, pieces: cids, sizes }))
+  for (const [index, piece] of pieces.entries()) {
+    const node = nodes.find(n => n.peerId.equals(closest[index])) as MemoryNode
+    const lease = { ...testLease(owner, targets[index]), expires }
+    await node.store?.put(piece.cid, piece.bytes, { leases: [lease] })
+  }
+  return { k, m, pieces, targets, key }
 }

@@ -127,4 +127,45 @@ test('a 2+1 stripe that lost a piece: the closest live piece holder acts and the
   assert.is(fromA.acts, true)
 })
 
+test('a stripe piece some live peer still holds is handed on by it, not rebuilt; one nobody holds is rebuilt by the actor', () => {
+  // 2+1: e was pushed out of the set (a, b, c) by c joining; b's piece 1 was lost with a dead peer before
+  const holds = new Map([['a', new Set([0])], ['b', new Set<number>()], ['c', new Set<number>()], ['e', new Set([2])]])
+  const view = { candidates: ['a', 'b', 'c', 'e'], holds, isBad: () => false, k: 2, m: 1 }
+  const fromE = planStripe({ ...view, self: 'e' })
+  assert.equal(fromE.missing, [1, 2])
+  assert.equal(fromE.spots, ['b', 'c'])
+  assert.equal(fromE.handOn, [{ index: 2, to: 'c' }], 'e hands its piece to the second free target')
+  assert.equal(fromE.rebuild, [])
+  assert.is(fromE.free, false, 'not before the set holds it')
+  const fromA = planStripe({ ...view, self: 'a' })
+  assert.equal(fromA.rebuild, [{ index: 1, to: 'b' }], 'the actor rebuilds only the piece nobody holds')
+  assert.equal(fromA.handOn, [])
+  const after = planStripe({ ...view, self: 'e', holds: new Map([...holds, ['b', new Set([1])], ['c', new Set([2])]]) })
+  assert.is(after.free, true)
+})
+
+test('a stripe with fewer than k live pieces is not recoverable: nothing is rebuilt', () => {
+  const holds = new Map([['a', new Set([0])], ['d', new Set<number>()], ['e', new Set<number>()]])
+  const plan = planStripe({ self: 'a', candidates: ['a', 'b', 'c', 'd', 'e'], holds, isBad: () => false, k: 2, m: 1 })
+  assert.is(plan.recoverable, false)
+  assert.is(plan.isActor, true)
+  assert.equal(plan.rebuild, [])
+  assert.is(plan.acts, false)
+})
+
+test('one CID at two indexes on one peer: it is placed for one, and hands the other on to a free target', () => {
+  const holds = new Map([['a', new Set([0])], ['b', new Set([1, 2])], ['c', new Set<number>()]])
+  const plan = planStripe({ self: 'b', candidates: ['a', 'b', 'c'], holds, isBad: () => false, k: 2, m: 1 })
+  assert.equal([...plan.placed], [[0, 'a'], [1, 'b']])
+  assert.equal(plan.handOn, [{ index: 2, to: 'c' }])
+})
+
+test('a leaving piece holder hands its pieces on whoever the actor, and frees nothing', () => {
+  const holds = new Map([['a', new Set([0])], ['b', new Set([1])], ['c', new Set([2])], ['d', new Set<number>()]])
+  const plan = planStripe({ self: 'b', candidates: ['a', 'b', 'c', 'd'], holds, isBad: () => false, k: 2, m: 1, leaving: true })
+  assert.equal(plan.targets, ['a', 'c', 'd'])
+  assert.equal(plan.handOn, [{ index: 1, to: 'd' }])
+  assert.is(plan.free, false)
+})
+
 test.run()

@@ -1,11 +1,14 @@
 // Proof-of-storage challenges to the other holders of chunks this vault acts for, and the
 // verdicts: each result goes into the peer's ledger in the store; a peer that fails (or
 // does not answer) `maxFailures` audits in a row is marked bad there, with the reason,
-// and from then on is passed over as a target, so its chunks are repaired elsewhere.
+// and from then on is passed over as a target, so its chunks are repaired elsewhere. A
+// piece of a stripe is audited by fetching it (verified against its CID): the auditor
+// holds another piece, not its bytes, so it cannot check a proof over them.
 import type { PeerId } from '@libp2p/interface'
 import type { Clock, Random } from '@shoal/runtime'
 import type { CID } from 'multiformats/cid'
 import { withDeadline } from '../deadline.js'
+import { PeerIntegrityError } from '../errors.js'
 import type { NodeLogger } from '../logger.js'
 import { auditProof } from '../request-handler.js'
 import type { RepairChunks, RepairStore } from './types.js'
@@ -14,7 +17,7 @@ export const NONCE_BYTES = 32
 
 export interface AuditorInit {
   store: Pick<RepairStore, 'updatePeer' | 'peerRecords'>
-  chunks: Pick<RepairChunks, 'audit'>
+  chunks: Pick<RepairChunks, 'audit' | 'get'>
   clock: Clock
   random: Random
   /** wall time, ms since 1970, for the bad mark */
@@ -31,6 +34,8 @@ export interface Auditor {
   isBad: (peer: string) => boolean
   /** Challenges `peer` to prove it holds `bytes` (the chunk `cid`); true when it did. */
   audit: (peer: PeerId, cid: CID, bytes: Uint8Array, signal?: AbortSignal) => Promise<boolean>
+  /** Fetches `cid` from `peer` as its proof of holding it; the bytes when it passed, else null. */
+  retrieve: (peer: PeerId, cid: CID, signal?: AbortSignal) => Promise<Uint8Array | null>
   readonly passed: number
   readonly failed: number
 }
@@ -87,6 +92,22 @@ export function createAuditor (init: AuditorInit): Auditor {
       }
       await verdict(peer.toString(), false, why)
       return false
+    },
+    async retrieve (peer, cid, signal) {
+      let why: string
+      try {
+        const bytes = await withDeadline(clock, init.timeoutMs, [signal], async s => await chunks.get(peer, cid, { signal: s }))
+        if (bytes !== null) {
+          await verdict(peer.toString(), true, '')
+          return bytes
+        }
+        why = `said it does not hold ${cid.toString()}`
+      } catch (err) {
+        if (signal?.aborted === true) throw err
+        why = err instanceof PeerIntegrityError ? `wrong bytes for ${cid.toString()}` : `no copy of ${cid.toString()}: ${(err as { code?: string }).code ?? (err as Error).name}`
+      }
+      await verdict(peer.toString(), false, why)
+      return null
     },
     get passed () { return passed },
     get failed () { return failed }

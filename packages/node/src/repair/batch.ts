@@ -1,24 +1,26 @@
-// One batch of the repair walk: a HAS round for its chunks, then per chunk who should hold
-// it and what this vault does (replica-plan.ts): audit the other holders (the actor, on a
-// sample), put it where it is short (the actor, or a vault leaving), or free its copy (a
-// vault no longer among the closest, once they all hold it).
+// One batch of the repair walk: a HAS round for its chunks and the stripes of its pieces,
+// then per chunk who should hold it and what this vault does (replica-plan.ts): audit the
+// other holders (on a sample), put it where it is short (the actor, or a vault leaving),
+// or free its copy (a vault no longer among the closest, once they all hold it); stripes
+// likewise (stripe-batch.ts). A chunk is freed only when every lease group agrees.
 import type { PeerId } from '@libp2p/interface'
 import type { Clock, Random } from '@shoal/runtime'
 import { IntegrityError } from '@shoal/store'
-import type { CID } from 'multiformats/cid'
 import { chunkKey } from '../closest-peers.js'
 import { withDeadline } from '../deadline.js'
 import type { NodeLogger } from '../logger.js'
 import type { Auditor } from './audits.js'
 import type { ByteBucket } from './byte-bucket.js'
 import { hasRound, type HasQuestion } from './has-round.js'
-import { leaseGroups, type LeaseGroup } from './lease-groups.js'
+import { leaseGroups, targetKey, type LeaseGroup } from './lease-groups.js'
 import { planReplica, type ReplicaPlan } from './replica-plan.js'
+import { createStripeBatch, type StripeItem } from './stripe-batch.js'
+import { stripeId } from './stripes.js'
 import type { ChunkRecord, ClosestPeers, RepairChunks, RepairMetrics, RepairStore } from './types.js'
 
 export interface BatchInit {
   self: PeerId
-  store: Pick<RepairStore, 'get' | 'delete'>
+  store: Pick<RepairStore, 'get' | 'has' | 'record' | 'delete'>
   chunks: RepairChunks
   closestPeers: ClosestPeers
   clock: Clock
@@ -45,9 +47,9 @@ export interface BatchOptions {
 }
 
 export interface BatchOutcome {
-  /** chunks this vault put to every target that lacked them */
+  /** chunks this vault put to every target that lacked them, and pieces it placed */
   handedOff: number
-  /** chunks found short that this vault could not put everywhere */
+  /** chunks found short that this vault could not put everywhere, and pieces it could not place */
   failed: number
 }
 
@@ -66,8 +68,7 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     const items: Item[] = []
     for (const record of records) {
       for (const group of leaseGroups(record, init.now())) {
-        // TODO(erasure): stripes are repaired as a whole (stripe-plan.ts), once @shoal/erasure is on main
-        if (group.target.scheme !== 'replicate') continue
+        if (group.target.scheme !== 'replicate') continue // stripe-batch.ts
         const replicas = group.target.replicas
         const candidates = await bounded(signal, async s => await init.closestPeers(chunkKey(record.cid), replicas + init.slack, { signal: s }))
         items.push({ record, group, replicas, candidates })
@@ -75,6 +76,8 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     }
     return items
   }
+
+  const stripes = createStripeBatch({ ...init, bounded })
 
   const questionsOf = (items: Item[]): HasQuestion[] => items.map(item => ({ cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self)) }))
 
@@ -139,22 +142,28 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     const leaving = options.leaving === true
     const outcome: BatchOutcome = { handedOff: 0, failed: 0 }
     const items = await itemsOf(records, signal)
-    const answers = await hasRound(chunks, clock, init.timeoutMs, questionsOf(items), signal)
-    const replan = (): void => { for (const item of items) item.plan = plan(item, answers.get(item.record.cid.toString()) ?? new Map(), leaving) }
+    const stripeItems = await stripes.itemsOf(records, signal)
+    const answers = await hasRound(chunks, clock, init.timeoutMs, [...questionsOf(items), ...stripes.questionsOf(stripeItems)], signal)
+    const replan = (): void => {
+      for (const item of items) item.plan = plan(item, answers.get(item.record.cid.toString()) ?? new Map(), leaving)
+      stripes.plan(stripeItems, answers, leaving)
+    }
     replan()
     // too few live peers among the candidates (many near ones died): look further, twice at most
     for (let widen = 2; widen <= 4; widen *= 2) {
       const short = items.filter(item => (item.plan?.targets.length ?? 0) < item.replicas && item.candidates.length >= item.replicas + init.slack * (widen / 2))
-      if (short.length === 0) break
+      const shortStripes = await stripes.widen(stripeItems, widen, signal)
+      if (short.length === 0 && shortStripes.length === 0) break
       for (const item of short) {
         item.candidates = await bounded(signal, async s => await init.closestPeers(chunkKey(item.record.cid), item.replicas + init.slack * widen, { signal: s }))
       }
-      const more = await hasRound(chunks, clock, init.timeoutMs, questionsOf(short), signal)
+      const more = await hasRound(chunks, clock, init.timeoutMs, [...questionsOf(short), ...stripes.questionsOf(shortStripes)], signal)
       for (const [cid, heard] of more) for (const [peer, held] of heard) answers.get(cid)?.set(peer, held)
     }
     replan()
     if (!leaving) {
       await audit(items, signal)
+      await stripes.audit(stripeItems, init.auditSample, n => init.random.int(n), signal)
       replan() // a holder found bad just now is passed over at once
     }
 
@@ -173,27 +182,32 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
       }
     }
 
-    if (!leaving) await freeHandedOff(items, signal)
+    metrics.stripesUnderTarget += stripeItems.filter(item => (item.plan?.missing.length ?? 0) > 0).length
+    for (const item of stripeItems) {
+      const { placed, failed } = await stripes.repair(item, leaving, signal)
+      if (leaving) outcome.handedOff += placed
+      else if (placed > 0 && failed === 0) metrics.stripesRepaired++
+      outcome.failed += failed
+    }
+
+    if (!leaving) await freeHandedOff(records, items, stripeItems, signal)
     return outcome
   }
 
-  /** Frees the copies of chunks this vault is no longer among the closest for, once every target of every lease holds them. */
-  async function freeHandedOff (items: Item[], signal?: AbortSignal): Promise<void> {
-    const keep = new Set<string>()
-    const free = new Map<string, CID>()
-    for (const item of items) {
-      const key = item.record.cid.toString()
-      // a lease whose target this pass does not handle (a stripe) keeps the chunk here
-      const groups = leaseGroups(item.record, init.now())
-      if (item.plan?.free !== true || groups.some(g => g.target.scheme !== 'replicate')) keep.add(key)
-      else free.set(key, item.record.cid)
-    }
-    for (const [key, cid] of free) {
-      if (keep.has(key)) continue
+  /** Frees the copies of chunks this vault is no longer among the closest for, once every target of every lease group holds them. */
+  async function freeHandedOff (records: readonly ChunkRecord[], items: Item[], stripeItems: StripeItem[], signal?: AbortSignal): Promise<void> {
+    const stripeFree = new Map<string, boolean>()
+    for (const item of stripeItems) stripeFree.set(item.stripe.id, await stripes.mayFree(item, signal))
+    for (const record of records) {
+      const groups = leaseGroups(record, init.now())
+      const free = groups.length > 0 && groups.every(group => group.target.scheme === 'replicate'
+        ? items.some(item => item.record === record && targetKey(item.group.target) === targetKey(group.target) && item.plan?.free === true)
+        : stripeFree.get(stripeId(group.target)) === true)
+      if (!free) continue
       signal?.throwIfAborted()
-      if (await store.delete(cid)) {
+      if (await store.delete(record.cid)) {
         metrics.handedOff++
-        logger.debug({ cid: key }, 'handed off: the closest peers hold it')
+        logger.debug({ cid: record.cid.toString() }, 'handed off: the closest peers hold it')
       }
     }
   }

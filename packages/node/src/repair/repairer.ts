@@ -82,6 +82,11 @@ export function createRepairer (init: RepairerInit): Repairer {
     chunksRepaired: 0,
     repairBytesSent: 0,
     chunksUnderTarget: 0,
+    stripesRepaired: 0,
+    piecesRebuilt: 0,
+    repairBytesFetched: 0,
+    stripesUnderTarget: 0,
+    stripesUnrecoverable: 0,
     handedOff: 0,
     auditsPassed: 0,
     auditsFailed: 0,
@@ -91,7 +96,7 @@ export function createRepairer (init: RepairerInit): Repairer {
   }
   const auditor = createAuditor({ store, chunks, clock, random: init.random, now, timeoutMs: options.requestTimeoutMs, maxFailures: options.maxAuditFailures, logger })
   const isBad = (peer: string): boolean => auditor.isBad(peer) || init.isBad?.(peer) === true
-  const scrubber = createScrubber({ self, store, chunks, closestPeers: init.closestPeers, clock, timeoutMs: options.requestTimeoutMs, askPeers: 8, logger })
+  const scrubber = createScrubber({ self, store, chunks, closestPeers: init.closestPeers, clock, now, timeoutMs: options.requestTimeoutMs, askPeers: 8, logger })
   const batch = createBatchRepair({
     self,
     store,

@@ -8,7 +8,7 @@ import type { CID } from 'multiformats/cid'
 export type { ChunkRecord, LeaseRecord, PeerRecord } from '@shoal/store'
 
 /** The parts of a vault's store the repair loop uses. */
-export type RepairStore = Pick<Store, 'get' | 'put' | 'delete' | 'record' | 'records' | 'collectExpired' | 'getMeta' | 'setMeta' | 'updatePeer' | 'peerRecords'>
+export type RepairStore = Pick<Store, 'get' | 'has' | 'put' | 'delete' | 'record' | 'records' | 'collectExpired' | 'getMeta' | 'setMeta' | 'updatePeer' | 'peerRecords'>
 
 /** The requests the repair loop makes of other vaults (a ChunkClient fits). */
 export interface RepairChunks {
@@ -27,6 +27,16 @@ export interface RepairMetrics {
   chunksRepaired: number
   repairBytesSent: number
   chunksUnderTarget: number
+  /** stripes some of whose missing pieces this vault placed, all it should have */
+  stripesRepaired: number
+  /** pieces rebuilt from k others and placed */
+  piecesRebuilt: number
+  /** bytes fetched from other vaults to rebuild pieces */
+  repairBytesFetched: number
+  /** stripes found with a piece missing from their set (counted by each vault that walked them) */
+  stripesUnderTarget: number
+  /** stripes this vault acts for that have fewer than k live pieces: nothing can rebuild them */
+  stripesUnrecoverable: number
   handedOff: number
   auditsPassed: number
   auditsFailed: number
