@@ -1,13 +1,15 @@
 // Shared fixture for logic tests: an in-memory network of vaults on a virtual clock and a
 // seeded random stream, so every run takes the same steps and no real time passes.
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { createVirtualClock, seededRandom, type Random, type VirtualClock } from '@shoal/runtime'
 import { encodeParity } from '@shoal/erasure'
 import { stripeKey, type ErasureTarget, type RedundancyTarget } from '@shoal/protocol'
-import { createMemoryStore, type LeaseRecord, type Store } from '@shoal/store'
+import { createMemoryStore, type LeaseRecord } from '@shoal/store'
+import { createLeaseSigner, type LeaseSigner } from '../src/leases.js'
 import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { chunkKey, createMemoryNetwork, sortByDistance, type Behaviour, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode } from '../src/memory.js'
+import { chunkKey, createMemoryNetwork, sortByDistance, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode } from '../src/memory.js'
 
 export interface MemoryTestnet {
   net: MemoryNetwork
@@ -57,33 +59,31 @@ export function countRequests (net: MemoryNetwork, type: 'put' | 'get' | 'has' |
 }
 
 const REPLICATE_3 = { scheme: 'replicate' as const, replicas: 3 }
+/** Leases of test uploads run a year past the start of the run (wall time or virtual). */
+const LEASE_MS = 365 * 24 * 3600_000
 
-/** A lease as the store keeps it, from a made-up owner, for `target` (default replicate 3), a year from now. */
-export function testLease (owner: number, target: RedundancyTarget = REPLICATE_3): LeaseRecord {
-  return { owner: Uint8Array.of(0, 36, 8, 1, owner), expires: Date.now() + 365 * 24 * 3600_000, signature: new Uint8Array(64).fill(owner), target }
+const owners = new Map<number, Promise<LeaseSigner>>()
+
+/** The lease signer of made-up uploader `owner`: an Ed25519 key from its number. */
+export async function ownerSigner (owner: number): Promise<LeaseSigner> {
+  let signer = owners.get(owner)
+  if (signer === undefined) {
+    signer = generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(owner)).then(createLeaseSigner)
+    owners.set(owner, signer)
+  }
+  return await signer
 }
 
-/**
- * Until the request handler records a version 2 PUT's leases: answers such a PUT by
- * storing the chunk with them, and everything else as `behaviour` (or honestly).
- * TODO(node v2): drop it once the handler keeps leases itself.
- */
-export function keepingLeases (store: Store, behaviour?: Behaviour): Behaviour {
-  return async (request, from, honest) => {
-    if (request.type === 'put' && request.target !== undefined && request.leases !== undefined) {
-      const target = request.target
-      const stored = await store.put(request.cid, request.bytes, { leases: request.leases.map(lease => ({ ...lease, target })) })
-      return { type: 'ok', id: request.id, stored }
-    }
-    return behaviour !== undefined ? await behaviour(request, from, honest) : await honest(request)
-  }
+/** A lease as the store keeps it, signed by uploader `owner` for `target` (default replicate 3), as vaults verify them. */
+export async function testLease (owner: number, cid: CID, target: RedundancyTarget = REPLICATE_3, expires = Math.max(Date.now(), 0) + LEASE_MS): Promise<LeaseRecord> {
+  return { ...(await ownerSigner(owner)).lease(cid, target, expires), target }
 }
 
 /** Stores the chunk, with one lease for replicate `replicas`, on the `replicas` nodes closest to it (as an upload would). */
 export async function placeLeased (nodes: MemoryNode[], chunk: Chunk, replicas = 3, owner = 1): Promise<MemoryNode[]> {
   const closest = sortByDistance(chunkKey(chunk.cid), nodes.filter(n => n.up).map(n => n.peerId)).slice(0, replicas)
   const holders = closest.map(peer => nodes.find(n => n.peerId.equals(peer)) as MemoryNode)
-  const lease = testLease(owner, { scheme: 'replicate', replicas })
+  const lease = await testLease(owner, chunk.cid, { scheme: 'replicate', replicas })
   for (const node of holders) await node.store?.put(chunk.cid, chunk.bytes, { leases: [lease] })
   return holders
 }
@@ -106,7 +106,7 @@ export function chunkOf (bytes: Uint8Array): Chunk {
 /**
  * An rs k+m stripe of `data` (its data pieces): parity from encodeParity, piece i stored
  * with its target and one stripe lease on the i-th live node closest to stripeKey, as an
- * upload would place it. TODO(node v2): a signed lease once the handler verifies them.
+ * upload would place it. One signature covers every piece (a stripe lease).
  */
 export async function placeStripe (nodes: MemoryNode[], data: Chunk[], m: number, owner = 1): Promise<PlacedStripe> {
   const k = data.length
@@ -115,11 +115,10 @@ export async function placeStripe (nodes: MemoryNode[], data: Chunk[], m: number
   const sizes = pieces.map(p => p.bytes.byteLength)
   const key = stripeKey(cids)
   const closest = sortByDistance(key, nodes.filter(n => n.up).map(n => n.peerId)).slice(0, k + m)
-  const expires = Date.now() + 365 * 24 * 3600_000
   const targets = pieces.map((_, index): ErasureTarget => ({ scheme: 'erasure', k, m, index, pieces: cids, sizes }))
   for (const [index, piece] of pieces.entries()) {
     const node = nodes.find(n => n.peerId.equals(closest[index])) as MemoryNode
-    const lease = { ...testLease(owner, targets[index]), expires }
+    const lease = await testLease(owner, piece.cid, targets[index])
     await node.store?.put(piece.cid, piece.bytes, { leases: [lease] })
   }
   return { k, m, pieces, targets, key }

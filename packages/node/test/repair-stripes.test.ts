@@ -4,17 +4,17 @@
 // vault receives a piece and the pushed-out holder frees it; a draining vault hands its
 // pieces on; a corrupt piece is rebuilt from the others; identical pieces are kept apart.
 import { test } from 'uvu'
+import { packBitmap } from '@shoal/protocol'
 import * as assert from 'uvu/assert'
 import { sortByDistance, type MemoryNode } from '../src/memory.js'
 import type { RepairMetrics } from '../src/repair/types.js'
-import { keepingLeases, memoryTestnet, placeStripe, seededChunk, type MemoryTestnet, type PlacedStripe } from './memory-helpers.js'
+import { memoryTestnet, placeStripe, seededChunk, type MemoryTestnet, type PlacedStripe } from './memory-helpers.js'
 
 const INTERVAL = 10_000
 const KiB = 1024
 
 async function repairTestnet (nodes: number, seed: number, extra: { auditSample?: number } = {}): Promise<MemoryTestnet> {
   const t = await memoryTestnet({ nodes, seed, latencyMs: () => 2, repair: { intervalMs: INTERVAL, auditSample: 0, ...extra } })
-  for (const node of t.nodes) node.behave(keepingLeases(node.store as NonNullable<MemoryNode['store']>))
   return t
 }
 
@@ -152,7 +152,6 @@ test('a closer vault joining receives a piece of each stripe it is now in the se
   try {
     const stripes = await placeStripes(t, 16)
     const newcomer = await t.net.add()
-    newcomer.behave(keepingLeases(newcomer.store as NonNullable<MemoryNode['store']>))
     const its = stripes.filter(s => sortByDistance(s.key, t.nodes.map(n => n.peerId)).slice(0, 6).some(p => p.equals(newcomer.peerId)))
     assert.ok(its.length >= 4, `the newcomer is in the set of some stripes (${its.length})`)
     const from = t.net.trace.length
@@ -224,9 +223,9 @@ test('a piece holder that silently deletes its pieces (still saying HAS) fails t
     let deleted = 0
     for (const stripe of stripes) for (const piece of stripe.pieces) if (await store.delete(piece.cid)) deleted++
     assert.ok(deleted >= 4, `the liar held pieces (${deleted})`)
-    liar.behave(keepingLeases(store, async (request, _from, honest) => request.type === 'has'
-      ? { type: 'have', id: request.id, bitmap: new Uint8Array(Math.ceil(request.cids.length / 8)).fill(0xff) }
-      : await honest(request)))
+    liar.behave(async (request, _from, honest) => request.type === 'has'
+      ? { type: 'have', id: request.id, bitmap: packBitmap(request.cids.map(() => true)) }
+      : await honest(request))
     await periods(t, 10)
     const judges = t.nodes.filter(n => n !== liar && n.repairer?.isBad(liar.peerId) === true)
     assert.ok(judges.length > 0, 'some vault marked the liar bad')
