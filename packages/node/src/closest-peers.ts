@@ -65,3 +65,17 @@ interface RoutingTableView { size: number, closestPeers?: (kadId: Uint8Array, op
 export function routingTableOf (libp2p: Libp2p<{ dht: KadDHT }>): RoutingTableView | undefined {
   return (libp2p.services.dht as { routingTable?: RoutingTableView }).routingTable
 }
+
+/**
+ * Up to `count` peers closest to `key` from our own routing table alone (and this node,
+ * when a vault), closest first: no network lookup. Kademlia keeps a vault's table most
+ * complete near its own ID, which is where the chunks it holds live, so this is what the
+ * repair loop asks once per chunk (docs/durability.md). A peer listed may be gone: the
+ * caller's HAS round finds out.
+ */
+export function localClosestPeers (libp2p: Libp2p<{ dht: KadDHT }>, includeSelf: boolean, key: Uint8Array, count: number): PeerId[] {
+  const found = new Map<string, PeerId>()
+  if (includeSelf) found.set(libp2p.peerId.toString(), libp2p.peerId)
+  for (const peer of routingTableOf(libp2p)?.closestPeers?.(kadId(key), { count }) ?? []) found.set(peer.toString(), peer)
+  return sortByDistance(key, [...found.values()]).slice(0, count)
+}
