@@ -1,6 +1,7 @@
 // Wire limits. Every reader enforces them, so they bound the memory and work a hostile
 // peer can cause; every writer stays inside them.
 import { TAG_BYTES } from '@shoal/crypto'
+import { MAX_REPLICAS } from '@shoal/manifest'
 
 export const PROTOCOL_ID = '/shoal/chunk/1.0.0'
 /** Version 2: PUTs carry a redundancy target and signed leases; RENEW and DROP. See docs/protocol.md. */
@@ -15,8 +16,8 @@ export type ProtocolVersion = typeof PROTOCOL_VERSION | typeof PROTOCOL_VERSION_
 export const MAX_LEASES = 16
 /** Pieces of one erasure-coded stripe (k + m), as a manifest allows. */
 export const MAX_STRIPE_PIECES = 256
-/** Replicas a target may ask for. */
-export const MAX_TARGET_REPLICAS = 16
+/** Replicas a target may ask for: what a manifest can record, so every put can say it. */
+export const MAX_TARGET_REPLICAS = MAX_REPLICAS
 /** An Ed25519 signature. */
 export const SIGNATURE_BYTES = 64
 /** A peer ID's multihash bytes (an Ed25519 key's identity multihash is 38). */
