@@ -8,9 +8,10 @@ export const NO_LEASES: readonly LeaseRecord[] = Object.freeze([])
 
 /**
  * `held` with `added` merged in: a lease of the same owner and target as one held keeps
- * the later expiry (and that lease's signature); any other is added. Past MAX_LEASES the
- * earliest-expiring go. Returns `held` itself when nothing changed, so a caller can skip
- * the write.
+ * the later expiry (and that lease's signature); any other is added while there is room:
+ * past MAX_LEASES the newcomers go, never a lease held (else anyone could push an owner's
+ * lease out with throwaway keys, then drop their own, and the chunk with them). Returns
+ * `held` itself when nothing changed, so a caller can skip the write.
  */
 export function mergeLeases (held: readonly LeaseRecord[], added: readonly LeaseRecord[]): readonly LeaseRecord[] {
   // the common case, a new chunk's leases (one per owner): kept as given, not copied
@@ -25,7 +26,8 @@ export function mergeLeases (held: readonly LeaseRecord[], added: readonly Lease
     else merged.push(lease)
   }
   if (merged === null) return held
-  if (merged.length > MAX_LEASES) merged = merged.sort((a, b) => b.expires - a.expires).slice(0, MAX_LEASES)
+  // held leases come first in `merged` (renewed in place), newcomers after them
+  if (merged.length > MAX_LEASES) merged = merged.slice(0, Math.max(MAX_LEASES, held.length))
   return merged
 }
 
