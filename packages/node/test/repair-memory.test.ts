@@ -94,6 +94,31 @@ test('a vault that drains before leaving hands on every chunk its going leaves s
   } finally { await t.net.stop() }
 })
 
+test('chunks a version 1 peer stored (under the unsigned legacy lease, alone or beside a signed one) are repaired too', async () => {
+  const t = await repairTestnet(10, 33)
+  try {
+    const uploader = t.nodes[0]
+    const legacyOnly = Array.from({ length: 12 }, (_, i) => seededChunk(t.random, 3 * KiB + i))
+    const both = Array.from({ length: 12 }, (_, i) => seededChunk(t.random, 5 * KiB + i))
+    await t.clock.run(async () => {
+      for (const chunk of [...legacyOnly, ...both]) {
+        const closest = sortByDistance(chunkKey(chunk.cid), t.nodes.map(n => n.peerId)).slice(0, 3)
+        // a version 1 PUT: no target, no lease
+        for (const peer of closest) if (!peer.equals(uploader.peerId)) await uploader.chunks.put(peer, chunk.cid, chunk.bytes)
+      }
+    })
+    for (const chunk of both) await placeLeased(t.nodes, chunk)
+    for (const chunk of legacyOnly) {
+      const leases = (await Promise.all(t.nodes.map(async n => await n.store?.record(chunk.cid)))).flatMap(r => r?.leases ?? [])
+      assert.ok(leases.length > 0 && leases.every(l => l.owner.byteLength === 0), 'held under the legacy lease alone')
+    }
+    const victims = [t.nodes[2], t.nodes[6]]
+    for (const v of victims) v.kill()
+    await periods(t, 2)
+    for (const chunk of [...legacyOnly, ...both]) await assertAtTarget(t, chunk)
+  } finally { await t.net.stop() }
+})
+
 test('a holder that silently deletes chunks (still saying HAS) is marked bad by audits and its chunks are restored elsewhere', async () => {
   const t = await repairTestnet(8, 22, { auditSample: 8 })
   try {

@@ -126,7 +126,8 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
       if (peer === undefined) continue
       if (!leaving) await init.bucket.take(bytes.byteLength, { signal })
       try {
-        await bounded(signal, async s => await chunks.put(peer, cid, bytes, { target: item.group.target, leases: item.group.leases, signal: s }))
+        const leased = item.group.leases.length > 0 ? { target: item.group.target, leases: item.group.leases } : {}
+        await bounded(signal, async s => await chunks.put(peer, cid, bytes, { ...leased, signal: s }))
         metrics.repairBytesSent += bytes.byteLength
       } catch (err) {
         if (signal?.aborted === true) throw err

@@ -6,7 +6,11 @@ import type { ChunkRecord, LeaseRecord } from './types.js'
 
 export interface LeaseGroup {
   target: RedundancyTarget
-  /** the current leases signed for `target`, as a PUT carries them */
+  /**
+   * the current leases signed for `target`, as a PUT carries them; empty when the chunk
+   * is kept for it only under the unsigned lease of a version 1 PUT, which no PUT can
+   * carry (the repair then goes out as a version 1 PUT, without target or lease)
+   */
   leases: Lease[]
 }
 
@@ -21,7 +25,8 @@ export function leaseGroups (record: Pick<ChunkRecord, 'leases'>, now: number): 
       group = { target: lease.target, leases: [] }
       groups.set(key, group)
     }
-    group.leases.push(wireLease(lease))
+    // the unsigned legacy lease keeps the group, but no vault would accept it on a PUT
+    if (lease.owner.byteLength > 0) group.leases.push(wireLease(lease))
   }
   return [...groups.values()]
 }

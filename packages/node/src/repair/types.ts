@@ -12,7 +12,7 @@ export type RepairStore = Pick<Store, 'get' | 'has' | 'put' | 'delete' | 'record
 
 /** The requests the repair loop makes of other vaults (a ChunkClient fits). */
 export interface RepairChunks {
-  put: (peer: PeerId, cid: CID, bytes: Uint8Array, options: AbortOptions & { target: RedundancyTarget, leases: Lease[] }) => Promise<boolean>
+  put: (peer: PeerId, cid: CID, bytes: Uint8Array, options: AbortOptions & { target?: RedundancyTarget, leases?: Lease[] }) => Promise<boolean>
   get: (peer: PeerId, cid: CID, options?: AbortOptions) => Promise<Uint8Array | null>
   has: (peer: PeerId, cids: CID[], options?: AbortOptions) => Promise<boolean[]>
   audit: (peer: PeerId, cid: CID, nonce: Uint8Array, options?: AbortOptions) => Promise<Uint8Array | null>
