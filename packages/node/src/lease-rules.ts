@@ -18,6 +18,9 @@ export type LeaseStore = Pick<Store, 'put' | 'get' | 'has' | 'record' | 'addLeas
  */
 export const LEGACY_TARGET: RedundancyTarget = { scheme: 'replicate', replicas: 3 }
 const NO_OWNER = new Uint8Array(0)
+const DAY_MS = 24 * 3600_000
+/** The longest lease a vault takes: an owner keeps a chunk longer by renewing, not with one signature for ever. */
+export const MAX_LEASE_MS = 400 * DAY_MS
 const NO_SIGNATURE = new Uint8Array(64)
 
 export interface LeaseRules {
@@ -52,11 +55,15 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
         owners = new Set([from])
       } else {
         const target = request.target
+        // the decoder checks this too, but a request handed over in memory never met it
+        if (target.scheme === 'erasure' && !target.pieces[target.index]?.equals(request.cid)) throw new UnauthorizedError('the target names another chunk as piece index')
         request.leases.forEach((lease, i) => { checkLease(request.cid, lease, target, time, i) })
         leases = request.leases.map(lease => ({ owner: lease.owner, expires: lease.expires, signature: lease.signature, target }))
         owners = leaseOwners(leases)
       }
       const before = await store.record(request.cid)
+      // a chunk held already costs a version 1 sender nothing more: it brings no new owner
+      if (before !== null && request.leases === undefined) owners.clear()
       if (before !== null) for (const owner of leaseOwners(before.leases)) owners.delete(owner)
       await checkDebt(owners, from, size)
       const stored = await store.put(request.cid, request.bytes, { leases })
@@ -67,6 +74,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
     async renew (request, from) {
       const { cid, lease } = request
       if (lease.expires <= now()) throw new UnauthorizedError('the renewed lease has already expired')
+      if (lease.expires > now() + MAX_LEASE_MS) throw new UnauthorizedError(`the renewed lease runs more than ${MAX_LEASE_MS / DAY_MS} days`)
       const record = await store.record(cid)
       if (record === null) return false
       // the lease is signed over the target, which RENEW does not carry: it is one the chunk is held for
@@ -97,6 +105,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
 
 function checkLease (cid: PutRequest['cid'], lease: { owner: Uint8Array, expires: number, signature: Uint8Array }, target: RedundancyTarget, now: number, index: number): void {
   if (lease.expires <= now) throw new UnauthorizedError(`lease ${index + 1} has expired`)
+  if (lease.expires > now + MAX_LEASE_MS) throw new UnauthorizedError(`lease ${index + 1} runs more than ${MAX_LEASE_MS / DAY_MS} days: renew it instead`)
   try {
     verifyLease(cid, lease, target)
   } catch (err) {

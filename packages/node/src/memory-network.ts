@@ -192,7 +192,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       byId.set(node.id, node)
       const repair = options.repair === false ? undefined : options.repair ?? init.repair
       if (store !== null && repair !== undefined) {
-        node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: node.chunks, closestPeers: node.closestPeers.bind(node), clock, random, now: wallTime(clock) })
+        node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: node.chunks, closestPeers: node.closestPeers.bind(node), clock, random, now: wallTime(clock), released: node.ledger?.released })
         await node.repairer.start()
       }
       return node

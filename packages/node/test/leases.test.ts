@@ -158,4 +158,29 @@ test('DEBT: an uploader past its allowance is refused, a repair of its chunk by 
   assert.is((await v.handler.handle(put(chunks[3], [lease(chunks[3])]), alice.id)).type, 'ok')
 })
 
+test('a lease longer than 400 days, or naming another chunk as its piece, is UNAUTHORIZED; nothing stored', async () => {
+  const v = await vault()
+  const alice = await owner(1)
+  const chunk = randomChunk(1000)
+  const now = v.clock.now()
+  const forever = await v.handler.handle(put(chunk, [signLease(alice.key, chunk.cid, REPLICATE, now + 401 * DAY)]), alice.id)
+  assert.is(errCode(forever), 'UNAUTHORIZED')
+  assert.ok(forever.type === 'err' && forever.message.includes('400 days'), JSON.stringify(forever))
+  const other = randomChunk(900)
+  const stripe: RedundancyTarget = { scheme: 'erasure', k: 1, m: 1, index: 0, pieces: [other.cid, chunk.cid], sizes: [900, 1000] }
+  assert.is(errCode(await v.handler.handle(put(chunk, [signLease(alice.key, chunk.cid, stripe, now + DAY)], stripe), alice.id)), 'UNAUTHORIZED')
+  assert.is(await v.store.has(chunk.cid), false)
+})
+
+test('version 1 PUTs of a chunk held already charge their sender once, not once per PUT', async () => {
+  const v = await vault()
+  const sender = await owner(3)
+  const chunk = randomChunk(1000)
+  for (let i = 0; i < 3; i++) {
+    const answer = await v.handler.handle({ type: 'put', id: i, cid: chunk.cid, bytes: chunk.bytes }, sender.id)
+    assert.is(answer.type, 'ok')
+  }
+  assert.is((await v.store.peerRecord(sender.id)).storedFor, 1000)
+})
+
 test.run()

@@ -59,7 +59,7 @@ export function countRequests (net: MemoryNetwork, type: 'put' | 'get' | 'has' |
 }
 
 const REPLICATE_3 = { scheme: 'replicate' as const, replicas: 3 }
-/** Leases of test uploads run a year past the start of the run (wall time or virtual). */
+/** Leases of test uploads run a year past the start of the virtual clock (0), which is the memory network's wall time. */
 const LEASE_MS = 365 * 24 * 3600_000
 
 const owners = new Map<number, Promise<LeaseSigner>>()
@@ -75,7 +75,7 @@ export async function ownerSigner (owner: number): Promise<LeaseSigner> {
 }
 
 /** A lease as the store keeps it, signed by uploader `owner` for `target` (default replicate 3), as vaults verify them. */
-export async function testLease (owner: number, cid: CID, target: RedundancyTarget = REPLICATE_3, expires = Math.max(Date.now(), 0) + LEASE_MS): Promise<LeaseRecord> {
+export async function testLease (owner: number, cid: CID, target: RedundancyTarget = REPLICATE_3, expires = LEASE_MS): Promise<LeaseRecord> {
   return { ...(await ownerSigner(owner)).lease(cid, target, expires), target }
 }
 

@@ -2,10 +2,11 @@
 // a closer vault receives its chunks and the old holder frees them, a leaving vault hands
 // off first, audits catch holders that lose or alter chunks, scrubbing replaces a corrupt blob.
 import { test } from 'uvu'
+import { createNetworkSink } from '../src/placement.js'
 import { packBitmap } from '@shoal/protocol'
 import * as assert from 'uvu/assert'
 import { chunkKey, sortByDistance, type MemoryNode } from '../src/memory.js'
-import { countRequests, memoryTestnet, placeLeased, seededChunk, type Chunk, type MemoryTestnet } from './memory-helpers.js'
+import { countRequests, holdersOf, memoryTestnet, placeLeased, seededChunk, type Chunk, type MemoryTestnet } from './memory-helpers.js'
 
 const INTERVAL = 10_000
 const KiB = 1024
@@ -116,6 +117,23 @@ test('chunks a version 1 peer stored (under the unsigned legacy lease, alone or 
     for (const v of victims) v.kill()
     await periods(t, 2)
     for (const chunk of [...legacyOnly, ...both]) await assertAtTarget(t, chunk)
+  } finally { await t.net.stop() }
+})
+
+test('an expired chunk is collected by its holders, and its owner is no longer charged for it there', async () => {
+  const t = await repairTestnet(6, 35)
+  try {
+    const uploader = t.nodes[0]
+    const chunk = seededChunk(t.random, 8 * KiB)
+    await t.clock.run(async () => {
+      await createNetworkSink(uploader, { clock: t.clock, random: t.random, leaseMs: INTERVAL }).put(chunk.cid, chunk.bytes)
+    })
+    const holders = t.nodes.filter(n => n !== uploader)
+    const charged = async (): Promise<number> => (await Promise.all(holders.map(async n => (await n.store?.peerRecord(uploader.peerId.toString()))?.storedFor ?? 0))).reduce((a, b) => a + b, 0)
+    assert.ok(await charged() >= 2 * chunk.bytes.byteLength, 'the holders charged the uploader')
+    await periods(t, 3)
+    assert.equal(await holdersOf(t.nodes, chunk), [], 'collected everywhere')
+    assert.is(await charged(), 0)
   } finally { await t.net.stop() }
 })
 

@@ -37,6 +37,8 @@ export interface BatchInit {
   metrics: RepairMetrics
   /** a chunk of this vault found corrupt on reading it (the store quarantined it) */
   corrupt: (record: ChunkRecord, signal?: AbortSignal) => Promise<void>
+  /** a chunk this vault freed after handing it off */
+  released?: (record: ChunkRecord) => Promise<void>
   logger: NodeLogger
 }
 
@@ -207,6 +209,7 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
       if (!free) continue
       signal?.throwIfAborted()
       if (await store.delete(record.cid)) {
+        await init.released?.(record)
         metrics.handedOff++
         logger.debug({ cid: record.cid.toString() }, 'handed off: the closest peers hold it')
       }

@@ -8,7 +8,7 @@ import { createAuditor } from './audits.js'
 import { createBatchRepair } from './batch.js'
 import { createByteBucket } from './byte-bucket.js'
 import { createScrubber } from './scrub.js'
-import type { ClosestPeers, RepairChunks, RepairMetrics, RepairStore } from './types.js'
+import type { ChunkRecord, ClosestPeers, RepairChunks, RepairMetrics, RepairStore } from './types.js'
 import { nextRecords } from './walk.js'
 
 export interface RepairOptions {
@@ -56,6 +56,8 @@ export interface RepairerInit extends Partial<RepairOptions> {
   logger?: NodeLogger
   /** peers judged bad elsewhere, passed over as well as those that fail audits here */
   isBad?: (peer: string) => boolean
+  /** a chunk left this vault (collected, handed off): its owners are no longer charged for it (the ledger's `released`) */
+  released?: (record: ChunkRecord) => Promise<void>
 }
 
 export interface Repairer {
@@ -113,6 +115,7 @@ export function createRepairer (init: RepairerInit): Repairer {
     auditSample: options.auditSample,
     metrics,
     corrupt: scrubber.replace,
+    released: init.released,
     logger
   })
   const scrubBudget = options.scrubBytesPerSecond * options.intervalMs / 1000
@@ -125,6 +128,7 @@ export function createRepairer (init: RepairerInit): Repairer {
     const { signal } = stopping
     const collected = await store.collectExpired(now(), { limit: options.collectLimit })
     metrics.collected += collected.length
+    for (const record of collected) await init.released?.(record)
     const records = await nextRecords(store, options.batch)
     await batch(records, { signal })
     await scrubber.step(scrubBudget, signal)
