@@ -22,7 +22,7 @@ const PAGE = 64
 
 export interface ScrubberInit {
   self: PeerId
-  store: Pick<RepairStore, 'get' | 'has' | 'put' | 'records' | 'getMeta' | 'setMeta'>
+  store: Pick<RepairStore, 'get' | 'has' | 'put' | 'addLeases' | 'records' | 'getMeta' | 'setMeta'>
   chunks: Pick<RepairChunks, 'get' | 'has'>
   closestPeers: ClosestPeers
   clock: Clock
@@ -115,7 +115,13 @@ export function createScrubber (init: ScrubberInit): Scrubber {
       logger.error({ cid: cid.toString() }, 'corrupt chunk quarantined; no other holder had a good copy')
       return
     }
-    await store.put(cid, bytes, { leases: record.leases })
+    // a pinned chunk (a local vault's) stays pinned: a put without leases pins it
+    if (record.pinned) {
+      await store.put(cid, bytes)
+      if (record.leases.length > 0) await store.addLeases(cid, record.leases)
+    } else {
+      await store.put(cid, bytes, { leases: record.leases })
+    }
     replaced++
     logger.info({ cid: cid.toString(), how }, 'corrupt chunk replaced')
   }
