@@ -239,7 +239,10 @@ test('an upload whose client goes away is aborted (counted as such) and the node
 test('status, peers and metrics', async () => {
   const a = net.nodes[0]
   const status = await (await call(a, '/v1/status')).json() as Record<string, unknown> & { store: Record<string, number> }
-  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'store', 'uptimeSeconds', 'version'])
+  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'store', 'repair', 'ledger', 'uptimeSeconds', 'version'])
+  // the repair loop's counters, and an account per peer that node A placed chunks on
+  assert.is((status.repair as Record<string, number>).queueLength, 0)
+  assert.ok((status.ledger as Array<{ peer: string, storedBy: number }>).some(entry => entry.storedBy > 0), JSON.stringify(status.ledger))
   assert.is(status.routingTable, 3) // createTestnet waits until everyone knows everyone
   assert.is(status.peerId, a.peerId)
   assert.ok((status.addresses as string[]).includes(a.address))
@@ -262,7 +265,8 @@ test('status, peers and metrics', async () => {
   assert.is(metrics.status, 200)
   assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/)
   const text = await metrics.text()
-  for (const name of ['shoal_store_chunks', 'shoal_store_bytes', 'shoal_store_space_bytes', 'shoal_store_disk_free_bytes', 'shoal_peers', 'shoal_api_requests_total']) {
+  for (const name of ['shoal_store_chunks', 'shoal_store_bytes', 'shoal_store_space_bytes', 'shoal_store_disk_free_bytes', 'shoal_peers', 'shoal_api_requests_total',
+    'shoal_repair_queue_length', 'shoal_repair_chunks_repaired_total', 'shoal_repair_bytes_sent_total', 'shoal_repair_chunks_under_target_total', 'shoal_repair_audits_failed_total']) {
     assert.match(text, new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'), name)
   }
   assert.match(text, /^shoal_store_space_bytes 268435456$/m)

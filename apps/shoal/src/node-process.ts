@@ -71,14 +71,21 @@ export async function firstJsonLine<T> (child: ChildProcess, options: FirstLineO
 }
 
 /**
- * Sends `signal` (SIGTERM: a clean stop) and SIGKILL if the process has not gone within
- * `graceMs`; resolves with its exit code once it has.
+ * Sends `signal` (SIGTERM: a clean stop, after a node's drain of up to 8 s) and SIGKILL if
+ * the process has not gone within `graceMs`; resolves with its exit code once it has.
+ * `twice`: the signal again a moment later, which makes a node skip its drain.
  */
-export async function stopChild (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5_000): Promise<number | null> {
+export async function stopChild (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000, twice = false): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
   return await new Promise(resolve => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-    child.once('exit', code => { clearTimeout(timer); resolve(code) })
+    const again = twice ? setTimeout(() => child.kill(signal), 100) : undefined
+    child.once('exit', code => { clearTimeout(timer); clearTimeout(again); resolve(code) })
     child.kill(signal)
   })
+}
+
+/** Stops a `shoal node` at once (two SIGINTs: no drain), SIGKILL after 5 s; its exit code. */
+export async function stopNodeNow (child: ChildProcess): Promise<number | null> {
+  return await stopChild(child, 'SIGINT', 5_000, true)
 }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { requireDaemon } from './daemon-client.js'
-import { firstJsonLine, nodeArgs, stopChild, type NodeStarted } from './node-process.js'
+import { firstJsonLine, nodeArgs, stopNodeNow, type NodeStarted } from './node-process.js'
 
 /** The `shoal` executable of this build (dist/src/ and dist/bundle/ are both two levels down). */
 export const shoalBin = fileURLToPath(new URL('../../bin/shoal.js', import.meta.url))
@@ -58,7 +58,7 @@ export interface Testnet {
   /** node 0's address, for --bootstrap */
   bootstrap: string
   nodes: TestnetNode[]
-  /** SIGTERM to every node still running (SIGKILL after 5 s); resolves once all have exited. The data dirs stay. */
+  /** Stops every node still running at once (two SIGINTs, no drain; SIGKILL after 5 s); resolves once all have exited. The data dirs stay. */
   stop: () => Promise<void>
   /**
    * Starts one more node (index nodes.length, the next 127.0.0.x), joining through
@@ -70,7 +70,8 @@ export interface Testnet {
 export async function startTestnet (init: TestnetInit): Promise<Testnet> {
   const start = init.spawn ?? ((args: string[]) => spawn(process.execPath, [...process.execArgv, shoalBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
   const children: ChildProcess[] = []
-  const stop = async (): Promise<void> => { await Promise.all(children.map(async child => { await stopChild(child) })) }
+  // a testnet's nodes all go at once: none drains to the others
+  const stop = async (): Promise<void> => { await Promise.all(children.map(async child => { await stopNodeNow(child) })) }
   const nodes: TestnetNode[] = []
 
   async function startNode (bootstrap: string | undefined): Promise<TestnetNode> {

@@ -25,8 +25,10 @@ import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, ListenError, NodeNotStartedError, whyNotReached } from './errors.js'
-import { findClosestPeers, routingTableOf } from './closest-peers.js'
+import { findClosestPeers, localClosestPeers, routingTableOf } from './closest-peers.js'
 import { debugLogger, type NodeLogger } from './logger.js'
+import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
+import { systemClock, systemRandom } from '@shoal/runtime'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
@@ -46,11 +48,15 @@ export { createNetworkSource, type NetworkSource, type NetworkSourceInit, type S
 export { sortByDistance, chunkKey } from './closest-peers.js'
 export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNode, type CachedLookupInit } from './lookup.js'
 export type { NodeLogger, LogFn } from './logger.js'
+export { DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairOptions } from './repair/repairer.js'
+export type { RepairMetrics } from './repair/types.js'
 
 const log = debug('shoal:node')
 
 /** The kad-dht protocol prefix: our own DHT, not the public IPFS one. */
 export const DHT_PROTOCOL = '/shoal/kad/1.0.0'
+/** Extra peers a lookup asks for, so that passing over bad ones still leaves `count`. */
+const DHT_BAD_SLACK = 4
 /** Yamux stream window: one max-size chunk frame in flight per stream. */
 const MAX_STREAM_WINDOW = 4 * 1024 * 1024
 
@@ -79,7 +85,18 @@ export interface NodeInit {
   logger?: NodeLogger
   /** how much a peer may store here beyond what it stores for us (ledger.ts; --max-debt) */
   ledger?: Partial<LedgerPolicy>
+  /**
+   * The vault's repair loop (repair/repairer.ts): every `intervalMs` it repairs, hands off,
+   * audits, scrubs and collects; false runs none (default: every 10 minutes). Ignored in
+   * client mode.
+   */
+  repair?: NodeRepairOptions | false
 }
+
+export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
+
+/** How often a vault's repair loop runs unless NodeInit.repair says (`shoal node --repair-interval`). */
+export const DEFAULT_REPAIR_INTERVAL_MS = 10 * 60_000
 
 type Services = { identify: Identify, ping: Ping, dht: KadDHT }
 
@@ -99,13 +116,16 @@ export interface ShoalNode {
   readonly leases: LeaseSigner | null
   /** the vault's per-peer ledger, for `shoal status` (null in client mode) */
   readonly ledger: Ledger | null
+  /** the vault's repair loop (metrics, drain, bad peers); null in client mode, with repair: false, or before start() */
+  readonly repairer: Repairer | null
   /** peers in the DHT routing table (0 before start()) */
   readonly routingTableSize: number
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
   /**
    * Up to `count` peers XOR-closest to `key` in the DHT's keyspace (sha256 of the key,
-   * as kad-dht does), closest first; this node is among them when it is a vault.
+   * as kad-dht does), closest first; this node is among them when it is a vault. Peers
+   * the repair loop marked bad (failed audits) are passed over.
    */
   closestPeers: (key: Uint8Array, count: number, options?: AbortOptions) => Promise<PeerId[]>
 }
@@ -118,6 +138,7 @@ class Node implements ShoalNode {
   readonly store: Store | null
   readonly ledger: Ledger | null
   leases: LeaseSigner | null = null
+  repairer: Repairer | null = null
   private readonly limits: ChunkServiceLimits
   private readonly logger: NodeLogger
   private node: Libp2p<Services> | null = null
@@ -157,7 +178,11 @@ class Node implements ShoalNode {
   }
 
   async closestPeers (key: Uint8Array, count: number, options: AbortOptions = {}): Promise<PeerId[]> {
-    return await findClosestPeers(this.libp2p, this.store !== null, key, count, options)
+    const repairer = this.repairer
+    if (repairer === null) return await findClosestPeers(this.libp2p, this.store !== null, key, count, options)
+    // a bad peer is not chosen for placements, nor asked first for reads
+    const found = await findClosestPeers(this.libp2p, this.store !== null, key, count + DHT_BAD_SLACK, options)
+    return found.filter(peer => !repairer.isBad(peer)).slice(0, count)
   }
 
   async start (): Promise<void> {
@@ -209,14 +234,37 @@ class Node implements ShoalNode {
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
       await this.bootstrap(node)
+      await this.startRepair(node)
       log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
     } catch (err) {
       this.node = null
       this.client = null
+      await this.repairer?.stop().catch(() => {})
+      this.repairer = null
       await Promise.resolve(node?.stop()).catch(() => {})
       await this.store?.stop().catch(() => {})
       throw err
     }
+  }
+
+  // After the store and libp2p, so its first tick finds both; lookups come from the
+  // routing table alone (closest-peers.ts: localClosestPeers), none per chunk.
+  private async startRepair (node: Libp2p<Services>): Promise<void> {
+    const repair = this.init.repair ?? { intervalMs: DEFAULT_REPAIR_INTERVAL_MS }
+    if (this.store === null || this.client === null || repair === false) return
+    const repairer = createRepairer({
+      ...repair,
+      self: node.peerId,
+      store: this.store,
+      chunks: this.client,
+      closestPeers: async (key, count) => localClosestPeers(node, true, key, count),
+      clock: systemClock,
+      random: systemRandom,
+      now: Date.now,
+      logger: this.logger
+    })
+    await repairer.start()
+    this.repairer = repairer
   }
 
   // Each bootstrap address is dialled at once with one deadline. Unreachable ones are
@@ -246,6 +294,8 @@ class Node implements ShoalNode {
   }
 
   async stop (): Promise<void> {
+    // before libp2p and the store: a tick in progress is aborted and waited for
+    await this.repairer?.stop()
     const node = this.node
     this.node = null
     this.client = null

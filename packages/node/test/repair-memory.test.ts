@@ -90,7 +90,7 @@ test('a vault that drains before leaving hands on every chunk its going leaves s
     // no repair period passes: only the drain can restore them
     const outcome = await t.clock.run(async () => await (leaving.repairer as NonNullable<MemoryNode['repairer']>).drain({ deadlineMs: 5_000 }))
     leaving.leave()
-    assert.equal(outcome, { handedOff: mine, failed: 0 })
+    assert.equal(outcome, { handedOff: mine, failed: 0, timedOut: false })
     for (const chunk of chunks) await assertAtTarget(t, chunk)
   } finally { await t.net.stop() }
 })

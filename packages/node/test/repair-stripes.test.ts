@@ -174,7 +174,7 @@ test('a piece holder that drains before leaving hands each of its pieces to its 
     assert.ok(mine >= 6, `it holds pieces (${mine})`)
     const outcome = await t.clock.run(async () => await (leaving.repairer as NonNullable<MemoryNode['repairer']>).drain({ deadlineMs: 5_000 }))
     leaving.leave()
-    assert.equal(outcome, { handedOff: mine, failed: 0 })
+    assert.equal(outcome, { handedOff: mine, failed: 0, timedOut: false })
     for (const stripe of stripes) await assertWhole(t, stripe)
   } finally { await t.net.stop() }
 })

@@ -67,8 +67,8 @@ export interface Repairer {
   stop: () => Promise<void>
   /** One period's work, now. */
   tick: () => Promise<void>
-  /** Hands on every chunk whose other holders are short, within `deadlineMs`. */
-  drain: (options: { deadlineMs: number }) => Promise<{ handedOff: number, failed: number }>
+  /** Hands on every chunk whose other holders are short, within `deadlineMs`; `timedOut`: it ran out of time with chunks left to look at. */
+  drain: (options: { deadlineMs: number }) => Promise<{ handedOff: number, failed: number, timedOut: boolean }>
   metrics: () => RepairMetrics
   /** A peer this vault found bad: not to be chosen for placements. */
   isBad: (peer: PeerId | string) => boolean
@@ -158,7 +158,7 @@ export function createRepairer (init: RepairerInit): Repairer {
     },
     tick: runTick,
     async drain ({ deadlineMs }) {
-      const total = { handedOff: 0, failed: 0 }
+      const total = { handedOff: 0, failed: 0, timedOut: false }
       const deadline = clock.timeout(deadlineMs)
       try {
         for (let after; ;) {
@@ -172,6 +172,7 @@ export function createRepairer (init: RepairerInit): Repairer {
         }
       } catch (err) {
         if (!deadline.aborted) throw err
+        total.timedOut = true
         logger.warn({ ...total, deadlineMs }, 'drain ran out of time')
       }
       metrics.handedOff += total.handedOff

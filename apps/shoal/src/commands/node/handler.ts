@@ -16,8 +16,11 @@ import { UsageError } from '../../errors.js'
 import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { VERSION } from '../../version.js'
 import { println, type CommandIo } from '../../io.js'
+import { parseRepairFlags, type RepairFlags } from './repair-flags.js'
+import { drainVault, DrainIncompleteError, LEAVE_DRAIN_MS } from './drain.js'
+import { warmRoutingTable } from './warm-up.js'
 
-export interface NodeFlags {
+export interface NodeFlags extends RepairFlags {
   listen: string[]
   /** --listen was not given: DEFAULT_LISTEN, whose IPv6 address is dropped where there is no IPv6 */
   listenIsDefault?: boolean
@@ -30,11 +33,14 @@ export interface NodeFlags {
   json?: boolean
   logLevel: LogLevel
   logFormat: LogFormat
+  /** hand off what only this vault keeps at its target, then exit */
+  drain?: boolean
 }
 
 /**
- * Runs a vault node and its HTTP API until SIGINT/SIGTERM, then stops the API (no new
- * requests, those in flight aborted), then the node (libp2p, then the store).
+ * Runs a vault node and its HTTP API until SIGINT/SIGTERM, drains (LEAVE_DRAIN_MS; a
+ * second signal skips it), then stops the API (no new requests, those in flight aborted),
+ * then the node (repair loop, libp2p, then the store). With --drain: starts, drains, exits.
  */
 export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<void> {
   const given = flags.listen.map(address => checkListen(address))
@@ -44,6 +50,8 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const replicas = checkReplicas(flags.replicas)
   const timeout = Number(flags.bootstrapTimeout)
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
+  const { repair, ledger, drainTimeoutMs } = parseRepairFlags(flags)
+  if (flags.drain === true && bootstrap.length === 0) throw new UsageError('--drain: hands chunks to the network, so it needs --bootstrap')
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
   const listen = await listenAddresses({ addresses: given, isDefault: flags.listenIsDefault === true, logger })
   const dir = dataDir({ data: flags.data }, io)
@@ -52,18 +60,31 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const convergenceSecret = await loadOrCreateConvergenceSecret(dir)
 
   // Listen for signals before starting, so one that arrives during start() (or the
-  // bootstrap dials) still ends in a clean stop rather than the default abrupt exit.
-  let stopRequested: () => void = () => {}
-  const stopped = new Promise<void>(resolve => { stopRequested = resolve })
-  process.once('SIGINT', stopRequested)
-  process.once('SIGTERM', stopRequested)
-  io.signal?.addEventListener('abort', () => stopRequested(), { once: true })
+  // bootstrap dials) still ends in a clean stop rather than the default abrupt exit. The
+  // first SIGINT or SIGTERM asks for a graceful leave, a second one (or the in-process
+  // caller's signal) for a stop at once.
+  let signals = 0
+  let leaveRequested: () => void = () => {}
+  let stopNowRequested: () => void = () => {}
+  const leave = new Promise<void>(resolve => { leaveRequested = resolve })
+  const stopNow = new Promise<void>(resolve => { stopNowRequested = resolve })
+  const onSignal = (): void => { if (++signals === 1 && flags.drain !== true) leaveRequested(); else { leaveRequested(); stopNowRequested() } }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  io.signal?.addEventListener('abort', () => { leaveRequested(); stopNowRequested() }, { once: true })
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
   const stopSurviving = surviveStrayRejections(message => logger.warn(message))
-  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000, logger })
+  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000, logger, repair, ledger })
   let server: ApiServer | null = null
   try {
     await node.start()
+    if (flags.drain === true) {
+      await Promise.race([warmRoutingTable(node), stopNow])
+      const summary = await Promise.race([drainVault(node, drainTimeoutMs, io, flags.json === true), stopNow.then(() => null)])
+      if (summary === null) return
+      if (summary.failed > 0 || summary.timedOut) throw new DrainIncompleteError(summary, drainTimeoutMs)
+      return
+    }
     if (node.store !== null) checkSpace(await node.store.stats(), join(dir, 'vault'), logger)
     server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger })
     await server.start()
@@ -79,11 +100,12 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
       println(io.stdout, `api ${server.url}`)
     }
     logger.info({ peer: peerId, addresses, api: server.url, version: VERSION }, 'node started')
-    await stopped
-    logger.info('node stopping')
+    await leave
+    logger.info('node stopping: handing off what only it keeps (a second Ctrl-C or SIGTERM stops at once)')
+    await Promise.race([drainVault(node, LEAVE_DRAIN_MS, io, flags.json === true).catch(err => { logger.warn({ err }, 'drain failed') }), stopNow])
   } finally {
-    process.off('SIGINT', stopRequested)
-    process.off('SIGTERM', stopRequested)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     stopSurviving()
     await removeEndpoint(dir)
     await server?.stop()

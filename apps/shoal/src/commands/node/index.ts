@@ -8,7 +8,7 @@ import { DEFAULT_LISTEN } from './listen.js'
 // "(default: …)" itself); --space has none: how much disk to give is the operator's call.
 export function nodeCommand (io: CommandIo): Command {
   return new Command('node')
-    .description('run a vault node (daemon) until Ctrl-C; prints its peer ID, addresses and API url')
+    .description('run a vault node (daemon) until Ctrl-C; prints its peer ID, addresses and API url. On SIGTERM or Ctrl-C it first hands off, for up to 8 s, the chunks only it keeps at target (Ctrl-C twice: stop at once)')
     .usage('--space <size> [options]')
     .addOption(new Option('--space <size>', 'space the vault offers, with a unit: 500MiB, 50GiB, 2TB (required)').makeOptionMandatory())
     .addOption(new Option('--listen <multiaddr...>', 'where peers reach this node; without IPv6 on the machine, IPv4 only')
@@ -17,6 +17,12 @@ export function nodeCommand (io: CommandIo): Command {
     .addOption(new Option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time').default('5', '5'))
     .addOption(new Option('--replicas <n>', 'copies kept of each chunk uploaded through this node\'s API unless the upload says').default('3', '3'))
     .addOption(new Option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)').default('127.0.0.1:0', '127.0.0.1:0, any free port'))
+    .addOption(new Option('--repair-interval <duration>', 'how often the vault checks a batch of its chunks: repairs what is short, hands off, audits, scrubs, collects expired (at least 1s)').default('10m', '10m'))
+    .addOption(new Option('--repair-bandwidth <size/s>', 'bytes per second repair may send, e.g. 4MiB').default('4MiB', '4MiB'))
+    .addOption(new Option('--max-debt <size>', 'how far a peer that stores for this vault may run ahead of what it stores (default: 4GiB)'))
+    .addOption(new Option('--allowance <size>', 'what any peer may store here before it has stored anything for this vault (default: 1GiB)'))
+    .option('--drain', 'do not serve: join, hand off every chunk whose other holders are short without this vault, print what was handed off, exit (non-zero if some could not be)')
+    .addOption(new Option('--drain-timeout <duration>', 'how long --drain may take (SIGTERM or a first Ctrl-C drains for 8 s before stopping; a second one stops at once)').default('5m', '5m'))
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')
     .option('--json', 'print one JSON object { peerId, addresses, api } instead of text')
     .addOption(new Option('--log-level <level>', 'the least severe lines the log on stderr shows (info: peers joining and leaving, start, stop)').choices(LOG_LEVELS).default('info', 'info'))

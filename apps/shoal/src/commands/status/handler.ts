@@ -1,6 +1,7 @@
 import { answerSignal, requireDaemon } from '../../daemon-client.js'
 import { println, type CommandIo } from '../../io.js'
 import { formatBytes } from '../../size.js'
+import { ledgerLines, repairLines, type LedgerEntry, type RepairStatus } from './repair-lines.js'
 
 interface Status {
   peerId: string
@@ -9,6 +10,10 @@ interface Status {
   peers: number
   /** diskFree: null for a vault with no disk (never, for a node) */
   store: { chunks: number, bytes: number, space: number, diskFree: number | null }
+  /** null when the node runs no repair loop */
+  repair: RepairStatus | null
+  /** every peer this vault has an account with */
+  ledger: LedgerEntry[]
   uptimeSeconds: number
   version: string
 }
@@ -28,8 +33,13 @@ export async function statusHandler (flags: { data?: string, json?: boolean }, i
   println(io.stdout, `peers   ${status.peers} connected`)
   println(io.stdout, `chunks  ${store.chunks} held, ${formatBytes(store.bytes)} of ${formatBytes(store.space)} offered${used}`)
   if (store.diskFree !== null) println(io.stdout, `disk    ${diskLine(store.bytes, store.space, store.diskFree)}`)
+  for (const line of repairLines(status.repair)) println(io.stdout, line)
+  for (const line of ledgerLines(status.ledger ?? [], LEDGER_PEERS_SHOWN)) println(io.stdout, line)
   println(io.stdout, `uptime  ${status.uptimeSeconds} s, version ${status.version}`)
 }
+
+/** Peers of the ledger the text form shows (those with the most bytes either way); --json has all. */
+const LEDGER_PEERS_SHOWN = 10
 
 /** What the disk has free, and how much more the vault can take: the lesser of its offer's rest and the disk. */
 function diskLine (bytes: number, space: number, diskFree: number): string {

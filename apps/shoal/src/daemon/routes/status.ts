@@ -12,6 +12,7 @@ export const statusRoutes: Route[] = [
 async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<void> {
   const { node } = context
   const stats = await node.store?.stats()
+  const ledger = await node.ledger?.list() ?? []
   sendJson(res, 200, {
     peerId: node.peerId.toString(),
     addresses: node.multiaddrs.map(String),
@@ -20,6 +21,9 @@ async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<voi
     routingTable: node.routingTableSize,
     // diskFree: what the vault's disk can still take, less the store's reserve for its index
     store: { chunks: stats?.chunks ?? 0, bytes: stats?.bytes ?? 0, space: stats?.space ?? 0, diskFree: stats?.diskFree ?? null },
+    // null: no repair loop (a client, or a vault run without one)
+    repair: node.repairer?.metrics() ?? null,
+    ledger: ledger.map(({ peer, record }) => ({ peer, ...record })),
     uptimeSeconds: Math.floor((Date.now() - context.startedAt) / 1000),
     version: context.version
   })
