@@ -261,6 +261,7 @@ class Node implements ShoalNode {
       clock: systemClock,
       random: systemRandom,
       now: Date.now,
+      released: this.ledger?.released,
       logger: this.logger
     })
     await repairer.start()
