@@ -50,7 +50,8 @@ export async function openNetworkBackend (options: CommonOptions & { bootstrap: 
     return chunkBackend({
       sink: (replicas, leaseMs) => createNetworkSink(node, { replicas, signal: need.signal, network, ...(leaseMs !== undefined ? { leaseMs } : {}) }),
       source,
-      upkeep: networkUpkeep(node, source),
+      // its own lookups: the join's view may be a few peers, and check must find every holder
+      upkeep: networkUpkeep(node, createNetworkSource(node, { signal: need.signal })),
       close: stop
     }, { dataDir: dir })
   } catch (err) {

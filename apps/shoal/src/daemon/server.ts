@@ -73,7 +73,7 @@ export interface ApiContext {
   /** Stops renewing an upload. */
   forget: (uri: string) => Promise<void>
   /** check, renew and rm through this node, for requests under `signal` */
-  upkeep: (signal: AbortSignal) => Promise<Upkeep>
+  upkeep: (signal: AbortSignal) => Upkeep
 }
 
 export interface ApiRequest {
@@ -102,8 +102,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   let url = ''
   let uploads: Uploads | null = null
   let renewer: Renewer | null = null
-  const upkeep = async (signal: AbortSignal): Promise<Upkeep> =>
-    networkUpkeep(init.node, createNetworkSource(init.node, { signal, network: await context.network(signal) }))
+  const upkeep = (signal: AbortSignal): Upkeep =>
+    networkUpkeep(init.node, createNetworkSource(init.node, { signal })) // a lookup per chunk and stripe: check must find every holder
   const context: ApiContext = {
     node: init.node,
     replicas: init.replicas ?? 3,
@@ -194,7 +194,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         renewer = startRenewer({
           uploads: renewing,
           // each upload its own source: a lookup's answers go stale between rounds
-          renew: async (uri, options) => await (await upkeep(options.signal ?? AbortSignal.timeout(RENEW_TIMEOUT_MS))).renew(uri, options),
+          renew: async (uri, options) => await upkeep(options.signal ?? AbortSignal.timeout(RENEW_TIMEOUT_MS)).renew(uri, options),
           logger: init.logger,
           ...(init.renewIntervalMs !== undefined ? { intervalMs: init.renewIntervalMs } : {})
         })

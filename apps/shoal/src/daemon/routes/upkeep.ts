@@ -17,17 +17,17 @@ export const upkeepRoutes: Route[] = [
 async function check (context: ApiContext, { res, url, rest, signal }: ApiRequest): Promise<void> {
   const uri = formatCapability(capabilityFromPath(rest))
   const repair = url.searchParams.get('repair') === 'true'
-  sendJson(res, 200, await (await context.upkeep(signal)).check(uri, { repair, leaseMs: leaseParam(url) ?? DEFAULT_LEASE_MS, signal }))
+  sendJson(res, 200, await context.upkeep(signal).check(uri, { repair, leaseMs: leaseParam(url) ?? DEFAULT_LEASE_MS, signal }))
 }
 
 async function renew (context: ApiContext, { res, url, rest, signal }: ApiRequest): Promise<void> {
   const uri = formatCapability(capabilityFromPath(rest))
-  sendJson(res, 200, await (await context.upkeep(signal)).renew(uri, { leaseMs: leaseParam(url) ?? DEFAULT_LEASE_MS, signal }))
+  sendJson(res, 200, await context.upkeep(signal).renew(uri, { leaseMs: leaseParam(url) ?? DEFAULT_LEASE_MS, signal }))
 }
 
 async function remove (context: ApiContext, { res, rest, signal }: ApiRequest): Promise<void> {
   const uri = formatCapability(capabilityFromPath(rest))
-  const report = await (await context.upkeep(signal)).remove(uri, { signal })
+  const report = await context.upkeep(signal).remove(uri, { signal })
   await context.forget(uri)
   sendJson(res, 200, report)
 }
