@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander'
 import { catCommand } from './commands/cat/index.js'
+import { checkCommand } from './commands/check/index.js'
 import { getCommand } from './commands/get/index.js'
 import { lsCommand } from './commands/ls/index.js'
 import { nodeCommand } from './commands/node/index.js'
 import { peersCommand } from './commands/peers/index.js'
 import { putCommand } from './commands/put/index.js'
+import { renewCommand } from './commands/renew/index.js'
+import { rmCommand } from './commands/rm/index.js'
 import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
@@ -20,6 +23,9 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .addCommand(getCommand(io))
     .addCommand(catCommand(io))
     .addCommand(lsCommand(io))
+    .addCommand(checkCommand(io))
+    .addCommand(renewCommand(io))
+    .addCommand(rmCommand(io))
     .addCommand(statusCommand(io))
     .addCommand(peersCommand(io))
     .addCommand(nodeCommand(io))

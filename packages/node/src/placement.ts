@@ -156,6 +156,17 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
     }
   }
 
+  /** Gives a holder found by HAS this upload's lease; false when it could not (it is then PUT to). */
+  async function leaseOn (peer: PeerId, cid: CID, lease: Leased | null, signal: AbortSignal): Promise<boolean> {
+    if (lease === null) return true
+    try {
+      if (peer.equals(self)) return await node.store?.addLeases(cid, lease.records) === true
+      return await withDeadline(clock, requestTimeoutMs, [signal], async request => await node.chunks.renew(peer, cid, lease.leases[0], { signal: request }))
+    } catch {
+      return false
+    }
+  }
+
   async function place (cid: CID, bytes: Uint8Array, wanted: number, signal: AbortSignal): Promise<boolean> {
     const candidates = await withDeadline(clock, lookupTimeoutMs, [signal], async request => await lookupFor(wanted)(cid, { signal: request }))
       .catch(err => { throw signal.aborted ? signal.reason : new LookupFailedError(cid.toString(), err) })
@@ -169,7 +180,9 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
     // by HAS keeps the chunk under the leases it has; renewing them is RENEW's work.)
     if (bytes.byteLength > HAS_FIRST_ABOVE) {
       const closest = candidates.slice(0, wanted)
-      const already = await Promise.all(closest.map(async peer => await holds(peer, cid, signal)))
+      // a holder keeps it for this upload too: our lease goes to it by RENEW (no bytes), or
+      // another owner's `rm` would free a chunk this upload counts on
+      const already = await Promise.all(closest.map(async peer => await holds(peer, cid, signal) && await leaseOn(peer, cid, lease, signal)))
       closest.forEach((peer, i) => { if (already[i]) accepted.add(peer.toString()) })
     }
     const order = candidates.filter(peer => !accepted.has(peer.toString()))

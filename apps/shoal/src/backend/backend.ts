@@ -5,7 +5,8 @@
 // files, in what order, how many at once, and what the local file system sees (names,
 // metadata, the rename into place) is the walk's business.
 import type { AbortOptions } from '@libp2p/interface'
-import type { Blame, PutResult } from '@shoal/client'
+import type { Blame, LeaseReport, PutResult, TreeHealth } from '@shoal/client'
+import type { Redundancy } from '@shoal/manifest'
 
 export type { AbortOptions }
 
@@ -26,6 +27,10 @@ export type FileContent = { path: string, size: number } | { stream: AsyncIterab
 export interface PutOptions extends AbortOptions {
   /** copies of each chunk; undefined: the backend's default (3, or the daemon's --replicas) */
   replicas?: number
+  /** how chunks are kept (replicate:R or rs:K+M); given, it wins over `replicas` */
+  redundancy?: Redundancy
+  /** how long the uploaded chunks are leased (default 90 days); a vault keeps them unleased */
+  leaseMs?: number
   convergence: 'user' | 'shared'
   compress: boolean
   /** the put is of this one file alone, not of a directory's (a vault may seal a small one on this thread) */
@@ -87,6 +92,16 @@ export interface Fetched extends TransferStats, Metadata {
   size: number
 }
 
+/** What a check, renew or rm walked and found, for every block of a capability. */
+export interface Upkeep {
+  /** live holders or pieces against target for every chunk and stripe; `repair` puts back what is short under leases of `leaseMs` */
+  check: (uri: string, options: AbortOptions & { repair: boolean, leaseMs: number }) => Promise<TreeHealth>
+  /** fresh leases of `leaseMs` to every holder of every block */
+  renew: (uri: string, options: AbortOptions & { leaseMs: number }) => Promise<LeaseReport>
+  /** signed drops of this owner's leases to every holder of every block */
+  remove: (uri: string, options?: AbortOptions) => Promise<LeaseReport>
+}
+
 export interface Backend {
   /** how messages name it: 'through <api url>' for a daemon, '' otherwise */
   readonly via: string
@@ -104,6 +119,8 @@ export interface Backend {
    * interruption, see isInterruption), it leaves both for the next run.
    */
   fetch: (uri: string, partial: PartialFile, options?: FetchOptions) => Promise<Fetched>
+  /** check, renew and rm: the network and a daemon (a vault has no holders to ask) */
+  upkeep?: Upkeep
   /** Releases what the backend holds (a vault, a client node, worker threads). */
   close: () => Promise<void>
 }

@@ -5,16 +5,18 @@ import {
   createSealers, downloadFile, getStream, INLINE_BELOW, putStream, readManifest, storeManifest, WrongTypeError,
   type ChunkSink, type ChunkSource, type Sealer
 } from '@shoal/client'
-import { directoryVersion, formatCapability, parseCapability, type DirectoryEntry, type DirectoryManifest, type FileManifest } from '@shoal/manifest'
+import { directoryVersion, formatCapability, parseCapability, type DirectoryEntry, type DirectoryManifest, type FileManifest, type Redundancy } from '@shoal/manifest'
 import { convergenceSecret } from '../context.js'
-import { entrySize, type AbortOptions, type Backend, type Entry, type Listing } from './backend.js'
+import { entrySize, type AbortOptions, type Backend, type Entry, type Listing, type PutOptions, type Upkeep } from './backend.js'
 import { isPrefixState, removeState } from './prefix-state.js'
 
 /** Where a command's chunks go and come from. */
 export interface Chunks {
-  /** a sink that keeps `replicas` copies of each chunk (a vault keeps one) */
-  sink: (replicas: number) => ChunkSink
+  /** a sink that keeps `replicas` copies of each chunk under leases of `leaseMs` (a vault keeps one, unleased) */
+  sink: (replicas: number, leaseMs?: number) => ChunkSink
   source: ChunkSource
+  /** check, renew and rm (the network; a vault has no holders to ask) */
+  upkeep?: Upkeep
   /** closes the vault or stops the client node */
   close: () => Promise<void>
 }
@@ -22,7 +24,7 @@ export interface Chunks {
 export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backend {
   // one sealer (worker threads) for all the files and listings of a directory
   const sealers = createSealers()
-  const sinks = new Map<number, ChunkSink>()
+  const sinks = new Map<string, ChunkSink>()
   const secrets = new Map<string, Promise<Uint8Array>>()
   // `get` lists a URI and then fetches it: the top manifest is loaded once
   let last: { uri: string, manifest: Promise<FileManifest | DirectoryManifest> } | undefined
@@ -36,11 +38,12 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
     return await loading
   }
   const sealer = (convergenceSecret: Uint8Array, mode: string, compress: boolean): Sealer => sealers.get(mode, convergenceSecret, compress)
-  const sink = (replicas: number): ChunkSink => {
-    let made = sinks.get(replicas)
+  const sink = (replicas: number, leaseMs?: number): ChunkSink => {
+    const key = `${replicas} ${leaseMs ?? ''}`
+    let made = sinks.get(key)
     if (made === undefined) {
-      made = chunks.sink(replicas)
-      sinks.set(replicas, made)
+      made = chunks.sink(replicas, leaseMs)
+      sinks.set(key, made)
     }
     return made
   }
@@ -56,7 +59,7 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
     via: '',
     async putFile (content, meta, options) {
       const convergenceSecret = await secret(options.convergence)
-      const replicas = options.replicas ?? 3
+      const replicas = replicasOf(options)
       const size = 'path' in content ? content.size : undefined
       const handle = 'path' in content ? await open(content.path, 'r') : undefined
       try {
@@ -67,6 +70,7 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
         const common = {
           convergenceSecret,
           replicas,
+          ...(options.redundancy !== undefined ? { redundancy: options.redundancy } : {}),
           ...meta,
           ...(size !== undefined ? { size } : {}),
           signal: options.signal,
@@ -76,7 +80,7 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
         const sealing = options.alone === true
           ? { compress: options.compress, workers: size !== undefined && size < INLINE_BELOW ? 0 : undefined }
           : { sealer: sealer(convergenceSecret, options.convergence, options.compress) }
-        const result = await putStream(source, sink(replicas), { ...common, ...sealing })
+        const result = await putStream(source, sink(replicas, options.leaseMs), { ...common, ...sealing })
         return { uri: result.uri, size: result.size, chunks: result.chunks, manifests: result.manifests, newChunks: result.newChunks, storedBytes: result.storedBytes }
       } finally {
         await handle?.close()
@@ -88,8 +92,11 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
       const { entries, ...meta } = directory
       const recorded = entries.map(manifestEntry)
       const listing: DirectoryManifest = { version: directoryVersion(recorded), type: 'directory', ...meta, entries: recorded }
+      // kept as its files' manifests are (blocks.ts reads a directory's target from them)
+      const target = options.redundancy !== undefined ? { target: directoryTarget(options.redundancy) } : {}
       const stored = await storeManifest(listing, {
-        sink: sink(options.replicas ?? 3),
+        sink: sink(replicasOf(options), options.leaseMs),
+        ...target,
         sealer: sealer(convergenceSecret, options.convergence, options.compress),
         convergenceSecret,
         signal: options.signal
@@ -127,6 +134,8 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
       }
     },
 
+    ...(chunks.upkeep !== undefined ? { upkeep: chunks.upkeep } : {}),
+
     async close () {
       try {
         await sealers.close()
@@ -135,6 +144,19 @@ export function chunkBackend (chunks: Chunks, init: { dataDir: string }): Backen
       }
     }
   }
+}
+
+type ReplicateTarget = Extract<Redundancy, { scheme: 'replicate' }>
+
+/** Copies a sink keeps of a chunk with no target of its own: the replicas asked for (3 for stripes: their manifests carry targets). */
+function replicasOf (options: PutOptions): number {
+  if (options.redundancy?.scheme === 'replicate') return options.redundancy.replicas
+  return options.replicas ?? 3
+}
+
+/** What a directory's manifest is put for: what its files' manifests are (put.ts). */
+function directoryTarget (redundancy: Redundancy): ReplicateTarget {
+  return redundancy.scheme === 'erasure' ? { scheme: 'replicate', replicas: Math.max(3, redundancy.m + 1) } : redundancy
 }
 
 function listingOf (manifest: FileManifest | DirectoryManifest): Listing {

@@ -6,6 +6,8 @@ import { Readable } from 'node:stream'
 import { DaemonTransferError, uriPath, type DaemonClient } from '../daemon-client.js'
 import type { Backend, Entry, Listing, PutOptions, Stored } from './backend.js'
 import { fetchThroughDaemon } from './daemon-fetch.js'
+import { formatRedundancy } from '../redundancy.js'
+import type { LeaseReport, TreeHealth } from '@shoal/client'
 
 interface ManifestAnswer {
   type: 'file' | 'directory'
@@ -79,6 +81,19 @@ export function daemonBackend (daemon: DaemonClient): Backend {
       return await fetchThroughDaemon(daemon, uri, partial, options)
     },
 
+    upkeep: {
+      async check (uri, options) {
+        const query = new URLSearchParams({ lease: String(options.leaseMs), ...(options.repair ? { repair: 'true' } : {}) })
+        return await daemon.json<TreeHealth>('POST', `${uriPath('/v1/check/', uri)}?${query.toString()}`, { signal: options.signal })
+      },
+      async renew (uri, options) {
+        return await daemon.json<LeaseReport>('POST', `${uriPath('/v1/renew/', uri)}?lease=${options.leaseMs}`, { signal: options.signal })
+      },
+      async remove (uri, options = {}) {
+        return await daemon.json<LeaseReport>('POST', uriPath('/v1/rm/', uri), { signal: options.signal })
+      }
+    },
+
     async close () {}
   }
 }
@@ -87,7 +102,9 @@ export function daemonBackend (daemon: DaemonClient): Backend {
 function putQuery (options: PutOptions): URLSearchParams {
   const query = new URLSearchParams()
   // none named: the daemon's own --replicas decides
-  if (options.replicas !== undefined) query.set('replicas', String(options.replicas))
+  if (options.redundancy !== undefined) query.set('redundancy', formatRedundancy(options.redundancy))
+  else if (options.replicas !== undefined) query.set('replicas', String(options.replicas))
+  if (options.leaseMs !== undefined) query.set('lease', String(options.leaseMs))
   query.set('convergence', options.convergence)
   if (!options.compress) query.set('compress', 'false')
   return query

@@ -7,6 +7,7 @@ import { BOOTSTRAP_TIMEOUT_MS, checkBootstrap, checkListen, waitForDhtPeers } fr
 import { surviveStrayRejections } from '../stray-rejections.js'
 import type { Backend } from './backend.js'
 import { chunkBackend } from './chunks.js'
+import { networkUpkeep } from './upkeep.js'
 
 const log = debug('shoal:client')
 
@@ -45,9 +46,12 @@ export async function openNetworkBackend (options: CommonOptions & { bootstrap: 
     await node.start()
     // the join check's lookup answers what the operation's first lookup would
     const network = await waitForDhtPeers(node, { want: need.peers ?? 1, ask: DHT_K + 1, signal: need.signal })
+    const source = createNetworkSource(node, { signal: need.signal, network })
     return chunkBackend({
-      sink: replicas => createNetworkSink(node, { replicas, signal: need.signal, network }),
-      source: createNetworkSource(node, { signal: need.signal, network }),
+      sink: (replicas, leaseMs) => createNetworkSink(node, { replicas, signal: need.signal, network, ...(leaseMs !== undefined ? { leaseMs } : {}) }),
+      source,
+      // its own lookups: the join's view may be a few peers, and check must find every holder
+      upkeep: networkUpkeep(node, createNetworkSource(node, { signal: need.signal })),
       close: stop
     }, { dataDir: dir })
   } catch (err) {

@@ -5,15 +5,25 @@ import type { AddressInfo } from 'node:net'
 import debug from 'debug'
 import { createSealers, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
-import type { NodeLogger, ShoalNode } from '@shoal/node'
+import { createNetworkSource, type NodeLogger, type ShoalNode } from '@shoal/node'
 import { checkBearer } from './auth.js'
 import { errorReply, RouteNotFoundError, type ErrorReply } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
 import { networkView, type NetworkView } from './network-view.js'
+import { networkUpkeep } from '../backend/upkeep.js'
+import type { Upkeep } from '../backend/backend.js'
+import { startRenewer, type Renewer } from './renewer.js'
 import { fileRoutes } from './routes/files.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
+import { upkeepRoutes } from './routes/upkeep.js'
+import { openUploads, type Uploads } from './uploads.js'
+
+/** A lease's length unless an upload names one: 90 days (DEFAULT_LEASE_MS in @shoal/node). */
+const DEFAULT_LEASE_MS = 90 * 24 * 60 * 60 * 1000
+/** The longest one upload's renewal may take. */
+const RENEW_TIMEOUT_MS = 10 * 60 * 1000
 
 const log = debug('shoal:api')
 
@@ -30,6 +40,10 @@ export interface ApiServerInit {
   replicas?: number
   /** where refused and failed requests are reported (every request at debug) */
   logger: NodeLogger
+  /** the data dir: the uploads it renews are recorded there (none given: uploads are not renewed) */
+  dataDir?: string
+  /** how often it looks for uploads to renew (default 10 minutes) */
+  renewIntervalMs?: number
 }
 
 export interface ApiServer {
@@ -54,6 +68,12 @@ export interface ApiContext {
   replicas: number
   /** a recent random-key lookup's answer, for NetworkSinkInit/NetworkSourceInit.network */
   network: NetworkView
+  /** Records an upload to renew (a directory's takes over its entries `covers`). */
+  uploaded: (uri: string, leaseMs: number | undefined, covers?: string[]) => Promise<void>
+  /** Stops renewing an upload. */
+  forget: (uri: string) => Promise<void>
+  /** check, renew and rm through this node, for requests under `signal` */
+  upkeep: (signal: AbortSignal) => Upkeep
 }
 
 export interface ApiRequest {
@@ -80,6 +100,10 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const inFlight = new Map<AbortController, Promise<void>>()
   let server: Server | null = null
   let url = ''
+  let uploads: Uploads | null = null
+  let renewer: Renewer | null = null
+  const upkeep = (signal: AbortSignal): Upkeep =>
+    networkUpkeep(init.node, createNetworkSource(init.node, { signal })) // a lookup per chunk and stripe: check must find every holder
   const context: ApiContext = {
     node: init.node,
     replicas: init.replicas ?? 3,
@@ -91,9 +115,16 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     url: () => url,
     network: networkView(init.node),
     startedAt: Date.now(),
-    version: init.version
+    version: init.version,
+    async uploaded (uri, leaseMs, covers) {
+      await uploads?.add(uri, leaseMs ?? DEFAULT_LEASE_MS, Date.now(), covers)
+    },
+    async forget (uri) {
+      await uploads?.forget(uri)
+    },
+    upkeep
   }
-  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes]
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes]
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')
@@ -157,8 +188,21 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       const address = listening.address() as AddressInfo
       url = `http://${clientHost(address.address)}:${address.port}`
       log('listening on %s', url)
+      if (init.dataDir !== undefined) {
+        uploads = await openUploads(init.dataDir)
+        const renewing = uploads
+        renewer = startRenewer({
+          uploads: renewing,
+          // each upload its own source: a lookup's answers go stale between rounds
+          renew: async (uri, options) => await upkeep(options.signal ?? AbortSignal.timeout(RENEW_TIMEOUT_MS)).renew(uri, options),
+          logger: init.logger,
+          ...(init.renewIntervalMs !== undefined ? { intervalMs: init.renewIntervalMs } : {})
+        })
+      }
     },
     async stop () {
+      await renewer?.stop()
+      renewer = null
       const closing = server
       server = null
       if (closing !== null) {

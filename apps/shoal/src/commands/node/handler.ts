@@ -86,7 +86,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
       return
     }
     if (node.store !== null) checkSpace(await node.store.stats(), join(dir, 'vault'), logger)
-    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger })
+    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger, dataDir: dir })
     await server.start()
     // written only once the API answers, so a client that finds it can use it at once
     await writeEndpoint(dir, { url: server.url, pid: process.pid })

@@ -4,7 +4,9 @@ import { withBackend } from '../../backend/choose.js'
 import { checkConvergence, type CommonOptions } from '../../context.js'
 import { UsageError } from '../../errors.js'
 import { println, type CommandIo } from '../../io.js'
+import { checkLease } from '../../lease-flag.js'
 import { checkReplicas } from '../../network.js'
+import { parseRedundancy } from '../../redundancy.js'
 import { createProgress, type TransferProgress } from '../../progress.js'
 import { formatBytes } from '../../size.js'
 import { noticeCount, type NoticeCount, type NoticeCounter } from '../../transfer/notices.js'
@@ -12,10 +14,15 @@ import { putInput, putTree } from '../../transfer/put-tree.js'
 import { scanTree, type Scan } from '../../transfer/scan.js'
 import { showName } from '../escape.js'
 
-export interface PutFlags extends CommonOptions { compress: boolean, replicas?: string, followSymlinks?: boolean, name?: string }
+export interface PutFlags extends CommonOptions { compress: boolean, replicas?: string, redundancy?: string, lease?: string, followSymlinks?: boolean, name?: string }
 
 export async function putHandler (path: string, flags: PutFlags, io: CommandIo): Promise<void> {
+  if (flags.replicas !== undefined && flags.redundancy !== undefined) {
+    throw new UsageError('--replicas and --redundancy both say how chunks are kept: give one (--replicas N is --redundancy replicate:N)')
+  }
   const replicas = flags.replicas === undefined ? undefined : checkReplicas(flags.replicas)
+  const redundancy = flags.redundancy === undefined ? undefined : parseRedundancy(flags.redundancy)
+  const leaseMs = flags.lease === undefined ? undefined : checkLease(flags.lease)
   const convergence = checkConvergence(flags.convergence)
   const name = flags.name === undefined ? undefined : checkName(flags.name)
   const skipped = noticeCount()
@@ -26,11 +33,20 @@ export async function putHandler (path: string, flags: PutFlags, io: CommandIo):
   for (const notice of skipped.examples) println(io.stderr, `shoal: skipped ${showName(notice.path)}: ${notice.reason} (only files, directories and symbolic links are stored)`)
   for (const notice of notFollowed.examples) println(io.stderr, `shoal: stored ${showName(notice.path)} as a symbolic link, not followed: ${notice.reason}`)
   const started = performance.now()
-  // the network must show as many peers as the copies asked for (3 unless said)
-  const { result, via } = await withBackend(flags, io, { peers: replicas ?? 3, writes: true }, async (backend, signal) => {
+  // the network must show as many peers as the copies or pieces asked for (3 unless said)
+  const peers = redundancy === undefined ? replicas ?? 3 : redundancy.scheme === 'replicate' ? redundancy.replicas : redundancy.k + redundancy.m
+  const { result, via } = await withBackend(flags, io, { peers, writes: true }, async (backend, signal) => {
     const progress = createProgress('put', { quiet: flags.quiet === true || flags.json === true, stream: io.stderr })
     try {
-      const options = { replicas, convergence, compress: flags.compress, signal, onProgress: (p: TransferProgress) => progress.update(p) }
+      const options = {
+        replicas,
+        ...(redundancy !== undefined ? { redundancy } : {}),
+        ...(leaseMs !== undefined ? { leaseMs } : {}),
+        convergence,
+        compress: flags.compress,
+        signal,
+        onProgress: (p: TransferProgress) => progress.update(p)
+      }
       const stored = scan === undefined
         ? await putInput(backend, io.stdin ?? process.stdin, name !== undefined ? { name } : {}, options)
         : await putTree(backend, scan, options)

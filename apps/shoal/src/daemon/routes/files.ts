@@ -6,7 +6,8 @@ import { putStream, readContent, readManifest, WrongTypeError } from '@shoal/cli
 import type { ChunkRef } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
 import { UnsupportedMediaTypeError } from '../errors.js'
-import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, queryNumber, replicasParam, sendJson } from '../http.js'
+import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, queryNumber, sendJson } from '../http.js'
+import { keepParams } from '../keep-params.js'
 import { byteRange } from '../range.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
@@ -24,19 +25,21 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
   }
   const name = checkName(url.searchParams.get('name') ?? undefined, 'name')
   const meta = metadataFrom(queryNumber(url, 'mode'), queryNumber(url, 'mtime'))
-  const replicas = replicasParam(url, context.replicas)
+  const { replicas, redundancy, leaseMs } = keepParams(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url), compressParam(url))
   const declared = Number(req.headers['content-length'])
-  const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal) })
+  const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal), ...(leaseMs !== undefined ? { leaseMs } : {}) })
   const result = await putStream(counted(req, context), sink, {
     sealer,
     convergenceSecret,
     replicas,
+    ...(redundancy !== undefined ? { redundancy } : {}),
     signal,
     ...(name !== undefined ? { name } : {}),
     ...meta,
     ...(Number.isSafeInteger(declared) ? { size: declared } : {})
   })
+  await context.uploaded(result.uri, leaseMs)
   sendJson(res, 201, { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes })
 }
 
@@ -92,8 +95,9 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
     res.end()
     return
   }
-  const { refs, skip } = overlapping(manifest.chunks, start, end)
-  const body = slice(readContent(refs, source, { signal }), skip, end - start + 1)
+  const { refs, skip, first } = overlapping(manifest.chunks, start, end)
+  // the file and where the range starts in it: an erasure-coded file's lost chunks are rebuilt from their stripes
+  const body = slice(readContent(refs, source, { signal, file: { manifest, first } }), skip, end - start + 1)
   try {
     // the first bytes are fetched before the status is sent, so that a missing first
     // chunk is still a proper 404 rather than a cut connection
@@ -110,20 +114,24 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
   }
 }
 
-/** The chunks holding bytes start..end (inclusive) and how many bytes of the first to skip. */
-function overlapping (chunks: ChunkRef[], start: number, end: number): { refs: ChunkRef[], skip: number } {
+/** The chunks holding bytes start..end (inclusive), the index of the first in the file, and how many bytes of it to skip. */
+function overlapping (chunks: ChunkRef[], start: number, end: number): { refs: ChunkRef[], skip: number, first: number } {
   const refs: ChunkRef[] = []
   let skip = 0
+  let first = 0
   let offset = 0 // a chunk's offset is the sum of the plaintext sizes before it
-  for (const ref of chunks) {
+  for (const [index, ref] of chunks.entries()) {
     if (offset > end) break
     if (offset + ref.size > start) {
-      if (refs.length === 0) skip = start - offset
+      if (refs.length === 0) {
+        skip = start - offset
+        first = index
+      }
       refs.push(ref)
     }
     offset += ref.size
   }
-  return { refs, skip }
+  return { refs, skip, first }
 }
 
 /** Drops `skip` bytes, then passes on `length` bytes and stops. */

@@ -4,7 +4,8 @@ import { readManifest, storeManifest } from '@shoal/client'
 import { directoryVersion, formatCapability, linkTargetProblem, MAX_ENTRIES_PER_DIRECTORY, parseCapability, type DirectoryEntry, type DirectoryManifest } from '@shoal/manifest'
 import { createNetworkSink, createNetworkSource } from '@shoal/node'
 import { BadRequestError } from '../errors.js'
-import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, readJsonBody, replicasParam, sendJson } from '../http.js'
+import { capabilityFromPath, checkName, compressParam, convergenceParam, metadataFrom, readJsonBody, sendJson } from '../http.js'
+import { keepParams } from '../keep-params.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
 
 export const manifestRoutes: Route[] = [
@@ -19,11 +20,15 @@ export const manifestRoutes: Route[] = [
 const MAX_DIRECTORY_BODY = 8 * 1024 * 1024
 
 async function postDirectory (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
-  const replicas = replicasParam(url, context.replicas)
+  const { replicas, redundancy, leaseMs } = keepParams(url, context.replicas)
   const { sealer, convergenceSecret } = context.sealer(convergenceParam(url), compressParam(url))
   const manifest = directoryFrom(await readJsonBody(req, MAX_DIRECTORY_BODY))
-  const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal) })
-  const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret, signal })
+  const sink = createNetworkSink(context.node, { replicas, signal, network: await context.network(signal), ...(leaseMs !== undefined ? { leaseMs } : {}) })
+  // kept as its files' manifests are (what a walk of its blocks expects)
+  const target = redundancy?.scheme === 'erasure' ? { target: { scheme: 'replicate' as const, replicas: Math.max(3, redundancy.m + 1) } } : redundancy !== undefined ? { target: redundancy } : {}
+  const stored = await storeManifest(manifest, { sink, sealer, convergenceSecret, signal, ...target })
+  // the directory's renewal covers its entries from now on
+  await context.uploaded(formatCapability(stored.capability), leaseMs, manifest.entries.flatMap(e => e.type === 'symlink' ? [] : [formatCapability(e.capability)]))
   const size = sizeOf(manifest.entries)
   sendJson(res, 201, { uri: formatCapability(stored.capability), size, newChunks: stored.newChunks, storedBytes: stored.storedBytes })
 }
