@@ -1,8 +1,9 @@
 // Churn over real processes (issue "Durability"): 10 vaults repairing every 10 s, 20 files
-// put through the CLI (replicate:3), three rounds of kill -9 of the two live vaults that
+// put through the CLI (half replicate:3, half rs:4+2), three rounds of kill -9 of the two live vaults that
 // hold the most chunks (never the bootstrap) and two new vaults started, two repair
-// periods apart. Then every chunk is held by the 3 closest live vaults (asked with HAS
-// by an in-process probe) and every file comes back exact. Before the repair loop ran
+// periods apart. Then every replicated chunk is held by the 3 closest live vaults (asked
+// with HAS by an in-process probe), `shoal check` finds every stripe at 6 pieces, and
+// every file comes back exact. Before the repair loop ran
 // in `shoal node`, the same scenario lost files (bench/README.md, "Churn").
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -28,7 +29,7 @@ const KiB = 1024
 let net: Testnet
 let work = ''
 let probe: ShoalNode
-const files: Array<{ path: string, bytes: Buffer, uri: string, chunks: CID[] }> = []
+const files: Array<{ path: string, bytes: Buffer, uri: string, chunks: CID[], rs: boolean }> = []
 const alive = new Set<TestnetNode>()
 /** the last repair counters each vault reported, killed ones included */
 const counters = new Map<string, { chunksRepaired: number, repairBytesSent: number, handedOff: number }>()
@@ -72,6 +73,18 @@ async function shortChunks (): Promise<string[]> {
   return short
 }
 
+/** What `shoal check` finds short among the rs:4+2 files (their stripes and manifest blocks), as a user would ask. */
+async function shortStripes (): Promise<string[]> {
+  const short: string[] = []
+  const via = [...alive][0].address
+  for (const file of files.filter(f => f.rs)) {
+    const check = await shoal(['check', file.uri, '--json', '--bootstrap', via, '--data', join(work, 'checker')], { timeoutMs: 120_000 })
+    const health = JSON.parse(lastLine(check.stdout)) as { short: number, recoverable: boolean }
+    if (check.code !== 0 || health.short > 0) short.push(`${file.path}: ${health.short} short${health.recoverable ? '' : ', unrecoverable'}`)
+  }
+  return short
+}
+
 async function readCounters (): Promise<void> {
   for (const node of alive) {
     const status = await nodeStatus(node) as unknown as { repair: { chunksRepaired: number, repairBytesSent: number, handedOff: number } | null }
@@ -79,23 +92,24 @@ async function readCounters (): Promise<void> {
   }
 }
 
-test('20 files put through the CLI sit on the 3 closest of 10 vaults', async () => {
+test('20 files put through the CLI (10 replicate:3, 10 rs:4+2) are at target on 10 vaults', async () => {
   for (let i = 0; i < FILES; i++) {
     const bytes = randomBytes((64 + Math.floor(Math.random() * 960)) * KiB)
     const path = join(work, `file-${i}.bin`)
     await writeFile(path, bytes)
-    files.push({ path, bytes, uri: '', chunks: [] })
+    files.push({ path, bytes, uri: '', chunks: [], rs: i % 2 === 1 })
   }
   await inParallel(files, 4, async file => {
-    const put = await shoal(['put', file.path, '--bootstrap', net.bootstrap, '--data', join(work, 'client'), '--json'], { timeoutMs: 120_000 })
+    const put = await shoal(['put', file.path, '--redundancy', file.rs ? 'rs:4+2' : 'replicate:3', '--bootstrap', net.bootstrap, '--data', join(work, 'client'), '--json'], { timeoutMs: 120_000 })
     assert.is(put.code, 0, put.stderr)
     file.uri = JSON.parse(lastLine(put.stdout)).uri
   })
-  for (const file of files) {
+  for (const file of files.filter(f => !f.rs)) {
     const manifest = await readManifest(file.uri, createNetworkSource(probe, { signal: AbortSignal.timeout(30_000) })) as FileManifest
     file.chunks = [parseCapability(file.uri).cid, ...manifest.chunks.map(c => c.cid)]
   }
   assert.equal(await shortChunks(), [])
+  assert.equal(await shortStripes(), [])
 })
 
 test('three rounds of kill -9 of 2 vaults and 2 joining, 2 repair periods apart: every chunk back on its 3 closest live vaults, every file exact', async () => {
@@ -114,16 +128,18 @@ test('three rounds of kill -9 of 2 vaults and 2 joining, 2 repair periods apart:
     for (let i = 0; i < 2; i++) alive.add(await net.add())
     await sleep(2 * PERIOD_MS)
     const short = await shortChunks()
-    console.log(`  round ${round}: killed ${victims.map(v => `node ${v.node.index} (${v.status.store.chunks} chunks)`).join(', ')}; after 2 periods ${short.length} of ${total} chunks short`)
+    const stripes = await shortStripes()
+    console.log(`  round ${round}: killed ${victims.map(v => `node ${v.node.index} (${v.status.store.chunks} chunks)`).join(', ')}; after 2 periods ${short.length} of ${total} replicated chunks short, ${stripes.length} of ${FILES / 2} rs files short`)
   }
   // a chunk moved to a vault that joined late in the last round may need one more period
-  let short = await shortChunks()
+  const everyShort = async (): Promise<string[]> => [...await shortChunks(), ...await shortStripes()]
+  let short = await everyShort()
   const deadline = Date.now() + 2 * PERIOD_MS
   while (short.length > 0 && Date.now() < deadline) {
     await sleep(2_000)
-    short = await shortChunks()
+    short = await everyShort()
   }
-  assert.equal(short, [], 'chunks not back at target')
+  assert.equal(short, [], 'chunks or stripes not back at target')
   const atTarget = (Date.now() - started) / 1000
 
   const live = [...alive]
