@@ -99,7 +99,7 @@ test('rs:4+2: check walks manifest blocks and stripes; 2 pieces of every stripe 
   assert.ok(short.recoverable)
   assert.is(short.short, layout.count)
 
-  const repaired = await clock.run(async () => await checkWalk(walk, peers, { repair: { signer: net.nodes[0].leases, leaseMs: 90 * DAY } }))
+  const repaired = await clock.run(async () => await checkWalk(walk, peers, { repair: { signer: net.nodes[0].leases, leaseMs: 90 * DAY, now: () => clock.now() } }))
   assert.is(repaired.units.reduce((n, u) => n + (u.repaired ?? 0), 0), 2 * layout.count)
   const after = await clock.run(async () => await checkWalk(walk, peers))
   assert.is(after.short, 0, JSON.stringify(after.units.filter(u => u.live < u.target)))

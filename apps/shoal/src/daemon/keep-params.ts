@@ -2,12 +2,10 @@
 // `?replicas=N`, not both) and `?lease=<ms>`.
 import type { Redundancy } from '@shoal/manifest'
 import { UsageError } from '../errors.js'
+import { MAX_LEASE_MS } from '../lease-flag.js'
 import { parseRedundancy } from '../redundancy.js'
 import { BadRequestError } from './errors.js'
 import { replicasParam } from './http.js'
-
-/** The longest lease an upload may ask for: ten years. */
-const MAX_LEASE_MS = 10 * 365 * 24 * 60 * 60 * 1000
 
 export interface Keeping {
   /** copies a sink keeps of a chunk with no target of its own */
@@ -31,7 +29,7 @@ export function keepParams (url: URL, fallbackReplicas: number): Keeping {
   return { replicas: redundancy.scheme === 'replicate' ? redundancy.replicas : 3, redundancy, ...lease }
 }
 
-/** `?lease=`: whole milliseconds, from one second to ten years. */
+/** `?lease=`: whole milliseconds, from one second to 400 days (what a vault takes). */
 export function leaseParam (url: URL): number | undefined {
   const text = url.searchParams.get('lease')
   if (text === null) return undefined
