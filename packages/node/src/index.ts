@@ -248,7 +248,8 @@ class Node implements ShoalNode {
   }
 
   // After the store and libp2p, so its first tick finds both; lookups come from the
-  // routing table alone (closest-peers.ts: localClosestPeers), none per chunk.
+  // routing table alone (closest-peers.ts: localClosestPeers), none per chunk, unless the
+  // table is thinner than asked (a node just started, e.g. to drain): then the network.
   private async startRepair (node: Libp2p<Services>): Promise<void> {
     const repair = this.init.repair ?? { intervalMs: DEFAULT_REPAIR_INTERVAL_MS }
     if (this.store === null || this.client === null || repair === false) return
@@ -257,7 +258,10 @@ class Node implements ShoalNode {
       self: node.peerId,
       store: this.store,
       chunks: this.client,
-      closestPeers: async (key, count) => localClosestPeers(node, true, key, count),
+      closestPeers: async (key, count, options) => {
+        const local = localClosestPeers(node, true, key, count)
+        return local.length >= count ? local : await findClosestPeers(node, true, key, count, options)
+      },
       clock: systemClock,
       random: systemRandom,
       now: Date.now,

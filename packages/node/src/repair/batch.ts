@@ -170,6 +170,8 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
       replan() // a holder found bad just now is passed over at once
     }
 
+    // a leaving vault that finds no live peer to take a chunk must say so, not leave quietly with it
+    if (leaving) outcome.failed += items.filter(item => item.plan !== undefined && item.plan.targets.length < item.replicas && item.plan.lacking.length === 0).length
     const short = new Set(items.filter(item => (item.plan?.lacking.length ?? 0) > 0).map(item => item.record.cid.toString()))
     metrics.chunksUnderTarget += short.size
     const acting = items.filter(item => item.plan?.acts === true)
