@@ -47,11 +47,12 @@ export interface CheckSummary {
 export const EMPTY_CHECK: CheckSummary = { units: 0, short: 0, repairable: 0, lost: 0, lostNames: [], unreachable: 0 }
 
 /**
- * `shoal check URI --json` through `bootstrap`, summed up. Exit 1 with a JSON line is an
+ * `shoal check URI --json` summed up; `where`: the location flags (a running node's
+ * --data, or a client's --data and --bootstrap). Exit 1 with a JSON line is an
  * answer (something is not recoverable); anything else without one is an error.
  */
-export async function checkFile (uri: string, client: string, bootstrap: string): Promise<CheckSummary> {
-  const result = await shoalCliRetrying(['check', uri, '--json', '--data', client, '--bootstrap', bootstrap])
+export async function checkFile (uri: string, where: string[]): Promise<CheckSummary> {
+  const result = await shoalCliRetrying(['check', uri, '--json', ...where])
   const line = result.out.trim().split('\n').pop() ?? ''
   if (!line.startsWith('{')) throw new Error(`shoal check exited ${result.code}: ${result.err.trim()}`)
   const health = JSON.parse(line) as { units: CheckUnit[], unreachable: string[] }

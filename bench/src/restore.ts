@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { spawn } from 'node:child_process'
-import { MeshTimeoutError, shoalBin, startTestnet, type Testnet } from '@shoal/cli'
+import { MeshTimeoutError, shoalBin, startTestnet, type Testnet, type TestnetNode } from '@shoal/cli'
 import { seededRandom } from '@shoal/runtime'
 import { addChecks, checkFile, EMPTY_CHECK, shoalCliRetrying, type CheckSummary } from './restore-cli.js'
 import { cpuMs, NO_REPAIR, repairDelta, rss, vaultStatus, type RepairCounters, type VaultStatus } from './restore-vaults.js'
@@ -34,6 +34,8 @@ interface RestoreInit {
   space: string
   keep: boolean
   logLevel: string
+  /** how put, check and get reach the network: a vault's API (node) or a short-lived client (client) */
+  via: 'node' | 'client'
 }
 
 function parseSize (text: string): number {
@@ -58,7 +60,8 @@ function parseInit (argv: string[]): RestoreInit {
       deadline: { type: 'string', default: '240' },
       space: { type: 'string', default: '4GiB' },
       keep: { type: 'boolean', default: false },
-      'log-level': { type: 'string', default: 'info' }
+      'log-level': { type: 'string', default: 'info' },
+      via: { type: 'string', default: 'node' }
     }
   })
   return {
@@ -73,7 +76,8 @@ function parseInit (argv: string[]): RestoreInit {
     deadlineSeconds: Number(values.deadline),
     space: values.space,
     keep: values.keep,
-    logLevel: values['log-level']
+    logLevel: values['log-level'],
+    via: values.via === 'client' ? 'client' : 'node'
   }
 }
 
@@ -112,9 +116,12 @@ const sleep = async (ms: number): Promise<void> => { await new Promise(resolve =
 const seconds = (from: number): number => (performance.now() - from) / 1000
 
 /** `shoal check` of every file, summed up. */
-async function checkAll (uris: string[], client: string, bootstrap: string): Promise<CheckSummary> {
+async function checkAll (uris: string[], where: string[]): Promise<CheckSummary> {
   let total = EMPTY_CHECK
-  for (const uri of uris) total = addChecks(total, await checkFile(uri, client, bootstrap))
+  for (const [i, uri] of uris.entries()) {
+    const file = await checkFile(uri, where)
+    total = addChecks(total, { ...file, lostNames: file.lostNames.map(name => `file ${i} ${name}`) })
+  }
   return total
 }
 
@@ -190,6 +197,8 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
   const dir = join(work, scheme.replace(/[^a-z0-9]+/gi, '-'))
   await mkdir(dir, { recursive: true })
   const client = join(dir, 'client')
+  // a running vault's API (its full routing table), or a short-lived client joining through the vault
+  const where = (node: TestnetNode): string[] => init.via === 'node' ? ['--data', node.dataDir] : ['--data', client, '--bootstrap', node.address]
   const net = await startVaults(init, dir)
   const pids = new Map(net.nodes.map(n => [n.index, n.process.pid]))
   try {
@@ -197,7 +206,7 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
     let started = performance.now()
     const uris: string[] = []
     for (const file of files) {
-      const put = await shoalCliRetrying(['put', file.path, '-q', '--redundancy', scheme, '--data', client, '--bootstrap', net.bootstrap])
+      const put = await shoalCliRetrying(['put', file.path, '-q', '--redundancy', scheme, ...where(net.nodes[0])])
       if (put.code !== 0) throw new Error(`shoal put exited ${put.code}: ${put.err.trim()}`)
       uris.push(put.out.trim().split('\n').pop() as string)
     }
@@ -206,11 +215,11 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
 
     // everything at target before the kill, or the measurement means nothing
     started = performance.now()
-    let before = await checkAll(uris, client, net.bootstrap)
+    let before = await checkAll(uris, where(net.nodes[0]))
     while (before.short > 0 && seconds(started) < 120) {
       console.log(`  before the kill: ${before.short} of ${before.units} units short, waiting`)
       await sleep(5_000)
-      before = await checkAll(uris, client, net.bootstrap)
+      before = await checkAll(uris, where(net.nodes[0]))
     }
     if (before.short > 0) throw new Error(`${before.short} of ${before.units} units still short 120 s after the put: nothing to measure`)
     console.log(`  all ${before.units} units at target (check of all files: ${seconds(started).toFixed(1)} s)`)
@@ -255,7 +264,7 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
       }
     })()
 
-    const via = survivors[0].address
+    const via = where(survivors[0])
     let restored: Outcome['restored'] = null
     let shortAfterKill: CheckSummary | undefined
     let final = EMPTY_CHECK
@@ -263,7 +272,7 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
     while (seconds(killedAt) < init.deadlineSeconds) {
       const from = seconds(killedAt)
       try {
-        final = await checkAll(uris, client, via)
+        final = await checkAll(uris, via)
       } catch (err) {
         console.log(`  +${seconds(killedAt).toFixed(0).padStart(3)} s: check failed (${(err as Error).message}); again`)
         await sleep(2_000)
@@ -290,7 +299,7 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
     let exact = 0
     for (const [i, file] of files.entries()) {
       const out = join(dir, `got-${i}.bin`)
-      const get = await shoalCliRetrying(['get', uris[i], '-o', out, '--force', '-q', '--data', client, '--bootstrap', via])
+      const get = await shoalCliRetrying(['get', uris[i], '-o', out, '--force', '-q', ...via])
       if (get.code === 0 && await sha256File(out) === file.sha256) exact++
       else console.log(`  file ${i}: ${get.code !== 0 ? `get exited ${get.code}: ${get.err.trim().split('\n').pop() ?? ''}` : 'bytes differ'}`)
       await rm(out, { force: true })
@@ -357,7 +366,7 @@ function report (o: Outcome, init: RestoreInit): void {
 export async function restoreBench (argv: string[]): Promise<void> {
   const init = parseInit(argv)
   const work = await mkdtemp(join(tmpdir(), 'shoal-restore-'))
-  console.log(`restore: ${init.vaults} vaults (--repair-interval ${init.interval}, --repair-bandwidth ${init.bandwidth}/s, --space ${init.space}), ${(init.size / MiB).toFixed(0)} MiB in ${init.files} files of random bytes, kill -9 of ${init.kill} at once (seed ${init.seed}), restore deadline ${init.deadlineSeconds} s; schemes ${init.schemes.join(', ')}`)
+  console.log(`restore: ${init.vaults} vaults (--repair-interval ${init.interval}, --repair-bandwidth ${init.bandwidth}/s, --space ${init.space}), ${(init.size / MiB).toFixed(0)} MiB in ${init.files} files of random bytes, kill -9 of ${init.kill} at once (seed ${init.seed}), restore deadline ${init.deadlineSeconds} s; put, check and get through ${init.via === 'node' ? 'a vault\'s API' : 'short-lived clients'}; schemes ${init.schemes.join(', ')}`)
   let failed = false
   try {
     const files = await writeFiles(work, init.size, init.files)
