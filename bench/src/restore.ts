@@ -10,7 +10,7 @@
 import { createHash, randomFillSync } from 'node:crypto'
 import { createReadStream, openSync } from 'node:fs'
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { spawn } from 'node:child_process'
@@ -160,6 +160,8 @@ interface Outcome {
   files: number
   getSeconds: number
   peakRss: number
+  /** the machine's 1-minute load average at the kill and at the end of the restore */
+  load: [number, number]
   logs: string
 }
 
@@ -240,6 +242,7 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
     const survivorRepair0 = survivors.map(n => statusBefore.get(n.index)?.repair ?? NO_REPAIR)
     const cpu0 = sum(survivors.map(n => cpuMs(pids.get(n.index))))
 
+    const loadAtKill = loadAverage()
     const killedAt = performance.now()
     const exits = victims.map(async v => await new Promise(resolve => net.nodes[v].process.once('exit', resolve)))
     for (const v of victims) net.nodes[v].process.kill('SIGKILL')
@@ -287,6 +290,7 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
       await sleep(2_000)
     }
     const windowSeconds = seconds(killedAt)
+    const loadAtEnd = loadAverage()
     const cpu = sum(survivors.map(n => cpuMs(pids.get(n.index)))) - cpu0
     polling.abort()
     await poller
@@ -327,11 +331,17 @@ async function runScheme (scheme: string, files: DataFile[], init: RestoreInit, 
       files: files.length,
       getSeconds,
       peakRss,
+      load: [loadAtKill, loadAtEnd],
       logs: dir
     }
   } finally {
     await net.stop()
   }
+}
+
+/** The 1-minute load average: on a shared 2-core machine it says how much of the time was the vaults' own. */
+function loadAverage (): number {
+  return loadavg()[0]
 }
 
 function sum (values: number[]): number {
@@ -357,7 +367,8 @@ function report (o: Outcome, init: RestoreInit): void {
     ['CPU per MiB repaired (raw / less idle)', repaired > 0 ? `${(o.cpuMs / repaired).toFixed(0)} / ${(netCpu / repaired).toFixed(0)} ms` : 'n/a'],
     ['files exact (sha256) after', `${o.exact} of ${o.files} (get ${o.getSeconds.toFixed(1)} s)`],
     ['vault peak RSS (largest survivor)', mib(o.peakRss)],
-    ['checks run after the kill', String(o.checks)]
+    ['checks run after the kill', String(o.checks)],
+    ['machine load average (1 min) at kill / end', `${o.load[0].toFixed(1)} / ${o.load[1].toFixed(1)} (2 cores)`]
   ]
   console.log(`\n${o.scheme}:`)
   for (const [name, value] of rows) console.log(`  ${name.padEnd(44)} ${value}`)
