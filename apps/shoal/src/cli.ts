@@ -10,6 +10,7 @@ import { renewCommand } from './commands/renew/index.js'
 import { rmCommand } from './commands/rm/index.js'
 import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
+import { uiCommand } from './commands/ui/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
 import { println, processIo, type CommandIo } from './io.js'
 import { VERSION } from './version.js'
@@ -30,6 +31,7 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .addCommand(peersCommand(io))
     .addCommand(nodeCommand(io))
     .addCommand(testnetCommand(io))
+    .addCommand(uiCommand(io))
   const configure = (command: Command): void => {
     command.exitOverride()
     command.configureOutput({

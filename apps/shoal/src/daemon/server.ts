@@ -6,7 +6,7 @@ import debug from 'debug'
 import { createSealers, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createNetworkSource, type NodeLogger, type ShoalNode } from '@shoal/node'
-import { checkBearer } from './auth.js'
+import { checkBearer, refuseCrossOrigin } from './auth.js'
 import { errorReply, RouteNotFoundError, type ErrorReply } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
@@ -17,7 +17,10 @@ import { startRenewer, type Renewer } from './renewer.js'
 import { fileRoutes } from './routes/files.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
+import { uiRoutes } from './routes/ui.js'
 import { upkeepRoutes } from './routes/upkeep.js'
+import { createTransfers, type Transfers } from './transfers.js'
+import { createUiSessions, type UiSessions } from './ui/sessions.js'
 import { openUploads, type Uploads } from './uploads.js'
 
 /** A lease's length unless an upload names one: 90 days (DEFAULT_LEASE_MS in @shoal/node). */
@@ -74,6 +77,10 @@ export interface ApiContext {
   forget: (uri: string) => Promise<void>
   /** check, renew and rm through this node, for requests under `signal` */
   upkeep: (signal: AbortSignal) => Upkeep
+  /** the last uploads and downloads, for the dashboard */
+  transfers: Transfers
+  /** the web dashboard's one-time codes, sessions and download tickets */
+  ui: UiSessions
 }
 
 export interface ApiRequest {
@@ -92,6 +99,8 @@ export interface Route {
   path: string
   /** also answer HEAD (GET routes whose handler honours it) */
   head?: boolean
+  /** answered without a bearer: the dashboard's page, and routes that check a secret of their own */
+  public?: boolean
   handle: (context: ApiContext, request: ApiRequest) => Promise<void>
 }
 
@@ -122,9 +131,11 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     async forget (uri) {
       await uploads?.forget(uri)
     },
-    upkeep
+    upkeep,
+    transfers: createTransfers(),
+    ui: createUiSessions()
   }
-  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes]
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...uiRoutes]
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')
@@ -132,9 +143,11 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     // the route, never the path: a path under /v1/files/ holds a capability, its key included
     let label = 'unknown'
     try {
-      checkBearer(req, init.token)
+      refuseCrossOrigin(req)
       const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
         (r.path.endsWith('/') ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+      // a missing route is told apart from a forbidden one only to a caller with the token
+      if (route?.public !== true) checkBearer(req, init.token, context.ui.isSession)
       if (route === undefined) throw new RouteNotFoundError(req.method ?? '?', parsed.pathname)
       label = `${route.method} ${route.path}`
       const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
