@@ -95,7 +95,7 @@ export interface ApiRequest {
 
 export interface Route {
   method: 'GET' | 'POST'
-  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix */
+  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix; `/` only itself */
   path: string
   /** also answer HEAD (GET routes whose handler honours it) */
   head?: boolean
@@ -145,12 +145,12 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     try {
       refuseCrossOrigin(req)
       const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
-        (r.path.endsWith('/') ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+        (isPrefix(r) ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
       // a missing route is told apart from a forbidden one only to a caller with the token
       if (route?.public !== true) checkBearer(req, init.token, context.ui.isSession)
       if (route === undefined) throw new RouteNotFoundError(req.method ?? '?', parsed.pathname)
       label = `${route.method} ${route.path}`
-      const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
+      const rest = isPrefix(route) ? parsed.pathname.slice(route.path.length) : ''
       await route.handle(context, { req, res, url: parsed, rest, signal })
     } catch (err) {
       if (signal.aborted) {
@@ -240,6 +240,10 @@ function logRefusal (logger: NodeLogger, route: string, reply: ErrorReply, err: 
   if (reply.status === 500) logger.error({ route, err }, `${route} failed: ${(err as Error)?.message ?? String(err)}`)
   else if (reply.status >= 500 || reply.status === 401) logger.warn({ route, status: reply.status, code }, `${route} refused: ${message}`)
   else logger.debug({ route, status: reply.status, code }, `${route} refused: ${message}`)
+}
+
+function isPrefix (route: Route): boolean {
+  return route.path.endsWith('/') && route.path !== '/'
 }
 
 /** Bytes of a refused upload read and dropped so the client can read our answer. */

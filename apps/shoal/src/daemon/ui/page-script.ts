@@ -19,7 +19,7 @@ export const PAGE_SCRIPT = String.raw`'use strict'
     return (i === 0 ? String(n) : n.toFixed(1)) + ' ' + units[i]
   }
   function formatSeconds (s) {
-    if (s < 120) return s.toFixed(s < 10 ? 2 : 0) + ' s'
+    if (s < 120) return s.toFixed(s < 10 && !Number.isInteger(s) ? 2 : 0) + ' s'
     if (s < 7200) return Math.round(s / 60) + ' min'
     if (s < 172800) return Math.round(s / 3600) + ' h'
     return Math.round(s / 86400) + ' days'
@@ -80,7 +80,7 @@ export const PAGE_SCRIPT = String.raw`'use strict'
       showStatus(answers[0])
       showPeers(answers[1])
       showTransfers(answers[2])
-      setState('online · ' + answers[0].peers + ' peers', 'online')
+      setState('online · ' + answers[0].peers + (answers[0].peers === 1 ? ' peer' : ' peers'), 'online')
     } catch (err) {
       if (session !== null) setState('unreachable: ' + err.message, 'offline')
     } finally {
