@@ -2,6 +2,7 @@
 export const PAGE_STYLE = String.raw`
 :root { color-scheme: light; --ink: #1d2733; --muted: #5b6878; --line: #d8dee6; --accent: #0b6bcb; --bad: #b3261e; --good: #1a7f37 }
 * { box-sizing: border-box }
+[hidden] { display: none !important }
 body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--ink); background: #f4f6f9 }
 header { display: flex; gap: 1rem; align-items: center; padding: .8rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line) }
 header h1 { margin: 0; font-size: 1.3rem }
