@@ -1,8 +1,8 @@
 // The web dashboard in a real headless Chromium (Debian's chromium, driven by
 // playwright-core) against a 2-node testnet: the link `shoal ui` prints signs the page in,
 // a file picked in the page uploads with a progress bar and downloads again by its URI
-// with the same bytes, the page shows the node's figures, no secret goes into a URL, and
-// pages of other origins cannot use the API.
+// with the same bytes (a dropped one uploads too), the page shows the node's figures, no
+// secret goes into a URL, and pages of other origins cannot use the API.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
@@ -176,6 +176,27 @@ test('the page shows the key figures, and its screenshot is not blank', async ()
   const empty = await blank.screenshot()
   await blank.close()
   assert.ok(shot.byteLength > 4 * empty.byteLength, `dashboard ${shot.byteLength} B, blank ${empty.byteLength} B`)
+})
+
+test('a file dropped on the page uploads too', async () => {
+  if (skip() || net === undefined) return
+  const dropped = Buffer.alloc(300_000)
+  for (let i = 0; i < dropped.length; i++) dropped[i] = (i * 7919) % 251
+  // what a drag from the desktop delivers: a DataTransfer holding a File, made in the page
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const bytes = new Uint8Array(${dropped.length})
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251
+    const transfer = new DataTransfer()
+    transfer.items.add(new File([bytes], 'dropped.bin'))
+    return transfer
+  })()`)
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer })
+  const outcome = await textWhen(page, '#upload-status', text => /^(stored dropped|upload failed)/.test(text), 60_000)
+  assert.match(outcome, /^stored dropped\.bin \(293\.0 KiB, 1 chunks\)$/)
+  const dropUri = await page.textContent('#upload-uri') ?? ''
+  const res = await fetch(`${net.nodes[0].api}/v1/files/${encodeURIComponent(dropUri)}`, { headers: { authorization: `Bearer ${token}` } })
+  assert.is(res.status, 200)
+  assert.is(sha(Buffer.from(await res.arrayBuffer())), sha(dropped))
 })
 
 test('no URL the pages asked for holds the token, the session or the link\'s code', async () => {

@@ -178,7 +178,7 @@ export const PAGE_SCRIPT = String.raw`'use strict'
       try { answer = JSON.parse(xhr.responseText) } catch (e) {}
       if (xhr.status === 201 && answer !== null) {
         setUploadProgress(1)
-        status.textContent = 'stored ' + file.name + ' (' + formatBytes(answer.size) + ', ' + answer.chunks + ' chunks)'
+        status.textContent = 'stored ' + file.name + ' (' + formatBytes(answer.size) + ', ' + answer.chunks + (answer.chunks === 1 ? ' chunk)' : ' chunks)')
         $('upload-uri').textContent = answer.uri
         refresh()
       } else {
