@@ -192,7 +192,7 @@ test('a file dropped on the page uploads too', async () => {
   })()`)
   await page.dispatchEvent('#drop', 'drop', { dataTransfer })
   const outcome = await textWhen(page, '#upload-status', text => /^(stored dropped|upload failed)/.test(text), 60_000)
-  assert.match(outcome, /^stored dropped\.bin \(293\.0 KiB, 1 chunks\)$/)
+  assert.match(outcome, /^stored dropped\.bin \(293\.0 KiB, 1 chunk\)$/)
   const dropUri = await page.textContent('#upload-uri') ?? ''
   const res = await fetch(`${net.nodes[0].api}/v1/files/${encodeURIComponent(dropUri)}`, { headers: { authorization: `Bearer ${token}` } })
   assert.is(res.status, 200)
