@@ -18,6 +18,7 @@ import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { VERSION } from '../../version.js'
 import { println, type CommandIo } from '../../io.js'
 import { parseRepairFlags, type RepairFlags } from './repair-flags.js'
+import { parseBootstrapTimeout } from './bootstrap-timeout.js'
 import { drainVault, DrainIncompleteError, LEAVE_DRAIN_MS } from './drain.js'
 import { warmRoutingTable } from './warm-up.js'
 
@@ -49,8 +50,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
   const replicas = checkReplicas(flags.replicas)
-  const timeout = Number(flags.bootstrapTimeout)
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
+  const bootstrapTimeoutMs = parseBootstrapTimeout(flags.bootstrapTimeout)
   const { repair, ledger, drainTimeoutMs } = parseRepairFlags(flags)
   if (flags.drain === true && bootstrap.length === 0) throw new UsageError('--drain: hands chunks to the network, so it needs --bootstrap')
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
@@ -76,7 +76,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
   const stopSurviving = surviveStrayRejections(message => logger.warn(message))
   const metrics = createMetrics()
-  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000, logger, repair, ledger, ...metrics.nodeOptions })
+  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, ...metrics.nodeOptions })
   let server: ApiServer | null = null
   try {
     await node.start()
