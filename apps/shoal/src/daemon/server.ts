@@ -72,6 +72,8 @@ export interface ApiContext {
   uploaded: (uri: string, leaseMs: number | undefined, covers?: string[]) => Promise<void>
   /** Stops renewing an upload. */
   forget: (uri: string) => Promise<void>
+  /** The uploads it renews, by URI: an rm leaves the blocks the others use. */
+  keptUploads: () => string[]
   /** check, renew and rm through this node, for requests under `signal` */
   upkeep: (signal: AbortSignal) => Upkeep
 }
@@ -122,6 +124,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     async forget (uri) {
       await uploads?.forget(uri)
     },
+    keptUploads: () => uploads?.uris() ?? [],
     upkeep
   }
   const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes]
