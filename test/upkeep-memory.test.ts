@@ -160,7 +160,6 @@ test('rm frees what only its owner leases; a chunk another owner put too stays a
   assert.ok(await usedBytes() <= held - 3 * MiB, 'the last owner\'s rm frees the space')
 })
 
-
 test('rm of one of an owner\'s files with its other kept files\' blocks kept: those stay leased and the other file gets exact; the rest is freed', async () => {
   const owner = net.nodes[4]
   const shared = random.bytes(MiB)
