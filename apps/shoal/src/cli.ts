@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { catCommand } from './commands/cat/index.js'
 import { checkCommand } from './commands/check/index.js'
 import { getCommand } from './commands/get/index.js'
+import { initCommand } from './commands/init/index.js'
 import { lsCommand } from './commands/ls/index.js'
 import { nodeCommand } from './commands/node/index.js'
 import { peersCommand } from './commands/peers/index.js'
@@ -28,6 +29,7 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .addCommand(rmCommand(io))
     .addCommand(statusCommand(io))
     .addCommand(peersCommand(io))
+    .addCommand(initCommand(io))
     .addCommand(nodeCommand(io))
     .addCommand(testnetCommand(io))
   const configure = (command: Command): void => {

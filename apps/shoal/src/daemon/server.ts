@@ -44,6 +44,8 @@ export interface ApiServerInit {
   dataDir?: string
   /** how often it looks for uploads to renew (default 10 minutes) */
   renewIntervalMs?: number
+  /** the daemon's metrics, made before the node (none given: made here, without the node's request and libp2p metrics) */
+  metrics?: ApiMetrics
 }
 
 export interface ApiServer {
@@ -109,7 +111,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const context: ApiContext = {
     node: init.node,
     replicas: init.replicas ?? 3,
-    metrics: createMetrics(init.node),
+    metrics: init.metrics ?? createMetrics().watch(init.node, init.dataDir),
     sealer (mode, compress = true) {
       const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
       return { sealer: sealers.get(mode, convergenceSecret, compress), convergenceSecret }
