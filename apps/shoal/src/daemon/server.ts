@@ -77,6 +77,8 @@ export interface ApiContext {
   uploaded: (uri: string, leaseMs: number | undefined, covers?: string[]) => Promise<void>
   /** Stops renewing an upload. */
   forget: (uri: string) => Promise<void>
+  /** The uploads it renews, by URI: an rm leaves the blocks the others use. */
+  keptUploads: () => string[]
   /** check, renew and rm through this node, for requests under `signal` */
   upkeep: (signal: AbortSignal) => Upkeep
   /** the last uploads and downloads, for the dashboard */
@@ -133,6 +135,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     async forget (uri) {
       await uploads?.forget(uri)
     },
+    keptUploads: () => uploads?.uris() ?? [],
     upkeep,
     transfers: createTransfers(),
     ui: createUiSessions()
