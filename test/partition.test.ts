@@ -43,7 +43,9 @@ async function inParallel<T> (items: T[], width: number, fn: (item: T) => Promis
 test.before(async () => {
   if (unavailable !== null) return
   work = await mkdtemp(join(tmpdir(), 'shoal-partition-'))
-  net = await createTestnet({ nodes: 8, netns: true, nodeFlags: ['--repair-interval', `${PERIOD_MS / 1000}s`, '--log-level', 'warn'], startTimeoutMs: 30_000 })
+  // uvu does not say why a hook failed: said here
+  net = await createTestnet({ nodes: 8, netns: true, nodeFlags: ['--repair-interval', `${PERIOD_MS / 1000}s`, '--log-level', 'warn'], startTimeoutMs: 60_000 })
+    .catch(err => { console.error(`  the namespaced testnet did not start: ${(err as Error).message}`); throw err })
 })
 test.after(async () => {
   await net?.stop()

@@ -36,6 +36,8 @@ export interface TestnetInit {
    * first line says it is up).
    */
   spawn?: (args: string[], index: number) => ChildProcess
+  /** told of every node process started (each start of a node makes a new one) */
+  onSpawn?: (child: ChildProcess, index: number) => void
   /** how long one node may take to come up (default 20 s) */
   startTimeoutMs?: number
   /** wait until every routing table lists every other node, or K of them (default true) */
@@ -134,6 +136,7 @@ export async function startTestnet (init: TestnetInit): Promise<Testnet> {
     const args = nodeArgs({ dataDir: node.dataDir, space: init.space(node.index), host: node.host, ...ports, replicas: init.replicas, logLevel: init.logLevel, bootstrap, extra: init.nodeFlags })
     const child = start(args, node.index)
     children.add(child)
+    init.onSpawn?.(child, node.index)
     const stderr = tail(child)
     node.process = child
     node.stderr = stderr
