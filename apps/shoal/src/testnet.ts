@@ -6,7 +6,7 @@
 // from their data dir and restarted; one that dies is reported, and the rest run on.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { requireDaemon } from './daemon-client.js'
+import { requireDaemon, type DaemonClient } from './daemon-client.js'
 import { firstJsonLine, nodeArgs, stopChild, stopNodeNow, type NodeStarted } from './node-process.js'
 
 /** The `shoal` executable of this build (dist/src/ and dist/bundle/ are both two levels down). */
@@ -240,11 +240,20 @@ function portOf (address: string): number | undefined {
 /** How long the nodes may take to learn of each other, by default. */
 const MESH_TIMEOUT_MS = 30_000
 
-/** Each node's routing table size, asked of its own API as `shoal status` would; 0 for one that does not answer. */
-async function routingTablesOf (nodes: Array<Pick<TestnetNode, 'dataDir'>>, signal: AbortSignal): Promise<number[]> {
-  return await Promise.all(nodes.map(async node => {
-    const daemon = await requireDaemon({ data: node.dataDir })
-    return (await daemon.json<{ routingTable: number }>('GET', '/v1/status', { signal })).routingTable
+/**
+ * Each node's routing table size, asked of its own API as `shoal status` would; 0 for one
+ * that does not answer. One client per node for the whole wait: a new one each round
+ * would leave its idle connections open on the nodes.
+ */
+function routingTablesOf (): (nodes: Array<Pick<TestnetNode, 'dataDir'>>, signal: AbortSignal) => Promise<number[]> {
+  const daemons = new Map<string, Promise<DaemonClient>>()
+  return async (nodes, signal) => await Promise.all(nodes.map(async node => {
+    let daemon = daemons.get(node.dataDir)
+    if (daemon === undefined) {
+      daemon = requireDaemon({ data: node.dataDir })
+      daemons.set(node.dataDir, daemon)
+    }
+    return (await (await daemon).json<{ routingTable: number }>('GET', '/v1/status', { signal })).routingTable
   }).map(async size => await size.catch(() => 0)))
 }
 
@@ -258,7 +267,7 @@ export async function waitForMesh<N extends Pick<TestnetNode, 'dataDir'>> (nodes
   const { DHT_K } = await import('@shoal/node')
   const timeoutMs = options.timeoutMs ?? MESH_TIMEOUT_MS
   const want = Math.min(nodes.length - 1, DHT_K)
-  const ask = options.routingTables ?? routingTablesOf
+  const ask = options.routingTables ?? routingTablesOf()
   const deadline = Date.now() + timeoutMs
   while (true) {
     options.signal?.throwIfAborted()
