@@ -46,6 +46,8 @@ export interface TestnetInit {
   meshTimeoutMs?: number
   /** the sizes of the nodes' routing tables, 0 for one that does not answer, for the mesh wait (default: asked of each node's API) */
   routingTables?: (nodes: TestnetNode[], signal: AbortSignal) => Promise<number[]>
+  /** given: the nodes not meshing in time is told here and the start goes on (they are up, their tables still filling), rather than an error */
+  onMeshTimeout?: (err: MeshTimeoutError) => void
   /** how often the mesh wait asks (default 200 ms) */
   meshPollMs?: number
   /** stops the start: the nodes already up are stopped, and the error is the signal's reason */
@@ -206,7 +208,12 @@ export async function startTestnet (init: TestnetInit): Promise<Testnet> {
     // one after another: a node that joins while others do learns of fewer of them, and
     // the mesh wait then lasts until routing tables refresh
     for (let i = 0; i < init.nodes; i++) await startNew(i, nodes[0]?.address)
-    if (init.mesh !== false) await waitForMesh(nodes, { timeoutMs: init.meshTimeoutMs, signal: init.signal, routingTables: init.routingTables, pollMs: init.meshPollMs })
+    if (init.mesh !== false) {
+      await waitForMesh(nodes, { timeoutMs: init.meshTimeoutMs, signal: init.signal, routingTables: init.routingTables, pollMs: init.meshPollMs }).catch(err => {
+        if (init.onMeshTimeout === undefined || !(err instanceof MeshTimeoutError)) throw err
+        init.onMeshTimeout(err)
+      })
+    }
   } catch (err) {
     await stop()
     throw err

@@ -53,6 +53,7 @@ export async function testnetHandler (flags: TestnetFlags, io: CommandIo): Promi
   const work = await mkdtemp(join(tmpdir(), 'shoal-testnet-'))
   let net: Testnet | undefined
   let lab: NetnsLab | undefined
+  let meshWarning: string | undefined
   try {
     await withInterrupt(io, async signal => {
       const started = performance.now()
@@ -66,6 +67,8 @@ export async function testnetHandler (flags: TestnetFlags, io: CommandIo): Promi
         // the nodes' logs share our stderr, a line at a time, each line saying whose
         onSpawn: (child, i) => { forwardStderr(child, i, io) },
         onDeath: (node, exit) => { reportDeath(node, exit, net, say) },
+        // every node is up and serving; a table short of a peer or two fills as they talk
+        onMeshTimeout: err => { meshWarning = `not every routing table lists every peer yet: ${err.message}` },
         signal
       }
       if (flags.netns === true) {
@@ -78,11 +81,12 @@ export async function testnetHandler (flags: TestnetFlags, io: CommandIo): Promi
       const seconds = (performance.now() - started) / 1000
       const nodes = net.nodes.map(describeNode)
       if (json) {
-        println(io.stdout, JSON.stringify({ bootstrap: net.bootstrap, replicas, seconds, namespaces: lab !== undefined ? net.nodes.map(n => lab?.namespaceOf(n.index)) : undefined, nodes }))
+        println(io.stdout, JSON.stringify({ bootstrap: net.bootstrap, replicas, seconds, warning: meshWarning, namespaces: lab !== undefined ? net.nodes.map(n => lab?.namespaceOf(n.index)) : undefined, nodes }))
       } else {
         println(io.stdout, nodes[0].address)
         println(io.stdout, nodes[0].api)
         println(io.stderr, `${count} node${count === 1 ? '' : 's'} up in ${seconds.toFixed(1)} s (data in ${work})`)
+        if (meshWarning !== undefined) println(io.stderr, `warning: ${meshWarning}`)
         if (lab !== undefined) {
           println(io.stderr, `each node in its own network namespace (${lab.namespaceOf(0)}…), on 198.18.0.x; reach them from inside one: ip netns exec ${lab.namespaceOf(0)} shoal put FILE --data ${nodes[0].dataDir}`)
         } else {
