@@ -9,6 +9,7 @@ import { peersCommand } from './commands/peers/index.js'
 import { putCommand } from './commands/put/index.js'
 import { renewCommand } from './commands/renew/index.js'
 import { rmCommand } from './commands/rm/index.js'
+import { simCommand } from './commands/sim/index.js'
 import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
@@ -32,6 +33,7 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .addCommand(initCommand(io))
     .addCommand(nodeCommand(io))
     .addCommand(testnetCommand(io))
+    .addCommand(simCommand(io))
   const configure = (command: Command): void => {
     command.exitOverride()
     command.configureOutput({

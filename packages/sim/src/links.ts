@@ -26,12 +26,12 @@ export const HOME_LINKS: LinkModel = {
 /** Bytes a message costs besides its payload (framing, CID, target, leases): a rough figure. */
 const OVERHEAD_BYTES = 200
 
-export type TrafficKind = 'user' | 'repair'
-
 export interface Traffic {
-  /** bytes between vaults: repair, hand-off, HAS rounds, audits, scrubbing */
+  /** PUTs from vault to vault: copies made by repair and hand-off */
   repair: number
-  /** bytes between a client and a vault: uploads and downloads */
+  /** every other message between vaults: HAS rounds, audits, pieces fetched to audit or rebuild, answers */
+  upkeep: number
+  /** between a client and a vault: uploads and downloads */
   user: number
 }
 
@@ -58,7 +58,7 @@ export interface LinksInit {
 export function createLinks (init: LinksInit): Links {
   const { model, clock, random, byteScale } = init
   const links = new Map<string, Link>()
-  const traffic: Traffic = { repair: 0, user: 0 }
+  const traffic: Traffic = { repair: 0, upkeep: 0, user: 0 }
 
   const bytesOf = (message: Request | Response): number => {
     if (message.type === 'put' || message.type === 'data') return message.bytes.byteLength * byteScale + OVERHEAD_BYTES
@@ -80,7 +80,7 @@ export function createLinks (init: LinksInit): Links {
       // a dial to a machine that is off sends nothing but the attempt
       if (!init.reachable(to)) return latency
       const bytes = bytesOf(message)
-      traffic[a.client || b.client ? 'user' : 'repair'] += bytes
+      traffic[a.client || b.client ? 'user' : message.type === 'put' ? 'repair' : 'upkeep'] += bytes
       const now = clock.now()
       const start = Math.max(now, a.upFree, b.downFree)
       const done = start + bytes / Math.min(a.up, b.down)

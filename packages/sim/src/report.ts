@@ -21,8 +21,12 @@ export interface SimReport {
   /** units: replicated chunks and stripes; copiesHeld: chunks and pieces on remaining vaults */
   chunks: { units: number, unitsLost: number, copiesHeld: number }
   vaults: { atStart: number, remaining: number, upAtEnd: number, downs: number, departures: number, arrivals: number, correlated: number }
-  /** simulated bytes on the wire: vault to vault (repair, hand-off, HAS, audits) and client to vault (uploads, reads) */
-  traffic: { repairBytes: number, userBytes: number, repairBytesPerVaultDay: number, userBytesPerVaultDay: number }
+  /**
+   * Simulated bytes on the wire (links.ts): repair is PUTs between vaults (repair and
+   * hand-off), upkeep every other message between vaults (HAS, audits, piece fetches), user
+   * between clients and vaults (uploads, reads); in all and per vault per day.
+   */
+  traffic: { repair: number, upkeep: number, user: number, repairPerVaultDay: number, upkeepPerVaultDay: number, userPerVaultDay: number }
   /** simulated bytes held per remaining vault */
   storage: { meanBytes: number, maxBytes: number, maxOverMean: number }
   /** files users read through the swarm while the network churned */
@@ -37,7 +41,7 @@ export function formatReport (r: SimReport): string {
     `${c.nodes} vaults, ${c.days} days, ${c.files} files of ${c.chunksPerFile} × ${bytes(c.chunkSize)}, ${c.redundancy}, repair every ${duration(c.repairIntervalMs)}${c.repair ? '' : ' (REPAIR OFF)'}, churn ${c.churn}, seed ${c.seed}`,
     `files lost: ${r.files.lost} of ${r.files.total} (chunks/stripes lost: ${r.chunks.unitsLost} of ${r.chunks.units}); unavailable at the end: ${r.files.unavailableAtEnd}`,
     `vaults: ${r.vaults.remaining} remain (${r.vaults.upAtEnd} up); ${r.vaults.departures} left for good, ${r.vaults.arrivals} joined, ${r.vaults.downs} went down, ${r.vaults.correlated} correlated failures`,
-    `traffic per vault per day: repair ${bytes(r.traffic.repairBytesPerVaultDay)}, user ${bytes(r.traffic.userBytesPerVaultDay)} (ratio ${r.traffic.userBytes === 0 ? '-' : (r.traffic.repairBytes / r.traffic.userBytes).toFixed(2)})`,
+    `traffic per vault per day: repair ${bytes(r.traffic.repairPerVaultDay)}, upkeep ${bytes(r.traffic.upkeepPerVaultDay)}, user ${bytes(r.traffic.userPerVaultDay)} (repair/user ${r.traffic.user === 0 ? '-' : (r.traffic.repair / r.traffic.user).toFixed(2)})`,
     `storage per vault: mean ${bytes(r.storage.meanBytes)}, max ${bytes(r.storage.maxBytes)} (max/mean ${r.storage.maxOverMean})`,
     `reads: ${r.reads.done - r.reads.failed} of ${r.reads.done} ok; time p50 ${duration(r.reads.p50Ms)}, p90 ${duration(r.reads.p90Ms)}, p99 ${duration(r.reads.p99Ms)}`,
     `repair: ${r.repair.chunksRepaired} chunks repaired, ${r.repair.piecesRebuilt} pieces rebuilt, ${r.repair.handedOff} handed off, audits ${r.repair.auditsPassed} passed / ${r.repair.auditsFailed} failed`

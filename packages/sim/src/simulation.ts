@@ -142,10 +142,10 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     chunks: { units: found.units, unitsLost: found.unitsLost, copiesHeld: found.copies },
     vaults: { atStart: config.nodes, remaining: remaining.length, upAtEnd: remaining.filter(n => n.up).length, ...churn.counts },
     traffic: {
-      repairBytes: links.traffic.repair,
-      userBytes: links.traffic.user,
-      repairBytesPerVaultDay: Math.round(links.traffic.repair / vaultDays),
-      userBytesPerVaultDay: Math.round(links.traffic.user / vaultDays)
+      ...links.traffic,
+      repairPerVaultDay: Math.round(links.traffic.repair / vaultDays),
+      upkeepPerVaultDay: Math.round(links.traffic.upkeep / vaultDays),
+      userPerVaultDay: Math.round(links.traffic.user / vaultDays)
     },
     storage: { meanBytes: Math.round(meanBytes), maxBytes, maxOverMean: meanBytes === 0 ? 0 : round(maxBytes / meanBytes, 2) },
     reads: { done: reads.done, failed: reads.failed, ...percentiles(reads.times) },
