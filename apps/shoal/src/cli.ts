@@ -9,6 +9,7 @@ import { peersCommand } from './commands/peers/index.js'
 import { putCommand } from './commands/put/index.js'
 import { renewCommand } from './commands/renew/index.js'
 import { rmCommand } from './commands/rm/index.js'
+import { simCommand } from './commands/sim/index.js'
 import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
 import { uiCommand } from './commands/ui/index.js'
@@ -34,6 +35,7 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .addCommand(nodeCommand(io))
     .addCommand(testnetCommand(io))
     .addCommand(uiCommand(io))
+    .addCommand(simCommand(io))
   const configure = (command: Command): void => {
     command.exitOverride()
     command.configureOutput({
