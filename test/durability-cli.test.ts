@@ -2,7 +2,7 @@
 // `shoal node` processes over TCP. Two vaults killed: the file and a Range of it through a
 // daemon come back exact, check says short but recoverable, check --repair puts the pieces
 // back on live vaults. rm frees space on the holders; a file another identity put too
-// (shared convergence) survives the first one's rm.
+// (shared convergence) survives the first one's rm, whose charges on the vaults' ledgers end.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
@@ -25,6 +25,17 @@ test.after(async () => {
   await net?.stop()
   await rm(work, { recursive: true, force: true })
 })
+
+/** Bytes the live vaults' ledgers say they store for each uploader (by peer ID) that is not a vault of the testnet. */
+async function chargedTo (testnet: Testnet, live: number[]): Promise<Map<string, number>> {
+  const statuses = await Promise.all(live.map(async i => await nodeStatus(testnet.nodes[i]) as Awaited<ReturnType<typeof nodeStatus>> & { peerId: string, ledger: Array<{ peer: string, storedFor: number }> }))
+  const vaults = new Set(statuses.map(s => s.peerId))
+  const charged = new Map<string, number>()
+  for (const { ledger } of statuses) {
+    for (const { peer, storedFor } of ledger) if (!vaults.has(peer)) charged.set(peer, (charged.get(peer) ?? 0) + storedFor)
+  }
+  return charged
+}
 
 async function storedBytes (testnet: Testnet, live: number[]): Promise<number> {
   let bytes = 0
@@ -82,9 +93,12 @@ test('rm frees space on the holders; a file another identity put too (shared con
   await writeFile(join(work, 'shared.bin'), data)
   const as = (who: string): string[] => ['--bootstrap', testnet.bootstrap, '--data', join(work, who)]
   const before = await storedBytes(testnet, live)
+  const uploaders = new Set((await chargedTo(testnet, live)).keys())
   const putB = await shoal(['put', join(work, 'shared.bin'), '--convergence', 'shared', '--lease', '30d', ...as('b')])
   assert.is(putB.code, 0, putB.stderr)
   const uri = lastLine(putB.stdout)
+  const b = [...(await chargedTo(testnet, live)).entries()].find(([peer, bytes]) => !uploaders.has(peer) && bytes > 0)?.[0]
+  assert.ok(b !== undefined, 'the vaults charge B for what they store for it')
   const putC = await shoal(['put', join(work, 'shared.bin'), '--convergence', 'shared', ...as('c')])
   assert.is(lastLine(putC.stdout), uri)
   const stored = await storedBytes(testnet, live)
@@ -100,6 +114,10 @@ test('rm frees space on the holders; a file another identity put too (shared con
   assert.is(get.code, 0, get.stderr)
   assert.is(sha(await readFile(join(work, 'shared.out'))), sha(data))
   assert.ok(await storedBytes(testnet, live) >= stored - 1024, 'C still leases every chunk')
+  const charged = await chargedTo(testnet, live)
+  assert.is(charged.get(b), 0, 'B is no longer charged for the chunks it dropped')
+  const c = [...charged.entries()].find(([peer, bytes]) => peer !== b && !uploaders.has(peer) && bytes > 0)
+  assert.ok(c !== undefined && c[1] >= 3 * data.length, `C is charged for every copy: ${JSON.stringify([...charged])}`)
 
   const rmC = await shoal(['rm', uri, '--json', ...as('c')])
   assert.is(rmC.code, 0, rmC.stderr)

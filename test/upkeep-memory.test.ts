@@ -1,12 +1,13 @@
 // check, repair, renew and rm of a capability's blocks (@shoal/client blocks.ts and
 // upkeep.ts) on the in-memory network: pieces deleted from vaults' stores are found
 // missing and rebuilt, a stripe short of k is named, rm frees what only its owner leased,
-// a chunk another owner also leases stays, renew moves expiries on.
+// a chunk another owner also leases stays, renew moves expiries on, and an rm leaves the
+// blocks the owner's other kept files use.
 import { createHash } from 'node:crypto'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  checkWalk, dropWalk, getStream, putStream, readManifest, renewWalk, StripeLayout, StripeLostError, walkBlocks,
+  blocksOf, blocksUsedBy, checkWalk, dropWalk, getStream, KeptFileUnreadableError, putStream, readManifest, renewWalk, StripeLayout, StripeLostError, walkBlocks,
   type BlockPeers
 } from '@shoal/client'
 import { parseCapability, type FileManifest } from '@shoal/manifest'
@@ -157,6 +158,40 @@ test('rm frees what only its owner leases; a chunk another owner put too stays a
   const gone = await clock.run(async () => await dropWalk(walk, peers, { signer: net.nodes[2].leases, now: () => clock.now() }))
   assert.is(gone.done, walk.units.length)
   assert.ok(await usedBytes() <= held - 3 * MiB, 'the last owner\'s rm frees the space')
+})
+
+test('rm of one of an owner\'s files with its other kept files\' blocks kept: those stay leased and the other file gets exact; the rest is freed', async () => {
+  const owner = net.nodes[4]
+  const shared = random.bytes(MiB)
+  const longer = new Uint8Array([...shared, ...random.bytes(MiB / 2)])
+  const removed = await upload(owner, shared, { scheme: 'replicate', replicas: 3 })
+  const kept = await upload(owner, longer, { scheme: 'replicate', replicas: 3 })
+  const peers = peersOf(net.nodes[9])
+  const walk = await clock.run(async () => await walkBlocks(parseCapability(removed), peers))
+  const keep = await clock.run(async () => await blocksUsedBy([parseCapability(kept)], peers))
+  const mine = new Set(blocksOf(walk).map(b => b.cid.toString()))
+  const both = [...mine].filter(cid => keep.has(cid)).length
+  assert.ok(both > 0 && both < mine.size, `${both} of ${mine.size} blocks shared`)
+  const before = await usedBytes()
+
+  const report = await clock.run(async () => await dropWalk(walk, peers, { signer: owner.leases, now: () => clock.now(), keep }))
+  assert.is(report.kept, both, 'every shared block kept, and counted')
+  assert.is(report.done, mine.size - both, 'every other block dropped')
+  assert.is(await download(net.nodes[9], kept), sha(longer), 'the kept file comes back exact')
+  assert.ok(await usedBytes() < before, 'what only the removed file used is freed')
+  try {
+    await download(net.nodes[9], removed)
+    assert.unreachable('the removed file should be gone')
+  } catch (err) {
+    assert.not.instance(err, assert.Assertion)
+  }
+  try {
+    await clock.run(async () => await blocksUsedBy([parseCapability(removed), parseCapability(kept)], peers))
+    assert.unreachable('the removed file cannot be walked')
+  } catch (err) {
+    assert.instance(err, KeptFileUnreadableError)
+    assert.match((err as Error).message, /1 other kept file could not be read.*nothing was dropped/)
+  }
 })
 
 test.run()

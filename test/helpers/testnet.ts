@@ -1,10 +1,12 @@
 // createTestnet: N real `shoal node` processes on 127.0.0.x (@shoal/cli's startTestnet),
 // one temp data dir each, the first the bootstrap of the rest. stop() kills them all and
-// removes the dirs.
+// removes the dirs. With `netns: true` (root only: check netnsUnavailable() first) each
+// node runs in its own network namespace on 198.18.0.x, and `lab` cuts and heals the
+// network between groups of them.
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startTestnet, stopChild, type TestnetNode } from '@shoal/cli'
+import { startNetnsTestnet, startTestnet, stopChild, type NetnsTestnet, type NodeExit, type StopMode, type TestnetNode } from '@shoal/cli'
 
 export type { TestnetNode }
 
@@ -12,10 +14,19 @@ export interface Testnet {
   /** the first node's address, for --bootstrap */
   bootstrap: string
   nodes: TestnetNode[]
-  /** kills every node still running and removes every data dir; safe to call twice */
+  /** kills every node still running and removes every data dir (and the namespaces); safe to call twice */
   stop: () => Promise<void>
   /** one more node, joining through `bootstrap` (default node 0), with a fresh data dir */
   add: (options?: { bootstrap?: string }) => Promise<TestnetNode>
+  /** stops node i (default: at once, no drain) */
+  stopNode: (index: number, mode?: StopMode) => Promise<NodeExit>
+  /** starts a stopped or dead node again from its data dir */
+  startNode: (index: number) => Promise<TestnetNode>
+  restartNode: (index: number) => Promise<TestnetNode>
+  /** with `netns`: the namespaces, to cut and heal */
+  lab?: NetnsTestnet['lab']
+  /** with `netns`: runs `shoal ARGS` inside node i's namespace */
+  shoalIn?: NetnsTestnet['shoal']
 }
 
 export interface TestnetInit {
@@ -32,6 +43,8 @@ export interface TestnetInit {
   startTimeoutMs?: number
   /** further `shoal node` flags for every node */
   nodeFlags?: string[]
+  /** each node in its own network namespace (needs root) */
+  netns?: boolean
 }
 
 export async function createTestnet (init: TestnetInit): Promise<Testnet> {
@@ -40,17 +53,28 @@ export async function createTestnet (init: TestnetInit): Promise<Testnet> {
     await Promise.all(dirs.splice(0).map(async dir => { await rm(dir, { recursive: true, force: true, maxRetries: 3 }) }))
   }
   try {
-    const net = await startTestnet({
+    const options = {
       nodes: init.nodes,
       dataDir: async () => { const dir = await mkdtemp(join(tmpdir(), 'shoal-testnet-')); dirs.push(dir); return dir },
-      space: i => init.spaceOf?.(i) ?? init.space ?? '256MiB',
-      firstHost: init.firstHost,
+      space: (i: number) => init.spaceOf?.(i) ?? init.space ?? '256MiB',
       mesh: init.waitForMesh,
       startTimeoutMs: init.startTimeoutMs,
       meshTimeoutMs: init.startTimeoutMs,
       nodeFlags: init.nodeFlags
-    })
-    return { bootstrap: net.bootstrap, nodes: net.nodes, stop: async () => { await net.stop(); await removeDirs() }, add: net.add }
+    }
+    const spaced = init.netns === true ? await startNetnsTestnet(options) : undefined
+    const net = spaced ?? await startTestnet({ ...options, firstHost: init.firstHost })
+    return {
+      bootstrap: net.bootstrap,
+      nodes: net.nodes,
+      stop: async () => { await net.stop(); await removeDirs() },
+      add: net.add,
+      stopNode: net.stopNode,
+      startNode: net.startNode,
+      restartNode: net.restartNode,
+      lab: spaced?.lab,
+      shoalIn: spaced?.shoal
+    }
   } catch (err) {
     await removeDirs()
     throw err

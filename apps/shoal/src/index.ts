@@ -1,4 +1,7 @@
 export { run, createProgram } from './cli.js'
 export type { CommandIo, Output } from './io.js'
 export { firstJsonLine, nodeArgs, stopChild, type FirstLineOptions, type NodeArgsInit, type NodeStarted } from './node-process.js'
-export { MeshTimeoutError, NodeExitedError, shoalBin, startTestnet, waitForMesh, type Testnet, type TestnetInit, type TestnetNode } from './testnet.js'
+export { MeshTimeoutError, NodeExitedError, NoSuchNodeError, shoalBin, startTestnet, waitForMesh, type NodeExit, type NodeState, type StopMode, type Testnet, type TestnetInit, type TestnetNode } from './testnet.js'
+export { netnsUnavailable } from './netns/ip.js'
+export { startNetnsTestnet, type NetnsTestnet, type ShoalResult } from './netns/testnet.js'
+export { statusesIn, type NodeStatus } from './netns/status-in.js'

@@ -24,11 +24,11 @@ export function checkListen (address: string, flag = '--listen'): string {
   return address
 }
 
-export function checkBootstrap (addresses: string[] | undefined): string[] {
+export function checkBootstrap (addresses: string[] | undefined, flag = '--bootstrap'): string[] {
   for (const address of addresses ?? []) {
     const ma = parse(address)
     if (ma === null || !IP.matches(ma) || !TCP.exactMatch(ma) || last(ma) !== 'p2p') {
-      throw new UsageError(`--bootstrap: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
+      throw new UsageError(`${flag}: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
     }
   }
   return addresses ?? []
@@ -48,9 +48,9 @@ function last (ma: Multiaddr): string | undefined {
 }
 
 /** `--replicas`: a whole number from 1 to MAX_REPLICAS (what a manifest can record). */
-export function checkReplicas (text: string): number {
+export function checkReplicas (text: string, flag = '--replicas'): number {
   const replicas = Number(text)
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) throw new UsageError(`--replicas: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) throw new UsageError(`${flag}: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
   return replicas
 }
 

@@ -10,6 +10,10 @@ export interface NodeArgsInit {
   space: string
   /** 127.0.0.x: the node listens and serves its API there, on ports the OS picks */
   host: string
+  /** the node's TCP port (default 0: one the OS picks), kept when a testnet restarts a node */
+  port?: number
+  /** the API's port (default 0) */
+  apiPort?: number
   /** another node's address to join through (none for the first node) */
   bootstrap?: string
   /** copies of each chunk the node's API keeps when a request names none */
@@ -23,7 +27,7 @@ export interface NodeArgsInit {
 /** The arguments of `shoal node` for such a node; it prints one JSON line once it is up. */
 export function nodeArgs (init: NodeArgsInit): string[] {
   const args = ['node', '--json', '--data', init.dataDir, '--space', init.space,
-    '--listen', `/ip4/${init.host}/tcp/0`, '--api', `${init.host}:0`]
+    '--listen', `/ip4/${init.host}/tcp/${init.port ?? 0}`, '--api', `${init.host}:${init.apiPort ?? 0}`]
   if (init.replicas !== undefined) args.push('--replicas', String(init.replicas))
   if (init.bootstrap !== undefined) args.push('--bootstrap', init.bootstrap)
   if (init.logLevel !== undefined) args.push('--log-level', init.logLevel)

@@ -17,5 +17,5 @@ export { eachAtOnce, fileWeight, FILES_AT_ONCE, Permits, writeLimit } from './pe
 export { StripeLayout } from './stripe-layout.js'
 export { checkFile, type CheckSource, type FileHealth, type UnitHealth } from './check.js'
 export { walkBlocks, blocksOf, manifestTarget, type Block, type Unit, type Walk } from './blocks.js'
-export { checkWalk, renewWalk, dropWalk, type BlockPeers, type BlockSigner, type SignedDrop, type TreeHealth, type LeaseReport, type CheckOptions } from './upkeep.js'
+export { checkWalk, renewWalk, dropWalk, blocksUsedBy, KeptFileUnreadableError, type BlockPeers, type BlockSigner, type SignedDrop, type TreeHealth, type LeaseReport, type CheckOptions } from './upkeep.js'
 export type { UnitHealth as TreeUnitHealth } from './upkeep.js'

@@ -1,15 +1,17 @@
 // `shoal check [--repair]`, `renew` and `rm` for a whole capability, from the client's
 // side: one HAS round finds who holds each block of the walk (blocks.ts) among the peers
 // it was placed on; then what is short is put again (repair), or every holder is sent a
-// fresh lease (renew) or a signed drop (rm).
+// fresh lease (renew) or a signed drop (rm); an rm leaves the blocks the owner's other kept
+// files use (blocksUsedBy).
 import { sha256 } from '@shoal/crypto'
 import { rebuildPieces } from '@shoal/erasure'
+import type { Capability } from '@shoal/manifest'
 import type { Lease, RedundancyTarget } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import pLimit from 'p-limit'
-import { blocksOf, type Block, type Unit, type Walk } from './blocks.js'
+import { blocksOf, walkBlocks, type Block, type Unit, type Walk } from './blocks.js'
 import { equalBytes } from './seal.js'
-import type { AbortOptions, HolderSource } from './types.js'
+import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 
 /** Lookups, requests to one peer, and units repaired at once. */
 const AT_ONCE = 8
@@ -138,6 +140,39 @@ export interface LeaseReport {
   requests: number
   /** the first few failures, as holders said them */
   errors: string[]
+  /** an rm's blocks left leased because another kept file uses them (dropWalk's `keep`) */
+  kept?: number
+}
+
+/** Another kept file's blocks could not be walked, so an rm cannot tell which it shares: it drops nothing. */
+export class KeptFileUnreadableError extends Error {
+  static readonly code = 'ERR_KEPT_FILE_UNREADABLE'
+  readonly code = KeptFileUnreadableError.code
+  override name = 'KeptFileUnreadableError'
+  constructor (readonly files: number, reason: string) {
+    super(`${files} other kept file${files === 1 ? '' : 's'} could not be read to see which blocks ${files === 1 ? 'it shares' : 'they share'} (${reason}); nothing was dropped, try again`)
+  }
+}
+
+/**
+ * The CIDs of every block the capabilities keep alive: what an rm of another file of the
+ * same owner must leave leased (its lease on a block is one, whichever file it was put for).
+ * @throws KeptFileUnreadableError when a capability cannot be walked
+ */
+export async function blocksUsedBy (capabilities: Capability[], source: ChunkSource, options: AbortOptions = {}): Promise<Set<string>> {
+  const used = new Set<string>()
+  const limit = pLimit(AT_ONCE)
+  const failures: Error[] = []
+  await Promise.all(capabilities.map(async capability => await limit(async () => {
+    try {
+      for (const block of blocksOf(await walkBlocks(capability, source, options))) used.add(block.cid.toString())
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      failures.push(err as Error)
+    }
+  })))
+  if (failures.length > 0) throw new KeptFileUnreadableError(failures.length, failures[0].message)
+  return used
 }
 
 /** Sends every holder of every block a fresh lease, signed for `leaseMs` from `now`. */
@@ -147,14 +182,20 @@ export async function renewWalk (walk: Walk, peers: BlockPeers, options: AbortOp
     await peers.renew(holder, block.cid, options.signer.lease(block.cid, block.target, expires), block.target, options))
 }
 
-/** Sends every holder of every block a signed drop of this owner's lease: a block no other lease keeps goes. */
-export async function dropWalk (walk: Walk, peers: BlockPeers, options: AbortOptions & { signer: BlockSigner, now?: () => number }): Promise<LeaseReport> {
+/**
+ * Sends every holder of every block a signed drop of this owner's lease: a block no other
+ * lease keeps goes. Blocks whose CID is in `keep` (blocksUsedBy the owner's other kept
+ * files) are not dropped, and counted in `kept`.
+ */
+export async function dropWalk (walk: Walk, peers: BlockPeers, options: AbortOptions & { signer: BlockSigner, now?: () => number, keep?: ReadonlySet<string> }): Promise<LeaseReport> {
   const at = (options.now ?? Date.now)()
-  return await eachHolder(walk, peers, options, async (holder, block) =>
-    await peers.drop(holder, block.cid, options.signer.drop(block.cid, at), options))
+  const keep = options.keep
+  const report = await eachHolder(walk, peers, options, async (holder, block) =>
+    await peers.drop(holder, block.cid, options.signer.drop(block.cid, at), options), keep)
+  return keep === undefined ? report : { ...report, kept: report.kept ?? 0 }
 }
 
-async function eachHolder (walk: Walk, peers: BlockPeers, options: AbortOptions, send: (holder: string, block: Block) => Promise<boolean>): Promise<LeaseReport> {
+async function eachHolder (walk: Walk, peers: BlockPeers, options: AbortOptions, send: (holder: string, block: Block) => Promise<boolean>, keep?: ReadonlySet<string>): Promise<LeaseReport> {
   const found = await findHolders(walk.units, peers, options)
   const report: LeaseReport = { done: 0, notFound: 0, failed: 0, requests: 0, errors: [] }
   const seen = new Set<string>()
@@ -166,6 +207,10 @@ async function eachHolder (walk: Walk, peers: BlockPeers, options: AbortOptions,
       // a CID met twice (identical chunks, a file in two places) is sent once
       if (seen.has(block.cid.toString())) continue
       seen.add(block.cid.toString())
+      if (keep?.has(block.cid.toString()) === true) {
+        report.kept = (report.kept ?? 0) + 1
+        continue
+      }
       const holders = found.candidates[u].filter(peer => found.holds(peer, block.cid))
       if (holders.length === 0) {
         report.notFound++

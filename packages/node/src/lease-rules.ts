@@ -1,6 +1,8 @@
 // What a vault does with the leases of PUT, RENEW and DROP: every lease must verify for its
 // owner and be current, a DROP's time must be near ours, and the ledger is kept in step
-// (owners charged for what is stored for them, uploaders past their debt refused).
+// (owners charged for what is stored for them, uploaders past their debt refused). Each lease
+// is recorded with our time of taking it (`granted`): a DROP ends only leases granted by its
+// `at`, so a captured DROP replayed later cannot end a lease its owner gave after it.
 import type { DropRequest, PutRequest, RedundancyTarget, RenewRequest } from '@shoal/protocol'
 import { MAX_TARGET_REPLICAS } from '@shoal/protocol'
 import type { Clock } from '@shoal/runtime'
@@ -28,7 +30,7 @@ export interface LeaseRules {
   put: (request: PutRequest, from: string) => Promise<boolean>
   /** Adds a renewed lease; false when the chunk is not held. @throws UnauthorizedError, DebtError */
   renew: (request: RenewRequest, from: string) => Promise<boolean>
-  /** Removes the owner's leases (the chunk goes with its last); false when not held. @throws UnauthorizedError */
+  /** Removes the owner's leases granted by the drop's time (the chunk goes with its last); false when not held. @throws UnauthorizedError */
   drop: (request: DropRequest) => Promise<boolean>
 }
 
@@ -50,7 +52,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
       let leases: LeaseRecord[]
       let owners: Set<string>
       if (request.target === undefined || request.leases === undefined) {
-        leases = [{ owner: NO_OWNER, signature: NO_SIGNATURE, expires: Math.floor(time + DEFAULT_LEASE_MS), target: LEGACY_TARGET }]
+        leases = [{ owner: NO_OWNER, signature: NO_SIGNATURE, expires: Math.floor(time + DEFAULT_LEASE_MS), target: LEGACY_TARGET, granted: time }]
         // no owner on the wire: the sender is charged, or version 1 would be a way around the debt rule
         owners = new Set([from])
       } else {
@@ -58,7 +60,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
         // the decoder checks this too, but a request handed over in memory never met it
         if (target.scheme === 'erasure' && !target.pieces[target.index]?.equals(request.cid)) throw new UnauthorizedError('the target names another chunk as piece index')
         request.leases.forEach((lease, i) => { checkLease(request.cid, lease, target, time, i) })
-        leases = request.leases.map(lease => ({ owner: lease.owner, expires: lease.expires, signature: lease.signature, target }))
+        leases = request.leases.map(lease => ({ owner: lease.owner, expires: lease.expires, signature: lease.signature, target, granted: time }))
         owners = leaseOwners(leases)
       }
       const before = await store.record(request.cid)
@@ -73,8 +75,9 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
 
     async renew (request, from) {
       const { cid, lease } = request
-      if (lease.expires <= now()) throw new UnauthorizedError('the renewed lease has already expired')
-      if (lease.expires > now() + MAX_LEASE_MS) throw new UnauthorizedError(`the renewed lease runs more than ${MAX_LEASE_MS / DAY_MS} days`)
+      const time = now()
+      if (lease.expires <= time) throw new UnauthorizedError('the renewed lease has already expired')
+      if (lease.expires > time + MAX_LEASE_MS) throw new UnauthorizedError(`the renewed lease runs more than ${MAX_LEASE_MS / DAY_MS} days`)
       const record = await store.record(cid)
       if (record === null) return false
       // the lease is signed over the target, which RENEW does not carry: it is one the chunk is held for
@@ -84,7 +87,7 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
       const isNew = owner !== null && !leaseOwners(record.leases).has(owner)
       const charged = new Set(isNew && owner !== null ? [owner] : [])
       await checkDebt(charged, from, record.size)
-      if (!await store.addLeases(cid, [{ ...lease, target }])) return false
+      if (!await store.addLeases(cid, [{ ...lease, target, granted: time }])) return false
       await charge(charged, record.size)
       return true
     },
@@ -95,9 +98,13 @@ export function leaseRules (store: LeaseStore, ledger: Ledger, clock: Clock): Le
       verifyDrop(cid, { owner, at, signature })
       const record = await store.record(cid)
       if (record === null) return false
-      const { held } = await store.dropLeases(cid, owner)
+      const { held, deleted } = await store.dropLeases(cid, owner, { grantedBy: at })
       const id = ownerId(owner)
-      if (held && id !== null && leaseOwners(record.leases).has(id)) await ledger.storedFor(id, -record.size)
+      if (held && id !== null && leaseOwners(record.leases).has(id)) {
+        // a lease granted after the drop keeps its owner charged
+        const after = deleted ? null : await store.record(cid)
+        if (after === null || !leaseOwners(after.leases).has(id)) await ledger.storedFor(id, -record.size)
+      }
       return held
     }
   }

@@ -13,7 +13,10 @@ import { UnauthorizedError } from './errors.js'
 
 /** How long an upload's lease lasts unless renewed: 90 days. */
 export const DEFAULT_LEASE_MS = 90 * 24 * 60 * 60 * 1000
-/** How far a DROP's `at` may be from the vault's clock, either way. */
+/**
+ * How far a DROP's `at` may be from the vault's clock, either way. A DROP replayed within it
+ * ends only leases granted by its `at` (lease-rules.ts), never one given after it.
+ */
 export const DROP_WINDOW_MS = 10 * 60 * 1000
 
 /**

@@ -34,6 +34,16 @@ export interface MemoryNetworkInit {
   random?: Random
   /** one-way delay of a message from one node to another, ms (default 0) */
   latencyMs?: (from: string, to: string) => number
+  /**
+   * How long this message takes from one node to another, ms, in place of `latencyMs`: a
+   * network model where size and shared links matter (the simulator's). Asked once per
+   * message, when it is sent.
+   */
+  deliveryMs?: (from: string, to: string, message: Request | Response) => number
+  /** answers lookups in place of sorting the whole membership each time (a simulator's index of thousands of vaults) */
+  membership?: MembershipIndex
+  /** keep `trace` (default true; a long simulation would fill its memory with it) */
+  trace?: boolean
   /** chance that a request or its answer is lost: the caller hears nothing until its deadline (default 0) */
   loss?: number
   /** what one closest-peers lookup costs, ms (default 0) */
@@ -46,6 +56,14 @@ export interface MemoryNetworkInit {
   repair?: MemoryRepairOptions
   /** every vault's debt policy (ledger.ts) */
   ledger?: Partial<LedgerPolicy>
+}
+
+/** The vaults that joined and have not left, as lookups see them. */
+export interface MembershipIndex {
+  add: (peer: PeerId) => void
+  remove: (peer: PeerId) => void
+  /** up to `count` members XOR-closest to `key`, closest first (as sortByDistance orders them) */
+  closest: (key: Uint8Array, count: number) => PeerId[]
 }
 
 export type MemoryRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -90,6 +108,9 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
   const clock = init.clock ?? systemClock
   const random = init.random ?? systemRandom
   const latency = init.latencyMs ?? (() => 0)
+  const delivery = init.deliveryMs ?? ((from: string, to: string) => latency(from, to))
+  const membership = init.membership
+  const tracing = init.trace !== false
   const loss = init.loss ?? 0
   const lookupMs = init.lookupMs ?? 0
   const nodes: Node[] = []
@@ -126,6 +147,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     async closestPeers (key: Uint8Array, count: number, options: AbortOptions = {}): Promise<PeerId[]> {
       if (!this.up) throw new NodeNotStartedError()
       await clock.sleep(lookupMs, options)
+      if (membership !== undefined) return membership.closest(key, count)
       const members = nodes.filter(n => !n.left && !n.client && (n !== this || this.store !== null)).map(n => n.peerId)
       return sortByDistance(key, members).slice(0, count)
     }
@@ -142,7 +164,12 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       void this.repairer?.start()
     }
 
-    leave (): void { this.left = true; this.kill() }
+    leave (): void {
+      if (!this.left && !this.client) membership?.remove(this.peerId)
+      this.left = true
+      this.kill()
+    }
+
     behave (behaviour: Behaviour | null): void { this.behaviour = behaviour }
   }
 
@@ -151,11 +178,11 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
     const { signal } = options
     const to = byId.get(peer.toString())
     const started = Math.round(clock.now())
-    const line = `${from.name}>${to?.name ?? peer.toString()} ${describeRequest(request)}`
-    const end = (outcome: string): void => { trace.push(`${started}-${Math.round(clock.now())} ${line} ${outcome}`) }
+    const line = tracing ? `${from.name}>${to?.name ?? peer.toString()} ${describeRequest(request)}` : ''
+    const end = (outcome: () => string): void => { if (tracing) trace.push(`${started}-${Math.round(clock.now())} ${line} ${outcome()}`) }
     try {
       if (!from.up) throw new NodeNotStartedError()
-      await clock.sleep(to === undefined ? 0 : latency(from.id, to.id), { signal })
+      await clock.sleep(to === undefined ? 0 : delivery(from.id, to.id, request), { signal })
       if (to === undefined || !to.up) {
         if (to?.silent === true) await never(signal)
         throw new PeerUnreachableError(peer.toString())
@@ -164,15 +191,15 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       // the wire copies: neither side may see the other's buffers
       // the caller stops waiting at its deadline, however long the holder takes (as a real stream does)
       const response = await Promise.race([to.answer(wireCopy(request), from.id), never(signal)])
-      await clock.sleep(latency(to.id, from.id), { signal })
+      await clock.sleep(delivery(to.id, from.id, response), { signal })
       if (!from.up) throw new NodeNotStartedError()
       if (!to.up && to.silent) await never(signal)
       if (loss > 0 && random.float() < loss) await never(signal)
       const delivered = response.type === 'data' ? { ...response, bytes: copyInto(response.bytes, options.allocate) } : response
-      end(describeResponse(delivered))
+      end(() => describeResponse(delivered))
       return delivered
     } catch (err) {
-      end(signal?.aborted === true ? 'aborted' : `failed ${(err as { code?: string }).code ?? (err as Error).name}`)
+      end(() => signal?.aborted === true ? 'aborted' : `failed ${(err as { code?: string }).code ?? (err as Error).name}`)
       throw err
     }
   }
@@ -190,6 +217,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       const node = new Node(peerId, `n${index}`, store, client, createLeaseSigner(key))
       nodes.push(node)
       byId.set(node.id, node)
+      if (!client) membership?.add(peerId)
       const repair = options.repair === false ? undefined : options.repair ?? init.repair
       if (store !== null && repair !== undefined) {
         node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: node.chunks, closestPeers: node.closestPeers.bind(node), clock, random, now: wallTime(clock), released: node.ledger?.released })

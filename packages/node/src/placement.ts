@@ -144,7 +144,8 @@ export function createNetworkSink (node: PlacementNode, init: NetworkSinkInit = 
   function leased (cid: CID, target: RedundancyTarget): Leased | null {
     if (signLease === null) return null
     const lease = signLease(cid, target)
-    return { target, leases: [lease], records: [{ ...lease, target }] }
+    // granted as a vault's lease rules record it: a DROP signed before now cannot end it
+    return { target, leases: [lease], records: [{ ...lease, target, granted: now() }] }
   }
 
   async function holds (peer: PeerId, cid: CID, signal: AbortSignal): Promise<boolean> {

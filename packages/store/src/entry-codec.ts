@@ -25,10 +25,11 @@ const RECOVERED = 2
 const JSON_OPEN_BRACE = 0x7b
 
 // entry:  [size, storedAt, flags, [lease...]]
-// lease:  [owner, expires, signature, target]
+// lease:  [owner, expires, signature, target, granted] (the fifth cell came later in
+//         schema 2: an entry without it reads as granted 0)
 // target: [replicas] | [k, m, index, [piece CID bytes...], [size...]]
 type TargetCells = [number] | [number, number, number, Uint8Array[], number[]]
-type LeaseCells = [Uint8Array, number, Uint8Array, TargetCells]
+type LeaseCells = [Uint8Array, number, Uint8Array, TargetCells, number?]
 type EntryCells = [number, number, number, LeaseCells[]]
 
 export function encodeEntry (entry: ChunkEntry): Uint8Array {
@@ -69,11 +70,11 @@ function leaseCells (lease: LeaseRecord): LeaseCells {
   const targetCells: TargetCells = target.scheme === 'replicate'
     ? [target.replicas]
     : [target.k, target.m, target.index, target.pieces.map(cid => cid.bytes), target.sizes]
-  return [lease.owner, lease.expires, lease.signature, targetCells]
+  return [lease.owner, lease.expires, lease.signature, targetCells, lease.granted ?? 0]
 }
 
-function fromLeaseCells ([owner, expires, signature, target]: LeaseCells): LeaseRecord {
-  return { owner, expires, signature, target: fromTargetCells(target) }
+function fromLeaseCells ([owner, expires, signature, target, granted]: LeaseCells): LeaseRecord {
+  return { owner, expires, signature, target: fromTargetCells(target), granted: granted ?? 0 }
 }
 
 function fromTargetCells (cells: TargetCells): RedundancyTarget {

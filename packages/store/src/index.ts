@@ -90,10 +90,11 @@ export interface Store {
    */
   addLeases (cid: CID, leases: readonly LeaseRecord[]): Promise<boolean>
   /**
-   * Removes every lease of `owner`. When that leaves none on a chunk that is not pinned,
+   * Removes every lease of `owner` (with `grantedBy`, only those granted at or before that
+   * time: see LeaseRecord.granted). When that leaves none on a chunk that is not pinned,
    * the chunk is deleted (as delete() does). A drop that removes no lease changes nothing.
    */
-  dropLeases (cid: CID, owner: Uint8Array): Promise<{ held: boolean, deleted: boolean }>
+  dropLeases (cid: CID, owner: Uint8Array, options?: { grantedBy?: number }): Promise<{ held: boolean, deleted: boolean }>
   /**
    * Up to `limit` records in index key order (the CID's bytes), strictly after `after`:
    * the repair walk. Fewer than `limit` means the end was reached; start again without `after`.

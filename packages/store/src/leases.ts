@@ -8,7 +8,8 @@ export const NO_LEASES: readonly LeaseRecord[] = Object.freeze([])
 
 /**
  * `held` with `added` merged in: a lease of the same owner and target as one held keeps
- * the later expiry (and that lease's signature); any other is added while there is room:
+ * the later expiry (and that lease's signature) and the later `granted` (the owner gave it
+ * again: a drop signed before that no longer ends it); any other is added while there is room:
  * past MAX_LEASES the newcomers go, never a lease held (else anyone could push an owner's
  * lease out with throwaway keys, then drop their own, and the chunk with them). Returns
  * `held` itself when nothing changed, so a caller can skip the write.
@@ -20,10 +21,11 @@ export function mergeLeases (held: readonly LeaseRecord[], added: readonly Lease
   for (const lease of added) {
     const list = merged ?? held
     const at = list.findIndex(old => sameHolder(old, lease))
-    if (at >= 0 && list[at].expires >= lease.expires) continue
+    const kept = at >= 0 ? regranted(list[at], lease) : lease
+    if (at >= 0 && kept === list[at]) continue
     merged ??= [...held]
-    if (at >= 0) merged[at] = lease
-    else merged.push(lease)
+    if (at >= 0) merged[at] = kept
+    else merged.push(kept)
   }
   if (merged === null) return held
   // held leases come first in `merged` (renewed in place), newcomers after them
@@ -31,9 +33,20 @@ export function mergeLeases (held: readonly LeaseRecord[], added: readonly Lease
   return merged
 }
 
-/** `held` less every lease of `owner`; `held` itself when it had none. */
-export function withoutOwner (held: readonly LeaseRecord[], owner: Uint8Array): readonly LeaseRecord[] {
-  const kept = held.filter(lease => !bytesEqual(lease.owner, owner))
+/** The lease held for an owner and target once `again` is given for them too; `held` itself when that changes nothing. */
+function regranted (held: LeaseRecord, again: LeaseRecord): LeaseRecord {
+  const granted = Math.max(held.granted ?? 0, again.granted ?? 0)
+  if (again.expires > held.expires) return granted === (again.granted ?? 0) ? again : { ...again, granted }
+  return granted === (held.granted ?? 0) ? held : { ...held, granted }
+}
+
+/**
+ * `held` less the leases of `owner`: every one, or with `grantedBy` only those granted at or
+ * before it (a DROP signed at that time cannot end a lease given after it). `held` itself
+ * when none goes.
+ */
+export function withoutOwner (held: readonly LeaseRecord[], owner: Uint8Array, grantedBy = Infinity): readonly LeaseRecord[] {
+  const kept = held.filter(lease => !bytesEqual(lease.owner, owner) || (lease.granted ?? 0) > grantedBy)
   return kept.length === held.length ? held : kept
 }
 

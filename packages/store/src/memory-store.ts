@@ -177,12 +177,12 @@ export function createMemoryStore (init: MemoryStoreInit): Store {
       return true
     },
 
-    async dropLeases (cid: CID, owner: Uint8Array): Promise<{ held: boolean, deleted: boolean }> {
+    async dropLeases (cid: CID, owner: Uint8Array, options: { grantedBy?: number } = {}): Promise<{ held: boolean, deleted: boolean }> {
       requireOpen()
       const found = heldFor(cid)
       if (found === null) return { held: false, deleted: false }
       const [key, held] = found
-      const kept = withoutOwner(held.leases, owner)
+      const kept = withoutOwner(held.leases, owner, options.grantedBy)
       if (kept === held.leases) return { held: true, deleted: false }
       if (kept.length === 0 && !held.pinned) {
         drop(key, held)

@@ -5,7 +5,18 @@ import type { CID } from 'multiformats/cid'
  * An uploader's signed word that it wants a chunk kept until `expires` (ms since 1970) for
  * `target`. The store keeps it as given; the node verifies it before it gets here.
  */
-export interface LeaseRecord { owner: Uint8Array, expires: number, signature: Uint8Array, target: RedundancyTarget }
+export interface LeaseRecord {
+  owner: Uint8Array
+  expires: number
+  signature: Uint8Array
+  target: RedundancyTarget
+  /**
+   * The vault's wall time (ms since 1970) when it took this lease, or last took it again (a
+   * renewal, a re-put): a DROP signed before then does not end it. 0 or absent: unknown
+   * (recorded before vaults kept it), so any drop of its owner ends it.
+   */
+  granted?: number
+}
 
 /** What a vault knows about a chunk it holds. */
 export interface ChunkRecord {

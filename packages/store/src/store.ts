@@ -312,14 +312,14 @@ export class VaultStore implements Store {
     })
   }
 
-  async dropLeases (cid: CID, owner: Uint8Array): Promise<{ held: boolean, deleted: boolean }> {
+  async dropLeases (cid: CID, owner: Uint8Array, options: { grantedBy?: number } = {}): Promise<{ held: boolean, deleted: boolean }> {
     return await this.track(async index => {
       const digest = chunkDigest(cid)
       if (digest == null) return { held: false, deleted: false }
       return await this.locks.run(cid.toString(), async () => {
         const held = await index.get(cid.bytes)
         if (held === undefined) return { held: false, deleted: false }
-        const kept = withoutOwner(held.leases, owner)
+        const kept = withoutOwner(held.leases, owner, options.grantedBy)
         if (kept === held.leases) return { held: true, deleted: false }
         if (kept.length === 0 && !held.pinned) {
           await this.remove(index, cid, digest, held)

@@ -98,8 +98,8 @@ export interface Upkeep {
   check: (uri: string, options: AbortOptions & { repair: boolean, leaseMs: number }) => Promise<TreeHealth>
   /** fresh leases of `leaseMs` to every holder of every block */
   renew: (uri: string, options: AbortOptions & { leaseMs: number }) => Promise<LeaseReport>
-  /** signed drops of this owner's leases to every holder of every block */
-  remove: (uri: string, options?: AbortOptions) => Promise<LeaseReport>
+  /** signed drops of this owner's leases to every holder of every block, but those the files `keep` use (their count in `kept`) */
+  remove: (uri: string, options?: AbortOptions & { keep?: string[] }) => Promise<LeaseReport>
 }
 
 export interface Backend {

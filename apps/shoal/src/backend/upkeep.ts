@@ -1,7 +1,7 @@
 // check, renew and rm over the network, as a client node or a daemon does them: the walk of
 // a capability's blocks, then HAS, PUT, RENEW or DROP to their holders, signed with the
 // node's own key (the key its uploads' leases were signed with).
-import { checkWalk, dropWalk, renewWalk, walkBlocks, type BlockSigner } from '@shoal/client'
+import { blocksUsedBy, checkWalk, dropWalk, renewWalk, walkBlocks, type BlockSigner } from '@shoal/client'
 import { parseCapability } from '@shoal/manifest'
 import type { ChunkNetworkNode, NetworkSource } from '@shoal/node'
 import type { Upkeep } from './backend.js'
@@ -24,7 +24,8 @@ export function networkUpkeep (node: ChunkNetworkNode & { readonly leases: Block
     },
     async remove (uri, options = {}) {
       const walk = await walkBlocks(parseCapability(uri), source, options)
-      return await dropWalk(walk, peers, { signal: options.signal, signer: signer() })
+      const keep = options.keep !== undefined ? await blocksUsedBy(options.keep.map(parseCapability), source, options) : undefined
+      return await dropWalk(walk, peers, { signal: options.signal, signer: signer(), ...(keep !== undefined ? { keep } : {}) })
     }
   }
 }

@@ -6,7 +6,7 @@ import debug from 'debug'
 import { createSealers, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createNetworkSource, type NodeLogger, type ShoalNode } from '@shoal/node'
-import { checkBearer } from './auth.js'
+import { checkBearer, refuseCrossOrigin } from './auth.js'
 import { errorReply, RouteNotFoundError, type ErrorReply } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
@@ -17,7 +17,10 @@ import { startRenewer, type Renewer } from './renewer.js'
 import { fileRoutes } from './routes/files.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
+import { uiRoutes } from './routes/ui.js'
 import { upkeepRoutes } from './routes/upkeep.js'
+import { createTransfers, type Transfers } from './transfers.js'
+import { createUiSessions, type UiSessions } from './ui/sessions.js'
 import { openUploads, type Uploads } from './uploads.js'
 
 /** A lease's length unless an upload names one: 90 days (DEFAULT_LEASE_MS in @shoal/node). */
@@ -44,6 +47,8 @@ export interface ApiServerInit {
   dataDir?: string
   /** how often it looks for uploads to renew (default 10 minutes) */
   renewIntervalMs?: number
+  /** the daemon's metrics, made before the node (none given: made here, without the node's request and libp2p metrics) */
+  metrics?: ApiMetrics
 }
 
 export interface ApiServer {
@@ -72,8 +77,14 @@ export interface ApiContext {
   uploaded: (uri: string, leaseMs: number | undefined, covers?: string[]) => Promise<void>
   /** Stops renewing an upload. */
   forget: (uri: string) => Promise<void>
+  /** The uploads it renews, by URI: an rm leaves the blocks the others use. */
+  keptUploads: () => string[]
   /** check, renew and rm through this node, for requests under `signal` */
   upkeep: (signal: AbortSignal) => Upkeep
+  /** the last uploads and downloads, for the dashboard */
+  transfers: Transfers
+  /** the web dashboard's one-time codes, sessions and download tickets */
+  ui: UiSessions
 }
 
 export interface ApiRequest {
@@ -88,10 +99,12 @@ export interface ApiRequest {
 
 export interface Route {
   method: 'GET' | 'POST'
-  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix */
+  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix; `/` only itself */
   path: string
   /** also answer HEAD (GET routes whose handler honours it) */
   head?: boolean
+  /** answered without a bearer: the dashboard's page, and routes that check a secret of their own */
+  public?: boolean
   handle: (context: ApiContext, request: ApiRequest) => Promise<void>
 }
 
@@ -107,7 +120,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const context: ApiContext = {
     node: init.node,
     replicas: init.replicas ?? 3,
-    metrics: createMetrics(init.node),
+    metrics: init.metrics ?? createMetrics().watch(init.node, init.dataDir),
     sealer (mode, compress = true) {
       const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
       return { sealer: sealers.get(mode, convergenceSecret, compress), convergenceSecret }
@@ -122,9 +135,12 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     async forget (uri) {
       await uploads?.forget(uri)
     },
-    upkeep
+    keptUploads: () => uploads?.uris() ?? [],
+    upkeep,
+    transfers: createTransfers(),
+    ui: createUiSessions()
   }
-  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes]
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...uiRoutes]
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')
@@ -132,12 +148,14 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     // the route, never the path: a path under /v1/files/ holds a capability, its key included
     let label = 'unknown'
     try {
-      checkBearer(req, init.token)
+      refuseCrossOrigin(req)
       const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
-        (r.path.endsWith('/') ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+        (isPrefix(r) ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+      // a missing route is told apart from a forbidden one only to a caller with the token
+      if (route?.public !== true) checkBearer(req, init.token, context.ui.isSession)
       if (route === undefined) throw new RouteNotFoundError(req.method ?? '?', parsed.pathname)
       label = `${route.method} ${route.path}`
-      const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
+      const rest = isPrefix(route) ? parsed.pathname.slice(route.path.length) : ''
       await route.handle(context, { req, res, url: parsed, rest, signal })
     } catch (err) {
       if (signal.aborted) {
@@ -227,6 +245,10 @@ function logRefusal (logger: NodeLogger, route: string, reply: ErrorReply, err: 
   if (reply.status === 500) logger.error({ route, err }, `${route} failed: ${(err as Error)?.message ?? String(err)}`)
   else if (reply.status >= 500 || reply.status === 401) logger.warn({ route, status: reply.status, code }, `${route} refused: ${message}`)
   else logger.debug({ route, status: reply.status, code }, `${route} refused: ${message}`)
+}
+
+function isPrefix (route: Route): boolean {
+  return route.path.endsWith('/') && route.path !== '/'
 }
 
 /** Bytes of a refused upload read and dropped so the client can read our answer. */

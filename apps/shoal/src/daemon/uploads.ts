@@ -23,6 +23,8 @@ export interface Uploads {
   forget: (uri: string) => Promise<void>
   /** Records a renewal. */
   renewed: (uri: string, expires: number) => Promise<void>
+  /** Every upload kept (renewed), by URI. */
+  uris: () => string[]
   /** Those with less than a third of their lease left at `now`, soonest first, at most `limit`. */
   due: (now: number, limit: number) => Upload[]
   readonly size: number
@@ -67,6 +69,9 @@ export async function openUploads (dir: string): Promise<Uploads> {
       if (upload === undefined) return
       upload.expires = expires
       await append([{ add: uri, leaseMs: upload.leaseMs, expires }])
+    },
+    uris () {
+      return [...kept.keys()]
     },
     due (now, limit) {
       return [...kept.values()]

@@ -1,8 +1,9 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { MAX_LEASES, type RedundancyTarget } from '@shoal/protocol'
+import type { LeaseRecord } from '../../src/records.js'
 import { leaseView, ledger, makeLease, randomChunk, REPLICATE_3 } from '../helpers.js'
-import { onStore, PLENTY, type MakeStore } from './harness.js'
+import { onFixture, onStore, PLENTY, type MakeStore } from './harness.js'
 
 const DAY = 86_400_000
 const T0 = 1_700_000_000_000
@@ -214,6 +215,27 @@ export function leaseRules (name: string, make: MakeStore): void {
     assert.equal(leaseView((await store.record(leased.cid))!.leases), leaseView([makeLease(1, T0), makeLease(2, T0 + DAY)]))
     assert.is((await store.record(pinned.cid))!.pinned, true)
     assert.equal((await store.collectExpired(ALL_TIME, { limit: 10 })).map(r => r.cid.toString()), [leased.cid.toString()])
+  }))
+
+  test('a drop granted by a time ends only the owner\'s leases granted by then; a re-grant moves granted on, and it outlives a restart', onFixture(make, PLENTY, async fixture => {
+    const chunk = randomChunk(900)
+    const given = (owner: number, expires: number, granted: number): LeaseRecord => ({ ...makeLease(owner, expires), granted })
+    await fixture.store.start()
+    await fixture.store.put(chunk.cid, chunk.bytes, { leases: [given(1, T0 + DAY, T0), given(2, T0 + DAY, T0)] })
+    // owner 1 gives the same lease again later (a re-put after an rm that missed this vault)
+    await fixture.store.put(chunk.cid, chunk.bytes, { leases: [given(1, T0 + DAY, T0 + 500)] })
+    let store = fixture.store
+    if (fixture.reopen !== undefined) {
+      await store.stop()
+      store = fixture.reopen()
+      await store.start()
+    }
+    assert.equal((await store.record(chunk.cid))?.leases.map(l => [l.owner[2], l.granted]).sort(), [[1, T0 + 500], [2, T0]])
+    assert.equal(await store.dropLeases(chunk.cid, makeLease(1, 0).owner, { grantedBy: T0 + 100 }), { held: true, deleted: false })
+    assert.is((await store.record(chunk.cid))?.leases.length, 2, 'a drop signed before the re-grant ends nothing')
+    assert.equal(await store.dropLeases(chunk.cid, makeLease(2, 0).owner, { grantedBy: T0 }), { held: true, deleted: false })
+    assert.equal((await store.record(chunk.cid))?.leases.map(l => l.owner[2]), [1], 'granted exactly at the drop\'s time: ended')
+    assert.equal(await store.dropLeases(chunk.cid, makeLease(1, 0).owner, { grantedBy: T0 + 500 }), { held: true, deleted: true })
   }))
 
   test.run()

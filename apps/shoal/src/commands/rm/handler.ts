@@ -21,8 +21,9 @@ export async function rmHandler (uri: string, flags: RmFlags, io: CommandIo): Pr
   const report = await withUpkeep('rm', uri, flags, io, async (upkeep, signal) => await upkeep.remove(uri, { signal }))
   if (flags.json === true) println(io.stdout, JSON.stringify(report))
   else {
-    println(io.stdout, `dropped your leases on ${report.done} blocks (${report.requests} holders); ${report.notFound} not found, ${report.failed} refused; blocks nobody else leases are freed`)
+    const kept = report.kept !== undefined ? `; ${report.kept} kept because another of your files uses them` : ''
+    println(io.stdout, `dropped your leases on ${report.done} blocks (${report.requests} holders); ${report.notFound} not found, ${report.failed} refused${kept}; blocks nobody else leases are freed`)
     for (const error of report.errors) println(io.stderr, `shoal: ${error}`)
   }
-  if (report.done === 0 && report.notFound === 0) throw leaseFailure('rm', report)
+  if (report.done === 0 && report.notFound === 0 && (report.kept ?? 0) === 0) throw leaseFailure('rm', report)
 }

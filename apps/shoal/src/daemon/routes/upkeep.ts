@@ -1,6 +1,10 @@
 // POST /v1/check/<uri>[?repair=true&lease=ms], POST /v1/renew/<uri>[?lease=ms] and
-// POST /v1/rm/<uri>: `shoal check`, `renew` and `rm` done by the daemon, with its key.
+// POST /v1/rm/<uri>: `shoal check`, `renew` and `rm` done by the daemon, with its key. An rm
+// leaves leased the blocks another of the daemon's kept uploads uses: its lease on a block
+// is one, whichever of its files the block was put for.
+import { KeptFileUnreadableError } from '@shoal/client'
 import { formatCapability } from '@shoal/manifest'
+import { ApiError } from '../errors.js'
 import { capabilityFromPath, sendJson } from '../http.js'
 import { leaseParam } from '../keep-params.js'
 import type { ApiContext, ApiRequest, Route } from '../server.js'
@@ -27,7 +31,11 @@ async function renew (context: ApiContext, { res, url, rest, signal }: ApiReques
 
 async function remove (context: ApiContext, { res, rest, signal }: ApiRequest): Promise<void> {
   const uri = formatCapability(capabilityFromPath(rest))
-  const report = await context.upkeep(signal).remove(uri, { signal })
+  const keep = context.keptUploads().filter(other => other !== uri)
+  const report = await context.upkeep(signal).remove(uri, { signal, keep }).catch(err => {
+    if (err instanceof KeptFileUnreadableError) throw new ApiError(503, err.code, err.message)
+    throw err
+  })
   await context.forget(uri)
   sendJson(res, 200, report)
 }

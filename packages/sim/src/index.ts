@@ -1,0 +1,11 @@
+/**
+ * @shoal/sim — a deterministic discrete-event simulator of a Shoal network: thousands of
+ * in-memory vaults on one virtual clock and one seeded random stream, a network model
+ * with shared links, a churn model, running the real placement, repair, audit and
+ * download code (docs/simulation.md).
+ */
+export { simulate, type SimConfig } from './simulation.js'
+export { formatReport, type SimReport } from './report.js'
+export { CHURN_PRESETS, type ChurnModel } from './churn.js'
+export { HOME_LINKS, type LinkModel } from './links.js'
+export type { Distribution } from './distributions.js'
