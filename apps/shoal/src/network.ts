@@ -75,11 +75,13 @@ export async function waitForDhtPeers (node: ShoalNode, options: { want: number,
   const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   const table = (): number => node.routingTableSize
-  while (true) {
+  for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted()
     if (table() > 0) {
       const key = randomBytes(32)
-      const signal = AbortSignal.any([AbortSignal.timeout(2_000), ...(options.signal !== undefined ? [options.signal] : [])])
+      // 2 s is plenty on an idle network; a busy machine's lookups get longer each try, up to 8 s
+      const lookupMs = Math.min(2_000 * attempt, 8_000)
+      const signal = AbortSignal.any([AbortSignal.timeout(lookupMs), ...(options.signal !== undefined ? [options.signal] : [])])
       const peers = await node.closestPeers(key, Math.max(options.want, options.ask ?? 0), { signal }).catch(() => [])
       if (peers.length >= options.want || (peers.length > 0 && Date.now() > deadline)) return peers
     }
