@@ -15,6 +15,7 @@ import { networkUpkeep } from '../backend/upkeep.js'
 import type { Upkeep } from '../backend/backend.js'
 import { startRenewer, type Renewer } from './renewer.js'
 import { fileRoutes } from './routes/files.js'
+import { healthRoutes } from './routes/health.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
 import { upkeepRoutes } from './routes/upkeep.js'
@@ -92,6 +93,8 @@ export interface Route {
   path: string
   /** also answer HEAD (GET routes whose handler honours it) */
   head?: boolean
+  /** answered without the bearer token (only /healthz, which tells nothing) */
+  public?: boolean
   handle: (context: ApiContext, request: ApiRequest) => Promise<void>
 }
 
@@ -124,7 +127,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     },
     upkeep
   }
-  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes]
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...healthRoutes]
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')
@@ -132,9 +135,10 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     // the route, never the path: a path under /v1/files/ holds a capability, its key included
     let label = 'unknown'
     try {
-      checkBearer(req, init.token)
       const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
         (r.path.endsWith('/') ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+      // the token first, so an unknown route is a 401 too: no route list for the tokenless
+      if (route?.public !== true) checkBearer(req, init.token)
       if (route === undefined) throw new RouteNotFoundError(req.method ?? '?', parsed.pathname)
       label = `${route.method} ${route.path}`
       const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
