@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled uvu suite, each file in its own process (suites start real
 // processes, open stores and bind ports, so isolation matters more than speed), and
-// ends with the single line CI reads: `N passed, N failed`.
+// ends with each suite's time (a package's files, or one root integration file), slowest
+// first, and then the single line CI reads: `N passed, N failed`.
 // Usage: node scripts/test.mjs [substring ...]   (only files whose path contains one)
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -59,14 +60,26 @@ function runFile (file) {
   })
 }
 
+/** packages/x/dist/test/a.test.js → packages/x; test/dist/a.test.js → test/a.test.js */
+const suiteOf = path => path.startsWith('test/') ? path.replace('dist/', '').replace(/\.js$/, '.ts') : path.split('/').slice(0, 2).join('/')
+
 let passed = 0; let failed = 0; let skipped = 0
 const failures = []
+const seconds = new Map()
 for (const file of files) {
-  console.log(`\n# ${relative(root, file)}`)
+  const path = relative(root, file)
+  console.log(`\n# ${path}`)
+  const started = performance.now()
   const r = await runFile(file)
+  const took = (performance.now() - started) / 1000
+  const suite = suiteOf(path)
+  seconds.set(suite, (seconds.get(suite) ?? 0) + took)
   passed += r.passed; failed += r.failed; skipped += r.skipped
-  if (r.failed > 0) failures.push(relative(root, file))
+  if (r.failed > 0) failures.push(path)
 }
+const total = [...seconds.values()].reduce((a, b) => a + b, 0)
+console.log(`\ntime by suite (${total.toFixed(0)} s in all):`)
+for (const [suite, s] of [...seconds].sort((a, b) => b[1] - a[1])) console.log(`  ${s.toFixed(1).padStart(7)} s  ${suite}`)
 if (files.length === 0) { console.log('no test files found'); failed = 1 }
 if (failures.length > 0) console.log(`\nfailing files:\n  ${failures.join('\n  ')}`)
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

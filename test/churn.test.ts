@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createNode, createNetworkSource, chunkKey, sortByDistance, type ShoalNode } from '@shoal/node'
+import { createNetworkSource, chunkKey, sortByDistance, type ShoalNode } from '@shoal/node'
 import { readManifest } from '@shoal/client'
 import { parseCapability, type FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import { shoal } from './helpers/cli.js'
+import { startProbe } from './helpers/probe.js'
 import { createTestnet, kill, nodeStatus, type Testnet, type TestnetNode } from './helpers/testnet.js'
 
 const REPLICAS = 3
@@ -49,8 +50,7 @@ test.before(async () => {
   work = await mkdtemp(join(tmpdir(), 'shoal-churn-'))
   net = await createTestnet({ nodes: VAULTS, nodeFlags: ['--repair-interval', `${PERIOD_MS / 1000}s`, '--log-level', 'warn'], startTimeoutMs: 30_000 })
   for (const node of net.nodes) alive.add(node)
-  probe = createNode({ dataDir: join(work, 'probe'), listen: ['/ip4/127.0.0.1/tcp/0'], space: 0, clientMode: true, bootstrap: [net.bootstrap] })
-  await probe.start()
+  probe = await startProbe(work, net.bootstrap)
 })
 test.after(async () => {
   await probe?.stop()

@@ -6,17 +6,17 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash, randomBytes } from 'node:crypto'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createNode, createNetworkSource, type ShoalNode } from '@shoal/node'
+import { createNetworkSource, type ShoalNode } from '@shoal/node'
 import { readManifest } from '@shoal/client'
 import { parseCapability, type FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
-import { shoal, shoalBin } from './helpers/cli.js'
+import { shoal } from './helpers/cli.js'
+import { startProbe } from './helpers/probe.js'
 import { createTestnet, kill, type Testnet, type TestnetNode } from './helpers/testnet.js'
 
 const MiB = 1024 * 1024
@@ -32,8 +32,7 @@ test.before(async () => {
   work = await mkdtemp(join(tmpdir(), 'shoal-drain-'))
   net = await createTestnet({ nodes: 10, nodeFlags: ['--repair-interval', '1h', '--log-level', 'warn'], startTimeoutMs: 30_000 })
   for (const node of net.nodes) alive.add(node)
-  probe = createNode({ dataDir: join(work, 'probe'), listen: ['/ip4/127.0.0.1/tcp/0'], space: 0, clientMode: true, bootstrap: [net.bootstrap] })
-  await probe.start()
+  probe = await startProbe(work, net.bootstrap)
   for (let i = 0; i < 12; i++) {
     const bytes = randomBytes(MiB + Math.floor(Math.random() * MiB))
     const path = join(work, `file-${i}.bin`)
@@ -110,16 +109,8 @@ test('shoal node --drain: stopped at once, then run with --drain on its data dir
   const { leaver, only } = await isolate()
   await kill(leaver.process, 'SIGINT', 5_000, true) // twice: no drain on this stop
   const host = `127.0.0.${60 + leaver.index}`
-  const drain = await new Promise<{ code: number | null, stdout: string, stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [shoalBin, 'node', '--drain', '--data', leaver.dataDir, '--space', '256MiB', '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`,
-      '--bootstrap', net.bootstrap, '--drain-timeout', '2m', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], signal: AbortSignal.timeout(180_000) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => { stdout += d })
-    child.stderr.on('data', d => { stderr += d })
-    child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
+  const drain = await shoal(['node', '--drain', '--data', leaver.dataDir, '--space', '256MiB', '--listen', `/ip4/${host}/tcp/0`, '--api', `${host}:0`,
+    '--bootstrap', net.bootstrap, '--drain-timeout', '2m', '--log-level', 'warn'], { timeoutMs: 180_000 })
   alive.delete(leaver)
   assert.is(drain.code, 0, drain.stderr)
   const match = /^drain: (\d+) chunks handed off, (\d+) failed, ([\d.]+) s$/m.exec(drain.stdout)

@@ -12,11 +12,12 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { createNode, createNetworkSource, chunkKey, sortByDistance, type ShoalNode } from '@shoal/node'
+import { createNetworkSource, chunkKey, sortByDistance, type ShoalNode } from '@shoal/node'
 import { readManifest } from '@shoal/client'
 import { parseCapability, type FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import { shoal, shoalBin } from './helpers/cli.js'
+import { startProbe } from './helpers/probe.js'
 import { createTestnet, kill, type Testnet, type TestnetNode } from './helpers/testnet.js'
 
 const MiB = 1024 * 1024
@@ -43,9 +44,7 @@ test.before(async () => {
   await writeFile(join(work, 'tree', 'sub', 'data.bin'), randomBytes(1_500_000))
   await writeFile(join(work, 'tree', 'sub', 'deeper', 'empty'), '')
   net = await createTestnet({ nodes: 8 })
-  // an in-process DHT client that asks vaults what they hold (HAS), as any peer could
-  probe = createNode({ dataDir: join(work, 'probe'), listen: ['/ip4/127.0.0.1/tcp/0'], space: 0, clientMode: true, bootstrap: [net.bootstrap] })
-  await probe.start()
+  probe = await startProbe(work, net.bootstrap)
 })
 test.after(async () => {
   await probe?.stop()

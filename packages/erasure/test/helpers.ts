@@ -1,5 +1,6 @@
 // Shared test helpers: reproducible random bytes, stripes, subsets, and the fixtures.
 import { readFileSync } from 'node:fs'
+import { seededRandom } from '@shoal/runtime'
 import { encodeParity } from '../src/encode.js'
 
 // Tests run from packages/erasure/dist/test/; fixtures stay in the source tree.
@@ -18,15 +19,9 @@ export function vectors (): { source: string, vectors: Vector[] } {
   return JSON.parse(readFileSync(new URL('vectors.json', fixtures), 'utf8'))
 }
 
-/** xorshift32: small, fast and reproducible from its seed (so failures can be replayed). */
+/** Floats in [0, 1) from a seed, the same every run (so failures can be replayed). */
 export function prng (seed: number): () => number {
-  let x = (seed >>> 0) || 0x9e3779b9
-  return () => {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    return (x >>> 0) / 2 ** 32
-  }
+  return seededRandom(seed).float
 }
 
 export function randomBytes (length: number, next: () => number): Uint8Array {

@@ -58,6 +58,8 @@ export const DHT_PROTOCOL = '/shoal/kad/1.0.0'
 /** Extra peers a lookup asks for, so that passing over bad ones still leaves `count`. */
 const DHT_BAD_SLACK = 4
 /** Yamux stream window: one max-size chunk frame in flight per stream. */
+/** Peers a vault's once-a-period lookup of its own ID asks for: kad-dht's k, one bucket. */
+const K_NEIGHBOURS = 20
 const MAX_STREAM_WINDOW = 4 * 1024 * 1024
 
 export interface NodeInit {
@@ -262,6 +264,8 @@ class Node implements ShoalNode {
         const local = localClosestPeers(node, true, key, count)
         return local.length >= count ? local : await findClosestPeers(node, true, key, count, options)
       },
+      // kad-dht's own refresh is minutes apart; a vault that joined next to our chunks must be seen within a period
+      refreshNeighbours: async options => { await findClosestPeers(node, true, node.peerId.toMultihash().bytes, K_NEIGHBOURS, options) },
       clock: systemClock,
       random: systemRandom,
       now: Date.now,

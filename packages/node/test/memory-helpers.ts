@@ -9,6 +9,7 @@ import { createLeaseSigner, type LeaseSigner } from '../src/leases.js'
 import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
+import type { RepairOptions } from '../src/repair/repairer.js'
 import { chunkKey, createMemoryNetwork, sortByDistance, type MemoryNetwork, type MemoryNetworkInit, type MemoryNode } from '../src/memory.js'
 
 export interface MemoryTestnet {
@@ -38,6 +39,30 @@ export async function memoryTestnet (init: MemoryTestnetInit): Promise<MemoryTes
   })
   for (let i = 0; i < init.nodes; i++) await net.add()
   return { net, nodes: net.nodes, clock, random }
+}
+
+/** The repair period of the repair tests' vaults. */
+export const REPAIR_INTERVAL = 10_000
+
+/** Vaults that repair every REPAIR_INTERVAL, 2 ms apart. */
+export async function repairTestnet (nodes: number, seed: number, repair: Partial<RepairOptions> = {}): Promise<MemoryTestnet> {
+  return await memoryTestnet({ nodes, seed, latencyMs: () => 2, repair: { intervalMs: REPAIR_INTERVAL, ...repair } })
+}
+
+/** `n` repair periods go by; the ticks of the last one run to their end, half a period later. */
+export async function periods (t: MemoryTestnet, n: number): Promise<void> {
+  await t.clock.run(async () => { await t.clock.sleep(n * REPAIR_INTERVAL + REPAIR_INTERVAL / 2) })
+}
+
+/** The held blob of `chunk` changes under the vault (one byte flipped), its leases kept: the store learns it on the next read. */
+export async function rotBlob (node: MemoryNode, chunk: Chunk, at: number): Promise<readonly LeaseRecord[] | undefined> {
+  const store = node.store as NonNullable<MemoryNode['store']>
+  const leases = (await store.record(chunk.cid))?.leases
+  await store.delete(chunk.cid)
+  const rotten = Uint8Array.from(chunk.bytes)
+  rotten[at] ^= 0xff
+  await store.put(chunk.cid, rotten, { hashed: true, leases })
+  return leases
 }
 
 export interface Chunk { cid: CID, bytes: Uint8Array }

@@ -6,23 +6,12 @@ import { createNetworkSink } from '../src/placement.js'
 import { packBitmap } from '@shoal/protocol'
 import * as assert from 'uvu/assert'
 import { chunkKey, sortByDistance, type MemoryNode } from '../src/memory.js'
-import { countRequests, holdersOf, memoryTestnet, placeLeased, seededChunk, type Chunk, type MemoryTestnet } from './memory-helpers.js'
+import { countRequests, holdersOf, periods, placeLeased, REPAIR_INTERVAL, repairTestnet, rotBlob, seededChunk, type Chunk, type MemoryTestnet } from './memory-helpers.js'
 
-const INTERVAL = 10_000
 const KiB = 1024
-
-async function repairTestnet (nodes: number, seed: number, extra: { auditSample?: number } = {}): Promise<MemoryTestnet> {
-  const t = await memoryTestnet({ nodes, seed, latencyMs: () => 2, repair: { intervalMs: INTERVAL, ...extra } })
-  return t
-}
 
 async function addNode (t: MemoryTestnet): Promise<MemoryNode> {
   return await t.net.add()
-}
-
-// the ticks of the last period run to their end, half a period later
-async function periods (t: MemoryTestnet, n: number): Promise<void> {
-  await t.clock.run(async () => { await t.clock.sleep(n * INTERVAL + INTERVAL / 2) })
 }
 
 /** The live nodes holding the chunk with exactly its bytes. */
@@ -126,7 +115,7 @@ test('an expired chunk is collected by its holders, and its owner is no longer c
     const uploader = t.nodes[0]
     const chunk = seededChunk(t.random, 8 * KiB)
     await t.clock.run(async () => {
-      await createNetworkSink(uploader, { clock: t.clock, random: t.random, leaseMs: INTERVAL }).put(chunk.cid, chunk.bytes)
+      await createNetworkSink(uploader, { clock: t.clock, random: t.random, leaseMs: REPAIR_INTERVAL }).put(chunk.cid, chunk.bytes)
     })
     const holders = t.nodes.filter(n => n !== uploader)
     const charged = async (): Promise<number> => (await Promise.all(holders.map(async n => (await n.store?.peerRecord(uploader.peerId.toString()))?.storedFor ?? 0))).reduce((a, b) => a + b, 0)
@@ -188,12 +177,7 @@ test('scrubbing finds a corrupt blob and replaces it from another holder, leases
     const chunk = seededChunk(t.random, 8 * KiB)
     const [holder] = await placeLeased(t.nodes, chunk)
     const store = holder.store as NonNullable<MemoryNode['store']>
-    const leases = (await store.record(chunk.cid))?.leases
-    // a blob the disk changed under the vault: the store learns it on the next read
-    await store.delete(chunk.cid)
-    const rotten = Uint8Array.from(chunk.bytes)
-    rotten[100] ^= 0xff
-    await store.put(chunk.cid, rotten, { hashed: true, leases })
+    const leases = await rotBlob(holder, chunk, 100)
     await periods(t, 1)
     assert.is(holder.repairer?.metrics().corruptReplaced, 1)
     assert.ok(Buffer.from(await store.get(chunk.cid) ?? []).equals(chunk.bytes), 'the good bytes are back')

@@ -8,18 +8,13 @@ import { packBitmap } from '@shoal/protocol'
 import * as assert from 'uvu/assert'
 import { sortByDistance, type MemoryNode } from '../src/memory.js'
 import type { RepairMetrics } from '../src/repair/types.js'
-import { memoryTestnet, placeStripe, seededChunk, type MemoryTestnet, type PlacedStripe } from './memory-helpers.js'
+import { periods, placeStripe, repairTestnet, rotBlob, seededChunk, type MemoryTestnet, type PlacedStripe } from './memory-helpers.js'
 
-const INTERVAL = 10_000
 const KiB = 1024
 
-async function repairTestnet (nodes: number, seed: number, extra: { auditSample?: number } = {}): Promise<MemoryTestnet> {
-  const t = await memoryTestnet({ nodes, seed, latencyMs: () => 2, repair: { intervalMs: INTERVAL, auditSample: 0, ...extra } })
-  return t
-}
-
-async function periods (t: MemoryTestnet, n: number): Promise<void> {
-  await t.clock.run(async () => { await t.clock.sleep(n * INTERVAL + INTERVAL / 2) })
+/** Audits off unless a test asks: these tests count the bytes repair moves. */
+async function stripeTestnet (nodes: number, seed: number, extra: { auditSample?: number } = {}): Promise<MemoryTestnet> {
+  return await repairTestnet(nodes, seed, { auditSample: 0, ...extra })
 }
 
 /** `count` rs:k+m stripes of data pieces of different sizes, placed as an upload would. */
@@ -90,7 +85,7 @@ function traffic (t: MemoryTestnet, from: number, stripes: PlacedStripe[]): { pu
 }
 
 test('rs:4+2 on ten vaults, two holders killed: after two periods every stripe has its six pieces exact on six distinct live vaults of its set; repair moved the lost pieces, not whole stripes', async () => {
-  const t = await repairTestnet(10, 41)
+  const t = await stripeTestnet(10, 41)
   try {
     const stripes = await placeStripes(t, 12)
     const victims = [t.nodes[2], t.nodes[6]]
@@ -124,7 +119,7 @@ test('rs:4+2 on ten vaults, two holders killed: after two periods every stripe h
 })
 
 test('three holders of a stripe killed at once: it cannot be rebuilt, the actor says so, and nobody fetches or puts its pieces period after period; the others are repaired', async () => {
-  const t = await repairTestnet(10, 42)
+  const t = await stripeTestnet(10, 42)
   try {
     const stripes = await placeStripes(t, 12)
     const held = await piecesHeld(t, stripes[0])
@@ -148,7 +143,7 @@ test('three holders of a stripe killed at once: it cannot be rebuilt, the actor 
 })
 
 test('a closer vault joining receives a piece of each stripe it is now in the set of, and the pushed-out holder frees it; nothing is rebuilt', async () => {
-  const t = await repairTestnet(8, 43)
+  const t = await stripeTestnet(8, 43)
   try {
     const stripes = await placeStripes(t, 16)
     const newcomer = await t.net.add()
@@ -165,7 +160,7 @@ test('a closer vault joining receives a piece of each stripe it is now in the se
 })
 
 test('a piece holder that drains before leaving hands each of its pieces to its stripe\'s set', async () => {
-  const t = await repairTestnet(8, 44)
+  const t = await stripeTestnet(8, 44)
   try {
     const stripes = await placeStripes(t, 12)
     const leaving = t.nodes[4]
@@ -180,17 +175,13 @@ test('a piece holder that drains before leaving hands each of its pieces to its 
 })
 
 test('scrubbing finds a corrupt piece nobody else holds and rebuilds it from the other pieces, leases kept', async () => {
-  const t = await repairTestnet(8, 45)
+  const t = await stripeTestnet(8, 45)
   try {
     const [stripe] = await placeStripes(t, 1)
     const piece = stripe.pieces[1]
     const holder = [...(await piecesHeld(t, stripe))].find(([, indexes]) => indexes.has(1))?.[0] as MemoryNode
     const store = holder.store as NonNullable<MemoryNode['store']>
-    const leases = (await store.record(piece.cid))?.leases
-    await store.delete(piece.cid)
-    const rotten = Uint8Array.from(piece.bytes)
-    rotten[7] ^= 0xff
-    await store.put(piece.cid, rotten, { hashed: true, leases })
+    const leases = await rotBlob(holder, piece, 7)
     await periods(t, 1)
     assert.is(holder.repairer?.metrics().corruptReplaced, 1)
     assert.ok(Buffer.from(await store.get(piece.cid) ?? []).equals(piece.bytes), 'the good bytes are back')
@@ -200,7 +191,7 @@ test('scrubbing finds a corrupt piece nobody else holds and rebuilds it from the
 })
 
 test('a stripe with two identical data pieces (one CID at two indexes): losing one holder puts the surviving copy on a second vault, nothing rebuilt', async () => {
-  const t = await repairTestnet(10, 46)
+  const t = await stripeTestnet(10, 46)
   try {
     const same = seededChunk(t.random, 3 * KiB)
     const stripe = await placeStripe(t.nodes, [seededChunk(t.random, 3 * KiB), same, same, seededChunk(t.random, 2 * KiB)], 2)
@@ -215,7 +206,7 @@ test('a stripe with two identical data pieces (one CID at two indexes): losing o
 })
 
 test('a piece holder that silently deletes its pieces (still saying HAS) fails the audits that fetch them, is marked bad, and its pieces are rebuilt elsewhere', async () => {
-  const t = await repairTestnet(10, 47, { auditSample: 8 })
+  const t = await stripeTestnet(10, 47, { auditSample: 8 })
   try {
     const stripes = await placeStripes(t, 12)
     const liar = t.nodes[3]

@@ -73,6 +73,12 @@ export interface Store {
   has (cid: CID): Promise<boolean>
   /** true if the chunk was held and is now gone */
   delete (cid: CID): Promise<boolean>
+  /**
+   * Deletes a chunk this vault handed off, only while its record still says what `seen`
+   * (read when the hand-off was decided) said: the same leases, not pinned. A lease that
+   * came in meanwhile keeps it for the next look. true if it was deleted.
+   */
+  release (cid: CID, seen: ChunkRecord): Promise<boolean>
   list (): AsyncIterable<CID>
   stats (): Promise<StoreStats>
 

@@ -50,6 +50,16 @@ export function collectAt (leases: readonly LeaseRecord[], pinned: boolean, reco
   return lastExpiry(leases)
 }
 
+/** The same leases in the same order: what a record read earlier still says. */
+export function sameLeases (a: readonly LeaseRecord[], b: readonly LeaseRecord[]): boolean {
+  if (a === b) return true
+  return a.length === b.length && a.every((lease, i) => {
+    const other = b[i]
+    return lease.expires === other.expires && bytesEqual(lease.owner, other.owner) &&
+      bytesEqual(lease.signature, other.signature) && sameTarget(lease.target, other.target)
+  })
+}
+
 function allDistinct (leases: readonly LeaseRecord[]): boolean {
   for (let i = 1; i < leases.length; i++) {
     for (let j = 0; j < i; j++) if (sameHolder(leases[i], leases[j])) return false

@@ -5,7 +5,7 @@ import sortedBtree from 'sorted-btree'
 import type { CID } from 'multiformats/cid'
 import { assertHashMatches, chunkDigest, hashMatches, MAX_CHUNK_SIZE, requireChunkDigest } from './address.js'
 import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } from './errors.js'
-import { collectAt, mergeLeases, NO_LEASES, withoutOwner } from './leases.js'
+import { collectAt, mergeLeases, NO_LEASES, sameLeases, withoutOwner } from './leases.js'
 import { emptyPeerRecord, type ChunkRecord, type LeaseRecord, type PeerRecord } from './records.js'
 import type { PutChunkOptions, Store, StoreStats } from './index.js'
 
@@ -136,6 +136,14 @@ export function createMemoryStore (init: MemoryStoreInit): Store {
       requireOpen()
       const found = heldFor(cid)
       if (found === null) return false
+      drop(...found)
+      return true
+    },
+
+    async release (cid: CID, seen: ChunkRecord): Promise<boolean> {
+      requireOpen()
+      const found = heldFor(cid)
+      if (found === null || found[1].pinned || !sameLeases(found[1].leases, seen.leases)) return false
       drop(...found)
       return true
     },

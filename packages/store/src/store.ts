@@ -9,7 +9,7 @@ import { ChunkTooLargeError, IntegrityError, NoSpaceError, StoreClosedError } fr
 import { KeyedLock } from './keyed-lock.js'
 import { diskSpace, type DiskSpace } from './disk-space.js'
 import { Layout } from './layout.js'
-import { collectAt, mergeLeases, NO_LEASES, withoutOwner } from './leases.js'
+import { collectAt, mergeLeases, NO_LEASES, sameLeases, withoutOwner } from './leases.js'
 import { migrateFromVersion1 } from './migrate.js'
 import { recover } from './recover.js'
 import { emptyPeerRecord, type ChunkRecord, type LeaseRecord, type PeerRecord } from './records.js'
@@ -251,6 +251,19 @@ export class VaultStore implements Store {
       return await this.locks.run(cid.toString(), async () => {
         const entry = await index.get(cid.bytes)
         if (entry == null) return false
+        await this.remove(index, cid, digest, entry)
+        return true
+      })
+    })
+  }
+
+  async release (cid: CID, seen: ChunkRecord): Promise<boolean> {
+    return await this.track(async index => {
+      const digest = chunkDigest(cid)
+      if (digest == null) return false
+      return await this.locks.run(cid.toString(), async () => {
+        const entry = await index.get(cid.bytes)
+        if (entry == null || entry.pinned || !sameLeases(entry.leases, seen.leases)) return false
         await this.remove(index, cid, digest, entry)
         return true
       })

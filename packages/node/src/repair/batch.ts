@@ -20,7 +20,7 @@ import type { ChunkRecord, ClosestPeers, RepairChunks, RepairMetrics, RepairStor
 
 export interface BatchInit {
   self: PeerId
-  store: Pick<RepairStore, 'get' | 'has' | 'record' | 'delete'>
+  store: Pick<RepairStore, 'get' | 'has' | 'record' | 'release'>
   chunks: RepairChunks
   closestPeers: ClosestPeers
   clock: Clock
@@ -210,7 +210,8 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
         : stripeFree.get(stripeId(group.target)) === true)
       if (!free) continue
       signal?.throwIfAborted()
-      if (await store.delete(record.cid)) {
+      // only as the record was when read: a lease that came in meanwhile (or a pin) keeps it
+      if (await store.release(record.cid, record)) {
         await init.released?.(record)
         metrics.handedOff++
         logger.debug({ cid: record.cid.toString() }, 'handed off: the closest peers hold it')

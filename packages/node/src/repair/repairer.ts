@@ -1,8 +1,9 @@
 // The repair loop every vault runs: each period it collects expired chunks, walks the next
 // batch of its index from a saved cursor (batch.ts: audit, repair, hand off), and scrubs
 // a bounded number of its own bytes. `drain` is the same walk for a vault about to leave.
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Cancel, Clock, Random } from '@shoal/runtime'
+import { withDeadline } from '../deadline.js'
 import { debugLogger, type NodeLogger } from '../logger.js'
 import { createAuditor } from './audits.js'
 import { createBatchRepair } from './batch.js'
@@ -58,6 +59,12 @@ export interface RepairerInit extends Partial<RepairOptions> {
   isBad?: (peer: string) => boolean
   /** a chunk left this vault (collected, handed off): its owners are no longer charged for it (the ledger's `released`) */
   released?: (record: ChunkRecord) => Promise<void>
+  /**
+   * Learns of the peers near this vault (a network lookup of its own ID), once a tick
+   * before the walk: the chunks it holds live near it, so a vault that joined close to
+   * them is seen, and put to, even when `closestPeers` reads a routing table alone.
+   */
+  refreshNeighbours?: (options: AbortOptions) => Promise<void>
 }
 
 export interface Repairer {
@@ -129,9 +136,20 @@ export function createRepairer (init: RepairerInit): Repairer {
     const collected = await store.collectExpired(now(), { limit: options.collectLimit })
     metrics.collected += collected.length
     for (const record of collected) await init.released?.(record)
+    await refreshNeighbours(signal)
     const records = await nextRecords(store, options.batch)
     await batch(records, { signal })
     await scrubber.step(scrubBudget, signal)
+  }
+
+  async function refreshNeighbours (signal: AbortSignal): Promise<void> {
+    if (init.refreshNeighbours === undefined) return
+    try {
+      await withDeadline(clock, options.requestTimeoutMs, [signal], async s => { await init.refreshNeighbours?.({ signal: s }) })
+    } catch (err) {
+      signal.throwIfAborted()
+      logger.debug({ err }, 'neighbour lookup failed; the routing table is used as it is')
+    }
   }
 
   // one tick at a time: a period whose tick is still running is skipped

@@ -8,7 +8,7 @@ import type { CID } from 'multiformats/cid'
 export type { ChunkRecord, LeaseRecord, PeerRecord } from '@shoal/store'
 
 /** The parts of a vault's store the repair loop uses. */
-export type RepairStore = Pick<Store, 'get' | 'has' | 'put' | 'addLeases' | 'delete' | 'record' | 'records' | 'collectExpired' | 'getMeta' | 'setMeta' | 'updatePeer' | 'peerRecords'>
+export type RepairStore = Pick<Store, 'get' | 'has' | 'put' | 'addLeases' | 'release' | 'record' | 'records' | 'collectExpired' | 'getMeta' | 'setMeta' | 'updatePeer' | 'peerRecords'>
 
 /** The requests the repair loop makes of other vaults (a ChunkClient fits). */
 export interface RepairChunks {

@@ -119,6 +119,20 @@ export function leaseRules (name: string, make: MakeStore): void {
     assert.equal((await store.collectExpired(ALL_TIME, { limit: 10 })).map(r => r.cid.toString()), [other.cid.toString()])
   }))
 
+  test('release frees a handed-off chunk only while its record is as read: a lease added since, or a pin, keeps it', onStore(make, PLENTY, async store => {
+    const [freed, renewed, pinned] = [randomChunk(1_000), randomChunk(1_100), randomChunk(1_200)]
+    for (const c of [freed, renewed, pinned]) await store.put(c.cid, c.bytes, { leases: [makeLease(1, T0)] })
+    const seen = await Promise.all([freed, renewed, pinned].map(async c => (await store.record(c.cid))!))
+    await store.addLeases(renewed.cid, [makeLease(2, T0 + DAY)])
+    await store.put(pinned.cid, pinned.bytes)
+    assert.is(await store.release(freed.cid, seen[0]), true)
+    assert.is(await store.release(renewed.cid, seen[1]), false, 'a lease came in after the hand-off was decided')
+    assert.is(await store.release(pinned.cid, seen[2]), false, 'pinned chunks are never handed off')
+    assert.equal([await store.has(freed.cid), await store.has(renewed.cid), await store.has(pinned.cid)], [false, true, true])
+    assert.is(await store.release(freed.cid, seen[0]), false, 'gone already')
+    assert.is((await ledger(store)).chunks, 2)
+  }))
+
   test('collectExpired deletes exactly the chunks whose every lease ended (expires ≤ now), within its limit, and returns their records', onStore(make, PLENTY, async store => {
     const chunks = Array.from({ length: 12 }, (_, i) => ({ ...randomChunk(1_000 + i), ends: T0 + i * DAY }))
     for (const c of chunks) await store.put(c.cid, c.bytes, { leases: [makeLease(1, c.ends)] })
