@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { catCommand } from './commands/cat/index.js'
 import { checkCommand } from './commands/check/index.js'
 import { getCommand } from './commands/get/index.js'
+import { initCommand } from './commands/init/index.js'
 import { lsCommand } from './commands/ls/index.js'
 import { nodeCommand } from './commands/node/index.js'
 import { peersCommand } from './commands/peers/index.js'
@@ -10,6 +11,7 @@ import { renewCommand } from './commands/renew/index.js'
 import { rmCommand } from './commands/rm/index.js'
 import { statusCommand } from './commands/status/index.js'
 import { testnetCommand } from './commands/testnet/index.js'
+import { uiCommand } from './commands/ui/index.js'
 import { describeError, EXIT_OK, EXIT_USAGE } from './errors.js'
 import { println, processIo, type CommandIo } from './io.js'
 import { VERSION } from './version.js'
@@ -28,8 +30,10 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .addCommand(rmCommand(io))
     .addCommand(statusCommand(io))
     .addCommand(peersCommand(io))
+    .addCommand(initCommand(io))
     .addCommand(nodeCommand(io))
     .addCommand(testnetCommand(io))
+    .addCommand(uiCommand(io))
   const configure = (command: Command): void => {
     command.exitOverride()
     command.configureOutput({

@@ -31,7 +31,7 @@ export const EXIT_USAGE = 2
 export const EXIT_INTERRUPTED = 130
 
 /** Errors the user caused with what they typed, not failures of the system. */
-const USAGE_CODES = new Set(['ERR_USAGE', 'ERR_INVALID_CAPABILITY'])
+const USAGE_CODES = new Set(['ERR_USAGE', 'ERR_CONFIG', 'ERR_INVALID_CAPABILITY'])
 
 /**
  * One line for the user, never a stack trace for a known condition. Unknown errors

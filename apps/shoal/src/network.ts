@@ -29,12 +29,12 @@ export function checkListen (address: string, flag = '--listen'): string {
  * Without one, whoever answers there is taken as the bootstrap peer (its identity is
  * learned, not checked): what lets a compose file name `/dns4/bootstrap/tcp/4001`.
  */
-export function checkBootstrap (addresses: string[] | undefined): string[] {
+export function checkBootstrap (addresses: string[] | undefined, flag = '--bootstrap'): string[] {
   for (const address of addresses ?? []) {
     const ma = parse(address)
     // dnsaddr is a TXT-record lookup, not a host name the socket can resolve
     if (ma === null || !TCP.exactMatch(ma) || ma.getComponents()[0].name === 'dnsaddr') {
-      throw new UsageError(`--bootstrap: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo... or /dns4/bootstrap/tcp/4001`)
+      throw new UsageError(`${flag}: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo... or /dns4/bootstrap/tcp/4001`)
     }
   }
   return addresses ?? []
@@ -54,9 +54,9 @@ function last (ma: Multiaddr): string | undefined {
 }
 
 /** `--replicas`: a whole number from 1 to MAX_REPLICAS (what a manifest can record). */
-export function checkReplicas (text: string): number {
+export function checkReplicas (text: string, flag = '--replicas'): number {
   const replicas = Number(text)
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) throw new UsageError(`--replicas: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) throw new UsageError(`${flag}: '${text}' is not a whole number from 1 to ${MAX_REPLICAS}`)
   return replicas
 }
 

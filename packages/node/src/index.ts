@@ -6,7 +6,7 @@
 import './polyfill.js'
 import { join } from 'node:path'
 import debug from 'debug'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
@@ -20,6 +20,7 @@ import { PROTOCOL_ID, PROTOCOL_ID_V2, MAX_FRAME_BYTES } from '@shoal/protocol'
 import { loadOrCreatePeerKey } from './peer-key.js'
 import { createChunkService, DEFAULT_CHUNK_LIMITS, type ChunkServiceLimits } from './chunk-service.js'
 import { createRequestHandler } from './request-handler.js'
+import type { RequestObserver } from './request-observer.js'
 import { createLeaseSigner, type LeaseSigner } from './leases.js'
 import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
 import { createChunkClient, type ChunkClient } from './chunk-client.js'
@@ -50,6 +51,7 @@ export { DHT_K, KEPT_CHUNKS, cachedLookup, type PeerLookup, type ChunkNetworkNod
 export type { NodeLogger, LogFn } from './logger.js'
 export { DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairOptions } from './repair/repairer.js'
 export type { RepairMetrics } from './repair/types.js'
+export type { RequestObservation, RequestObserver } from './request-observer.js'
 
 const log = debug('shoal:node')
 
@@ -93,6 +95,10 @@ export interface NodeInit {
    * client mode.
    */
   repair?: NodeRepairOptions | false
+  /** told of every chunk-protocol request this vault answers (the daemon's metrics) */
+  onRequest?: RequestObserver
+  /** libp2p's metrics service (e.g. @libp2p/prometheus-metrics): bytes per protocol, dials, … */
+  metrics?: Libp2pOptions['metrics']
 }
 
 export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -197,6 +203,7 @@ class Node implements ShoalNode {
       node = await createLibp2p({
         privateKey,
         start: false,
+        ...(this.init.metrics !== undefined ? { metrics: this.init.metrics } : {}),
         addresses: { listen: this.init.listen },
         transports: [tcp()],
         connectionEncrypters: [noise()],
@@ -219,7 +226,7 @@ class Node implements ShoalNode {
         }
       })
       if (this.store !== null) {
-        const handler = createRequestHandler({ store: this.store, ledger: this.ledger ?? undefined, limits: this.limits, logger: this.logger })
+        const handler = createRequestHandler({ store: this.store, ledger: this.ledger ?? undefined, limits: this.limits, logger: this.logger, onRequest: this.init.onRequest })
         const service = createChunkService(handler, this.limits, this.logger)
         // one service for both versions: the per-peer stream cap counts them together
         await node.handle([PROTOCOL_ID_V2, PROTOCOL_ID], service.handle, {

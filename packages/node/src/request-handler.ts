@@ -10,6 +10,7 @@ import { createLedger, type Ledger } from './ledger.js'
 import { leaseRules, type LeaseStore } from './lease-rules.js'
 import { debugLogger, type NodeLogger } from './logger.js'
 import { refusalLog } from './refusals.js'
+import { tell, type RequestObserver } from './request-observer.js'
 
 export interface RequestLimits {
   /** token bucket per remote peer, one token per request (default 500) */
@@ -28,6 +29,8 @@ export interface RequestHandlerInit {
   clock?: Clock
   /** where refusals and failures are reported (default: debug's shoal:node:chunk) */
   logger?: NodeLogger
+  /** told of every request answered, refusals included (the daemon's metrics) */
+  onRequest?: RequestObserver
 }
 
 export interface RequestHandler {
@@ -79,19 +82,26 @@ export function createRequestHandler (init: RequestHandlerInit): RequestHandler 
     }
   }
 
+  async function answerOrRefuse (request: Request, from: string): Promise<Response> {
+    if (!bucketOf(from).take()) {
+      refusals.rateLimited(from, { burst: limits.requestBurst, perSecond: limits.requestsPerSecond })
+      return { type: 'err', id: request.id, code: 'RATE_LIMITED', message: 'too many requests, slow down' }
+    }
+    try {
+      return await answer(request, from)
+    } catch (err) {
+      const wire = wireErrorOf(err)
+      refusals.failed(request, from, wire.code, err)
+      return { type: 'err', id: request.id, ...wire }
+    }
+  }
+
   return {
     async handle (request, from) {
-      if (!bucketOf(from).take()) {
-        refusals.rateLimited(from, { burst: limits.requestBurst, perSecond: limits.requestsPerSecond })
-        return { type: 'err', id: request.id, code: 'RATE_LIMITED', message: 'too many requests, slow down' }
-      }
-      try {
-        return await answer(request, from)
-      } catch (err) {
-        const wire = wireErrorOf(err)
-        refusals.failed(request, from, wire.code, err)
-        return { type: 'err', id: request.id, ...wire }
-      }
+      const started = clock.now()
+      const response = await answerOrRefuse(request, from)
+      tell(init.onRequest, request, response, clock.now() - started)
+      return response
     },
     forget (peer) { buckets.delete(peer) }
   }

@@ -17,6 +17,13 @@ export class UnauthorizedError extends ApiError {
   }
 }
 
+/** A browser sent the request from a page of another origin (web dashboard: README). */
+export class CrossOriginError extends ApiError {
+  static readonly code = 'ERR_CROSS_ORIGIN'
+  override name = 'CrossOriginError'
+  constructor (origin: string) { super(403, CrossOriginError.code, `requests from pages of other origins (${origin.slice(0, 100)}) are refused`) }
+}
+
 /** No route matches the method and path. */
 export class RouteNotFoundError extends ApiError {
   static readonly code = 'ERR_NOT_FOUND'

@@ -6,7 +6,7 @@ import debug from 'debug'
 import { createSealers, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createNetworkSource, type NodeLogger, type ShoalNode } from '@shoal/node'
-import { checkBearer } from './auth.js'
+import { checkBearer, refuseCrossOrigin } from './auth.js'
 import { errorReply, RouteNotFoundError, type ErrorReply } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
@@ -18,7 +18,10 @@ import { fileRoutes } from './routes/files.js'
 import { healthRoutes } from './routes/health.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
+import { uiRoutes } from './routes/ui.js'
 import { upkeepRoutes } from './routes/upkeep.js'
+import { createTransfers, type Transfers } from './transfers.js'
+import { createUiSessions, type UiSessions } from './ui/sessions.js'
 import { openUploads, type Uploads } from './uploads.js'
 
 /** A lease's length unless an upload names one: 90 days (DEFAULT_LEASE_MS in @shoal/node). */
@@ -45,6 +48,8 @@ export interface ApiServerInit {
   dataDir?: string
   /** how often it looks for uploads to renew (default 10 minutes) */
   renewIntervalMs?: number
+  /** the daemon's metrics, made before the node (none given: made here, without the node's request and libp2p metrics) */
+  metrics?: ApiMetrics
 }
 
 export interface ApiServer {
@@ -75,6 +80,10 @@ export interface ApiContext {
   forget: (uri: string) => Promise<void>
   /** check, renew and rm through this node, for requests under `signal` */
   upkeep: (signal: AbortSignal) => Upkeep
+  /** the last uploads and downloads, for the dashboard */
+  transfers: Transfers
+  /** the web dashboard's one-time codes, sessions and download tickets */
+  ui: UiSessions
 }
 
 export interface ApiRequest {
@@ -89,11 +98,11 @@ export interface ApiRequest {
 
 export interface Route {
   method: 'GET' | 'POST'
-  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix */
+  /** `/v1/status` matches exactly; `/v1/files/` (trailing slash) matches as a prefix; `/` only itself */
   path: string
   /** also answer HEAD (GET routes whose handler honours it) */
   head?: boolean
-  /** answered without the bearer token (only /healthz, which tells nothing) */
+  /** answered without a bearer: the dashboard's page, /healthz, and routes that check a secret of their own */
   public?: boolean
   handle: (context: ApiContext, request: ApiRequest) => Promise<void>
 }
@@ -110,7 +119,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const context: ApiContext = {
     node: init.node,
     replicas: init.replicas ?? 3,
-    metrics: createMetrics(init.node),
+    metrics: init.metrics ?? createMetrics().watch(init.node, init.dataDir),
     sealer (mode, compress = true) {
       const convergenceSecret = mode === 'shared' ? SHARED_CONVERGENCE_SECRET : init.convergenceSecret
       return { sealer: sealers.get(mode, convergenceSecret, compress), convergenceSecret }
@@ -125,9 +134,11 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     async forget (uri) {
       await uploads?.forget(uri)
     },
-    upkeep
+    upkeep,
+    transfers: createTransfers(),
+    ui: createUiSessions()
   }
-  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...healthRoutes]
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...uiRoutes, ...healthRoutes]
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')
@@ -135,13 +146,14 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     // the route, never the path: a path under /v1/files/ holds a capability, its key included
     let label = 'unknown'
     try {
+      refuseCrossOrigin(req)
       const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
-        (r.path.endsWith('/') ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
-      // the token first, so an unknown route is a 401 too: no route list for the tokenless
-      if (route?.public !== true) checkBearer(req, init.token)
+        (isPrefix(r) ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
+      // a missing route is told apart from a forbidden one only to a caller with the token
+      if (route?.public !== true) checkBearer(req, init.token, context.ui.isSession)
       if (route === undefined) throw new RouteNotFoundError(req.method ?? '?', parsed.pathname)
       label = `${route.method} ${route.path}`
-      const rest = route.path.endsWith('/') ? parsed.pathname.slice(route.path.length) : ''
+      const rest = isPrefix(route) ? parsed.pathname.slice(route.path.length) : ''
       await route.handle(context, { req, res, url: parsed, rest, signal })
     } catch (err) {
       if (signal.aborted) {
@@ -231,6 +243,10 @@ function logRefusal (logger: NodeLogger, route: string, reply: ErrorReply, err: 
   if (reply.status === 500) logger.error({ route, err }, `${route} failed: ${(err as Error)?.message ?? String(err)}`)
   else if (reply.status >= 500 || reply.status === 401) logger.warn({ route, status: reply.status, code }, `${route} refused: ${message}`)
   else logger.debug({ route, status: reply.status, code }, `${route} refused: ${message}`)
+}
+
+function isPrefix (route: Route): boolean {
+  return route.path.endsWith('/') && route.path !== '/'
 }
 
 /** Bytes of a refused upload read and dropped so the client can read our answer. */

@@ -9,6 +9,7 @@ import { parseApiAddress } from '../../daemon/listen.js'
 import { createLogger } from '../../logger.js'
 import type { LogFormat, LogLevel } from '../../log-levels.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
+import { createMetrics } from '../../daemon/metrics.js'
 import { listenAddresses } from './listen.js'
 import { parseNodeSpace } from './space.js'
 import { checkSpace } from './space-check.js'
@@ -17,6 +18,7 @@ import { checkBootstrap, checkListen, checkReplicas } from '../../network.js'
 import { VERSION } from '../../version.js'
 import { println, type CommandIo } from '../../io.js'
 import { parseRepairFlags, type RepairFlags } from './repair-flags.js'
+import { parseBootstrapTimeout } from './bootstrap-timeout.js'
 import { drainVault, DrainIncompleteError, LEAVE_DRAIN_MS } from './drain.js'
 import { warmRoutingTable } from './warm-up.js'
 
@@ -48,8 +50,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
   const replicas = checkReplicas(flags.replicas)
-  const timeout = Number(flags.bootstrapTimeout)
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--bootstrap-timeout: '${flags.bootstrapTimeout}' is not a positive number of seconds`)
+  const bootstrapTimeoutMs = parseBootstrapTimeout(flags.bootstrapTimeout)
   const { repair, ledger, drainTimeoutMs } = parseRepairFlags(flags)
   if (flags.drain === true && bootstrap.length === 0) throw new UsageError('--drain: hands chunks to the network, so it needs --bootstrap')
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
@@ -74,7 +75,8 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   io.signal?.addEventListener('abort', () => { leaveRequested(); stopNowRequested() }, { once: true })
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
   const stopSurviving = surviveStrayRejections(message => logger.warn(message))
-  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs: timeout * 1000, logger, repair, ledger })
+  const metrics = createMetrics()
+  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, ...metrics.nodeOptions })
   let server: ApiServer | null = null
   try {
     await node.start()
@@ -86,7 +88,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
       return
     }
     if (node.store !== null) checkSpace(await node.store.stats(), join(dir, 'vault'), logger)
-    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger, dataDir: dir })
+    server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger, dataDir: dir, metrics: metrics.watch(node, dir) })
     await server.start()
     // written only once the API answers, so a client that finds it can use it at once
     await writeEndpoint(dir, { url: server.url, pid: process.pid })

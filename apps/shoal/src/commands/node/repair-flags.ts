@@ -22,12 +22,28 @@ export interface RepairChoice {
 const MIN_REPAIR_INTERVAL_MS = 1000
 
 export function parseRepairFlags (flags: RepairFlags): RepairChoice {
-  const intervalMs = parseDuration(flags.repairInterval, '--repair-interval', { minMs: MIN_REPAIR_INTERVAL_MS })
-  const repairBytesPerSecond = parseSize(flags.repairBandwidth.replace(/\/s$/i, ''), '--repair-bandwidth')
-  if (repairBytesPerSecond < 1) throw new UsageError(`--repair-bandwidth: '${flags.repairBandwidth}' is no bandwidth; e.g. 4MiB (per second)`)
+  const intervalMs = parseRepairInterval(flags.repairInterval)
+  const repairBytesPerSecond = parseRepairBandwidth(flags.repairBandwidth)
   const ledger: Partial<LedgerPolicy> = {}
   if (flags.maxDebt !== undefined) ledger.maxDebt = parseSize(flags.maxDebt, '--max-debt')
   if (flags.allowance !== undefined) ledger.allowance = parseSize(flags.allowance, '--allowance')
-  const drainTimeoutMs = parseDuration(flags.drainTimeout, '--drain-timeout', { minMs: MIN_REPAIR_INTERVAL_MS })
+  const drainTimeoutMs = parseDrainTimeout(flags.drainTimeout)
   return { repair: { intervalMs, repairBytesPerSecond }, ledger, drainTimeoutMs }
+}
+
+// Each takes the name the value came by (a flag, a SHOAL_* variable, a config key) for its message.
+
+export function parseRepairInterval (text: string, flag = '--repair-interval'): number {
+  return parseDuration(text, flag, { minMs: MIN_REPAIR_INTERVAL_MS })
+}
+
+/** Bytes per second; a trailing `/s` is allowed. */
+export function parseRepairBandwidth (text: string, flag = '--repair-bandwidth'): number {
+  const bytesPerSecond = parseSize(text.replace(/\/s$/i, ''), flag)
+  if (bytesPerSecond < 1) throw new UsageError(`${flag}: '${text}' is no bandwidth; e.g. 4MiB (per second)`)
+  return bytesPerSecond
+}
+
+export function parseDrainTimeout (text: string, flag = '--drain-timeout'): number {
+  return parseDuration(text, flag, { minMs: MIN_REPAIR_INTERVAL_MS })
 }

@@ -17,6 +17,7 @@ export const fileRoutes: Route[] = [
 ]
 
 async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequest): Promise<void> {
+  const started = performance.now()
   const type = req.headers['content-type']
   // The body is the file, whatever it says it is (curl --data-binary says
   // application/x-www-form-urlencoded); only multipart would store its framing as the file.
@@ -40,6 +41,7 @@ async function postFile (context: ApiContext, { req, res, url, signal }: ApiRequ
     ...(Number.isSafeInteger(declared) ? { size: declared } : {})
   })
   await context.uploaded(result.uri, leaseMs)
+  context.transfers.record({ direction: 'put', name: name ?? null, bytes: result.size, ms: performance.now() - started })
   sendJson(res, 201, { uri: result.uri, size: result.size, chunks: result.chunks, newChunks: result.newChunks, storedBytes: result.storedBytes })
 }
 
@@ -58,7 +60,8 @@ async function * counted (req: IncomingMessage, context: ApiContext): AsyncGener
  * One `Range` (bytes=a-b, a-, -n) is answered with 206 and only the chunks that overlap
  * it are fetched; any other Range header as byteRange says (the whole file, or 416).
  */
-async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequest): Promise<void> {
+export async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequest): Promise<void> {
+  const started = performance.now()
   const capability = capabilityFromPath(rest)
   const source = createNetworkSource(context.node, { signal, network: await context.network(signal) })
   const manifest = await readManifest(capability, source, { signal })
@@ -90,9 +93,11 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
     headers['x-shoal-mtime'] = manifest.mtime
   }
   if (manifest.mode !== undefined) headers['x-shoal-mode'] = manifest.mode
+  const record = (): void => { context.transfers.record({ direction: 'get', name: manifest.name ?? null, bytes: end - start + 1, ms: performance.now() - started }) }
   if (req.method === 'HEAD' || size === 0) {
     res.writeHead(status, headers)
     res.end()
+    if (req.method !== 'HEAD') record()
     return
   }
   const { refs, skip, first } = overlapping(manifest.chunks, start, end)
@@ -109,6 +114,7 @@ async function getFile (context: ApiContext, { req, res, rest, signal }: ApiRequ
       next = await body.next()
     }
     res.end()
+    record()
   } finally {
     await body.return(undefined)
   }
