@@ -4,6 +4,7 @@
 // be read whole.
 import type { FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
+import { askEachPeer } from './has-round.js'
 import { StripeLayout } from './stripe-layout.js'
 import type { AbortOptions, HolderSource, Placement } from './types.js'
 
@@ -56,7 +57,7 @@ export async function checkFile (manifest: FileManifest, source: CheckSource, op
       // a replicated chunk: its closest peers; a piece: every peer of its stripe
       .slice(0, ask.placement !== undefined ? ask.placement.pieces : replicas)))))
   const asked = units.flat()
-  const { holds, unreachable } = await askAll(candidates.flat().flatMap((peers, i) => peers.map(peer => ({ peer, cid: asked[i].cid }))), source, options)
+  const { holds, unreachable } = await askEachPeer(candidates.flat().flatMap((peers, i) => peers.map(peer => ({ peer, cid: asked[i].cid }))), async (peer, cids, o) => await source.has(peer, cids, o), options)
 
   const health = units.map((asks, index): UnitHealth => {
     if (layout === undefined) {
@@ -93,27 +94,4 @@ function stripeMissing (asks: Ask[], candidates: string[][], holds: (peer: strin
     byCid.set(ask.cid.toString(), entry)
   })
   return [...byCid.values()].flatMap(({ pieces, peers }) => pieces.slice(peers.size)).sort((a, b) => a - b)
-}
-
-/** One HAS per holder for every CID it may hold. */
-async function askAll (questions: Array<{ peer: string, cid: CID }>, source: CheckSource, options: AbortOptions): Promise<{ holds: (peer: string, cid: CID) => boolean, unreachable: string[] }> {
-  const perPeer = new Map<string, Map<string, CID>>()
-  for (const { peer, cid } of questions) {
-    const cids = perPeer.get(peer) ?? new Map<string, CID>()
-    cids.set(cid.toString(), cid)
-    perPeer.set(peer, cids)
-  }
-  const held = new Set<string>()
-  const unreachable: string[] = []
-  await Promise.all([...perPeer].map(async ([peer, cids]) => {
-    const list = [...cids.values()]
-    try {
-      const answers = await source.has(peer, list, options)
-      list.forEach((cid, i) => { if (answers[i]) held.add(`${peer} ${cid.toString()}`) })
-    } catch {
-      options.signal?.throwIfAborted()
-      unreachable.push(peer)
-    }
-  }))
-  return { holds: (peer, cid) => held.has(`${peer} ${cid.toString()}`), unreachable: unreachable.sort() }
 }

@@ -10,6 +10,7 @@ import type { Lease, RedundancyTarget } from '@shoal/protocol'
 import type { CID } from 'multiformats/cid'
 import pLimit from 'p-limit'
 import { blocksOf, walkBlocks, type Block, type Unit, type Walk } from './blocks.js'
+import { askEachPeer } from './has-round.js'
 import { equalBytes } from './seal.js'
 import type { AbortOptions, ChunkSource, HolderSource } from './types.js'
 
@@ -245,28 +246,12 @@ async function findHolders (units: Unit[], peers: BlockPeers, options: AbortOpti
     const first = unit.blocks[0]
     return await peers.holders(first.cid, { ...options, ...(first.placement !== undefined ? { placement: { ...first.placement, index: 0 } } : {}) })
   })))
-  const perPeer = new Map<string, Map<string, CID>>()
-  units.forEach((unit, u) => {
+  const questions = units.flatMap((unit, u) => {
     const cids = unit.kind === 'chunk' ? [unit.block.cid] : unit.blocks.map(block => block.cid)
-    for (const peer of candidates[u]) {
-      const asked = perPeer.get(peer) ?? new Map<string, CID>()
-      for (const cid of cids) asked.set(cid.toString(), cid)
-      perPeer.set(peer, asked)
-    }
+    return candidates[u].flatMap(peer => cids.map(cid => ({ peer, cid })))
   })
-  const held = new Set<string>()
-  const unreachable = new Set<string>()
-  await Promise.all([...perPeer].map(async ([peer, cids]) => await limit(async () => {
-    const list = [...cids.values()]
-    try {
-      const answers = await peers.has(peer, list, options)
-      list.forEach((cid, i) => { if (answers[i]) held.add(`${peer} ${cid.toString()}`) })
-    } catch {
-      options.signal?.throwIfAborted()
-      unreachable.add(peer)
-    }
-  })))
-  return { candidates, holds: (peer, cid) => held.has(`${peer} ${cid.toString()}`), unreachable }
+  const { holds, unreachable } = await askEachPeer(questions, async (peer, cids, o) => await peers.has(peer, cids, o), options, limit)
+  return { candidates, holds, unreachable: new Set(unreachable) }
 }
 
 function unitHealth (unit: Unit, candidates: string[], holds: (peer: string, cid: CID) => boolean): UnitHealth {
