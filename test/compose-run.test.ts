@@ -5,11 +5,10 @@
 // `bootstrap`, and a data dir per node for the image's SHOAL_DATA volume.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { shoalBin } from './helpers/cli.js'
+import { runNode, shoalBin, type CliResult } from './helpers/cli.js'
 import { argList, composeText, execForm, finalInstruction, parseCompose, readDockerfile, repoRoot } from './helpers/compose.js'
 import { startNode, type RunningNode } from './helpers/node.js'
 
@@ -54,18 +53,10 @@ async function startService (name: string, host: string): Promise<Started> {
 }
 
 /** Runs a command of the image (`/app/...` is this repository, `node` this Node, `shoal` bin/shoal.js). */
-async function runInImage (args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null, stdout: string, stderr: string }> {
+async function runInImage (args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliResult> {
   const [bin, ...rest] = args.map(arg => arg.startsWith('/app/') ? join(repoRoot, arg.slice('/app/'.length)) : arg)
   assert.is(bin, 'node')
-  return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, rest, { env: { ...process.env, SHOAL_BIN: shoalBin, ...env }, stdio: ['ignore', 'pipe', 'pipe'], signal: AbortSignal.timeout(timeoutMs) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => { stdout += d })
-    child.stderr.on('data', d => { stderr += d })
-    child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
+  return await runNode(rest, { env: { SHOAL_BIN: shoalBin, ...env }, timeoutMs })
 }
 
 const healthcheck = execForm(finalInstruction(dockerfile, 'HEALTHCHECK')!, 'CMD')

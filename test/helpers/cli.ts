@@ -7,8 +7,13 @@ export interface CliResult { code: number | null, stdout: string, stderr: string
 
 /** Runs the real `shoal` executable in its own process. */
 export async function shoal (args: string[], options: { env?: NodeJS.ProcessEnv, timeoutMs?: number } = {}): Promise<CliResult> {
+  return await runNode([shoalBin, ...args], options)
+}
+
+/** Runs this Node with `args` (a script and its arguments) to its end: exit code and all it printed. */
+export async function runNode (args: string[], options: { env?: NodeJS.ProcessEnv, timeoutMs?: number } = {}): Promise<CliResult> {
   return await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [shoalBin, ...args], {
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: AbortSignal.timeout(options.timeoutMs ?? 120_000)
