@@ -27,6 +27,7 @@ import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, ListenError, NodeNotStartedError, whyNotReached } from './errors.js'
 import { findClosestPeers, localClosestPeers, routingTableOf } from './closest-peers.js'
+import { DHT_K } from './lookup.js'
 import { debugLogger, type NodeLogger } from './logger.js'
 import { keepJoined, REJOIN_INTERVAL_MS } from './rejoin.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
@@ -60,8 +61,6 @@ const log = debug('shoal:node')
 export const DHT_PROTOCOL = '/shoal/kad/1.0.0'
 /** Extra peers a lookup asks for, so that passing over bad ones still leaves `count`. */
 const DHT_BAD_SLACK = 4
-/** Peers a vault's once-a-period lookup of its own ID asks for: kad-dht's k, one bucket. */
-const K_NEIGHBOURS = 20
 /** Yamux stream window: one max-size chunk frame in flight per stream. */
 const MAX_STREAM_WINDOW = 4 * 1024 * 1024
 
@@ -277,7 +276,7 @@ class Node implements ShoalNode {
         return local.length >= count ? local : await findClosestPeers(node, true, key, count, options)
       },
       // kad-dht's own refresh is minutes apart; a vault that joined next to our chunks must be seen within a period
-      refreshNeighbours: async options => { await findClosestPeers(node, true, node.peerId.toMultihash().bytes, K_NEIGHBOURS, options) },
+      refreshNeighbours: async options => { await findClosestPeers(node, true, node.peerId.toMultihash().bytes, DHT_K, options) },
       clock: systemClock,
       random: systemRandom,
       now: Date.now,
