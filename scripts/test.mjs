@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const filters = process.argv.slice(2)
-const perFileTimeoutMs = Number(process.env.SHOAL_TEST_TIMEOUT_MS ?? 5 * 60_000)
+const perFileTimeoutMs = Number(process.env.SHOAL_TEST_TIMEOUT_MS ?? 8 * 60_000)
 
 function * walk (dir) {
   let entries

@@ -91,7 +91,7 @@ test('usage mistakes exit 2 with one line and no stack trace', async () => {
     [['get', 'shoal:abc', ...common], /invalid capability/],
     [['put', join(work, 'in.bin'), '--vault', join(work, 'in.bin'), '--data', join(work, 'data')], /--vault: .* is not a directory/],
     [['put', join(work, 'in.bin'), '--bootstrap', `/ip4/999.1.2.3/tcp/1/p2p/${PEER}`, '--data', join(work, 'data')], /--bootstrap: '.*' is not a peer address/],
-    [['put', join(work, 'in.bin'), '--bootstrap', `/dns4/localhost/tcp/1/p2p/${PEER}`, '--data', join(work, 'data')], /--bootstrap: '.*' is not a peer address/],
+    [['put', join(work, 'in.bin'), '--bootstrap', `/ip4/127.0.0.1/udp/1/p2p/${PEER}`, '--data', join(work, 'data')], /--bootstrap: '.*' is not a peer address/],
     [['put', join(work, 'in.bin'), '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${PEER}`, '--listen', '/ip4/127.0.0.1/udp/0', '--data', join(work, 'data')], /--listen: '.*' is not a listen address/],
     [['node', '--listen', '/ip4/127.0.0.1/tcp/0/p2p/' + PEER, '--space', '64MiB', '--data', join(work, 'data')], /--listen: '.*' is not a listen address/]
   ]

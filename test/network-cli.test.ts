@@ -86,7 +86,7 @@ test('bad flags: exit 2 with one line', async () => {
   const badListen = await shoal(['node', '--listen', 'localhost:4001', '--space', '64MiB', '--data', join(work, 'x')])
   assert.is(badListen.code, 2)
   assert.is(badListen.stderr.trim().split('\n').length, 1, badListen.stderr)
-  const badBootstrap = await shoal(['put', join(work, 'small.txt'), '--bootstrap', '/ip4/127.0.0.2/tcp/1', '--data', join(work, 'data')])
+  const badBootstrap = await shoal(['put', join(work, 'small.txt'), '--bootstrap', '/ip4/127.0.0.2/udp/1', '--data', join(work, 'data')])
   assert.is(badBootstrap.code, 2)
   assert.match(badBootstrap.stderr, /--bootstrap/)
   const neither = await shoal(['put', join(work, 'small.txt'), '--data', join(work, 'data')])

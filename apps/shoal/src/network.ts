@@ -13,8 +13,8 @@ export const BOOTSTRAP_TIMEOUT_MS = 5_000
 const JOIN_TIMEOUT_MS = 10_000
 
 // Multiaddrs are checked here, at the boundary, so a typo is a usage error (exit 2)
-// rather than an "unexpected error" from deep inside libp2p. Only TCP over an IP address
-// is what the node's transport listens on and dials (no DNS resolver is configured).
+// rather than an "unexpected error" from deep inside libp2p. A node listens on TCP over an
+// IP address; it dials a bootstrap peer by IP or by DNS name (the TCP socket resolves it).
 
 export function checkListen (address: string, flag = '--listen'): string {
   const ma = parse(address)
@@ -24,11 +24,17 @@ export function checkListen (address: string, flag = '--listen'): string {
   return address
 }
 
+/**
+ * `--bootstrap`: TCP at an IP address or a DNS name, with or without `/p2p/<peer ID>`.
+ * Without one, whoever answers there is taken as the bootstrap peer (its identity is
+ * learned, not checked): what lets a compose file name `/dns4/bootstrap/tcp/4001`.
+ */
 export function checkBootstrap (addresses: string[] | undefined, flag = '--bootstrap'): string[] {
   for (const address of addresses ?? []) {
     const ma = parse(address)
-    if (ma === null || !IP.matches(ma) || !TCP.exactMatch(ma) || last(ma) !== 'p2p') {
-      throw new UsageError(`${flag}: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...`)
+    // dnsaddr is a TXT-record lookup, not a host name the socket can resolve
+    if (ma === null || !TCP.exactMatch(ma) || ma.getComponents()[0].name === 'dnsaddr') {
+      throw new UsageError(`${flag}: '${address}' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo... or /dns4/bootstrap/tcp/4001`)
     }
   }
   return addresses ?? []
@@ -75,11 +81,13 @@ export async function waitForDhtPeers (node: ShoalNode, options: { want: number,
   const timeoutMs = options.timeoutMs ?? JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   const table = (): number => node.routingTableSize
-  while (true) {
+  for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted()
     if (table() > 0) {
       const key = randomBytes(32)
-      const signal = AbortSignal.any([AbortSignal.timeout(2_000), ...(options.signal !== undefined ? [options.signal] : [])])
+      // 2 s is plenty on an idle network; a busy machine's lookups get longer each try, up to 8 s
+      const lookupMs = Math.min(2_000 * attempt, 8_000)
+      const signal = AbortSignal.any([AbortSignal.timeout(lookupMs), ...(options.signal !== undefined ? [options.signal] : [])])
       const peers = await node.closestPeers(key, Math.max(options.want, options.ask ?? 0), { signal }).catch(() => [])
       if (peers.length >= options.want || (peers.length > 0 && Date.now() > deadline)) return peers
     }

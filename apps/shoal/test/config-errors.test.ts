@@ -46,7 +46,7 @@ test('a value its flag would refuse: file, line, key and the flag\'s reason', as
 
 test('an address in a list is named by its own line', async () => {
   await fileRefused('space: 1GiB\nlisten:\n  - /ip4/127.0.0.81/tcp/0\n  - /ip4/127.0.0.81/udp/0\n', "config FILE line 4: listen: '/ip4/127.0.0.81/udp/0' is not a listen address like /ip4/127.0.0.2/tcp/4001", { line: 4, key: 'listen' })
-  await fileRefused('bootstrap:\n  - /ip4/127.0.0.2/tcp/4001\n', "config FILE line 2: bootstrap: '/ip4/127.0.0.2/tcp/4001' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...", { line: 2, key: 'bootstrap' })
+  await fileRefused('bootstrap:\n  - /ip4/127.0.0.2/udp/4001\n', "config FILE line 2: bootstrap: '/ip4/127.0.0.2/udp/4001' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo... or /dns4/bootstrap/tcp/4001", { line: 2, key: 'bootstrap' })
 })
 
 test('a bad value in the file is refused even where a flag overrides it', async () => {
@@ -82,7 +82,7 @@ test('a bad variable is named by the variable, a bad flag by the flag', async ()
     assert.is(env.message, "SHOAL_REPAIR_INTERVAL: '5' is not a duration with a unit (examples: 10s, 5m, 2h, 90d)")
     assert.is(env.code, 'ERR_USAGE')
     const list = await refusal(async () => await resolveIn(dir, [], { SHOAL_BOOTSTRAP: '/ip4/127.0.0.2/tcp/1/p2p/12D3KooWCkXRxhNhNzysHrLMvzP9BLm1twjUMX5hGHYnA1r2Qi98,nonsense' }))
-    assert.is(list.message, "SHOAL_BOOTSTRAP: 'nonsense' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo...")
+    assert.is(list.message, "SHOAL_BOOTSTRAP: 'nonsense' is not a peer address like /ip4/127.0.0.2/tcp/4001/p2p/12D3Koo... or /dns4/bootstrap/tcp/4001")
     const choice = await refusal(async () => await resolveIn(dir, [], { SHOAL_LOG_FORMAT: 'xml' }))
     assert.is(choice.message, "SHOAL_LOG_FORMAT: 'xml' is not one of text, json")
     const flag = await refusal(async () => await resolveIn(dir, ['--space', '12XB']))

@@ -28,6 +28,7 @@ import { Sessions } from './sessions.js'
 import { BootstrapError, ListenError, NodeNotStartedError, whyNotReached } from './errors.js'
 import { findClosestPeers, localClosestPeers, routingTableOf } from './closest-peers.js'
 import { debugLogger, type NodeLogger } from './logger.js'
+import { keepJoined, REJOIN_INTERVAL_MS } from './rejoin.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
 import { systemClock, systemRandom } from '@shoal/runtime'
 
@@ -59,9 +60,9 @@ const log = debug('shoal:node')
 export const DHT_PROTOCOL = '/shoal/kad/1.0.0'
 /** Extra peers a lookup asks for, so that passing over bad ones still leaves `count`. */
 const DHT_BAD_SLACK = 4
-/** Yamux stream window: one max-size chunk frame in flight per stream. */
 /** Peers a vault's once-a-period lookup of its own ID asks for: kad-dht's k, one bucket. */
 const K_NEIGHBOURS = 20
+/** Yamux stream window: one max-size chunk frame in flight per stream. */
 const MAX_STREAM_WINDOW = 4 * 1024 * 1024
 
 export interface NodeInit {
@@ -77,6 +78,8 @@ export interface NodeInit {
   clientMode?: boolean
   /** how long start() tries the bootstrap peers (default 10 s) */
   bootstrapTimeoutMs?: number
+  /** how often a vault that finds itself without peers dials its bootstrap peers again (default 30 s; rejoin.ts) */
+  rejoinIntervalMs?: number
   /** per-peer limits of the chunk protocol server */
   limits?: Partial<ChunkServiceLimits>
   /** networks peers may connect from/to without limits (default: loopback only, 127.0.0.0/8) */
@@ -147,6 +150,7 @@ class Node implements ShoalNode {
   readonly ledger: Ledger | null
   leases: LeaseSigner | null = null
   repairer: Repairer | null = null
+  private stopRejoin: (() => void) | undefined
   private readonly limits: ChunkServiceLimits
   private readonly logger: NodeLogger
   private node: Libp2p<Services> | null = null
@@ -243,6 +247,7 @@ class Node implements ShoalNode {
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
       await this.bootstrap(node)
+      if (!clientMode) this.stopRejoin = keepJoined({ libp2p: node, addresses: this.init.bootstrap ?? [], intervalMs: this.init.rejoinIntervalMs ?? REJOIN_INTERVAL_MS, timeoutMs: this.init.bootstrapTimeoutMs ?? 10_000, logger: this.logger })
       await this.startRepair(node)
       log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
     } catch (err) {
@@ -310,6 +315,8 @@ class Node implements ShoalNode {
   }
 
   async stop (): Promise<void> {
+    this.stopRejoin?.()
+    this.stopRejoin = undefined
     // before libp2p and the store: a tick in progress is aborted and waited for
     await this.repairer?.stop()
     const node = this.node

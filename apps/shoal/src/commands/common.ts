@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander'
 export function withLocationOptions (command: Command): Command {
   return command
     .option('--vault <dir>', 'local mode: use this vault directory instead of the network')
-    .option('--bootstrap <multiaddr...>', 'network mode: join the network through these peers (/ip4/…/tcp/…/p2p/…)')
+    .option('--bootstrap <multiaddr...>', 'network mode: join the network through these peers (/ip4/…/tcp/…/p2p/…, or /dns4/HOST/tcp/PORT: whoever answers)')
     .option('--listen <multiaddr>', 'network mode: where the short-lived client node listens (default /ip4/127.0.0.1/tcp/0)')
     .option('--data <dir>', 'your data dir: convergence secret, settings, the node to use (default: $SHOAL_DATA or ~/.shoal)')
 }

@@ -67,6 +67,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_INVALID_CID: 400,
   ERR_INVALID_MANIFEST: 400,
   ERR_CHUNK_NOT_FOUND: 404,
+  // fewer than k pieces of a stripe are left anywhere: gone, as a chunk no holder has
+  ERR_STRIPE_LOST: 404,
   ERR_WRONG_TYPE: 409,
   ERR_INSUFFICIENT_HOLDERS: 507,
   ERR_NO_SPACE: 507,

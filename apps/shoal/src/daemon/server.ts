@@ -15,6 +15,7 @@ import { networkUpkeep } from '../backend/upkeep.js'
 import type { Upkeep } from '../backend/backend.js'
 import { startRenewer, type Renewer } from './renewer.js'
 import { fileRoutes } from './routes/files.js'
+import { healthRoutes } from './routes/health.js'
 import { manifestRoutes } from './routes/manifests.js'
 import { statusRoutes } from './routes/status.js'
 import { uiRoutes } from './routes/ui.js'
@@ -103,7 +104,7 @@ export interface Route {
   path: string
   /** also answer HEAD (GET routes whose handler honours it) */
   head?: boolean
-  /** answered without a bearer: the dashboard's page, and routes that check a secret of their own */
+  /** answered without a bearer: the dashboard's page, /healthz, and routes that check a secret of their own */
   public?: boolean
   handle: (context: ApiContext, request: ApiRequest) => Promise<void>
 }
@@ -140,7 +141,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     transfers: createTransfers(),
     ui: createUiSessions()
   }
-  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...uiRoutes]
+  const routes = [...fileRoutes, ...manifestRoutes, ...statusRoutes, ...upkeepRoutes, ...uiRoutes, ...healthRoutes]
 
   async function serve (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = new URL(req.url ?? '/', 'http://localhost')

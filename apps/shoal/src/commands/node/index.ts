@@ -24,7 +24,7 @@ export function nodeCommand (io: CommandIo): Command {
     .addOption(new Option('--space <size>', 'space the vault offers, with a unit: 500MiB, 50GiB, 2TB (required)'))
     .addOption(new Option('--listen <multiaddr...>', 'where peers reach this node; without IPv6 on the machine, IPv4 only')
       .default(DEFAULT_LISTEN, DEFAULT_LISTEN.join(' ')))
-    .option('--bootstrap <multiaddr...>', 'peers to join through (/ip4/…/tcp/…/p2p/…)')
+    .option('--bootstrap <multiaddr...>', 'peers to join through (/ip4/…/tcp/…/p2p/…, or /dns4/HOST/tcp/PORT: whoever answers)')
     .addOption(new Option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time').default('5', '5'))
     .addOption(new Option('--replicas <n>', 'copies kept of each chunk uploaded through this node\'s API unless the upload says').default('3', '3'))
     .addOption(new Option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)').default('127.0.0.1:0', '127.0.0.1:0, any free port'))
