@@ -23,6 +23,7 @@ COPY packages/protocol/package.json packages/protocol/
 COPY packages/store/package.json packages/store/
 COPY packages/node/package.json packages/node/
 COPY packages/client/package.json packages/client/
+COPY packages/sim/package.json packages/sim/
 COPY apps/shoal/package.json apps/shoal/
 COPY test/package.json test/
 COPY bench/package.json bench/
@@ -61,8 +62,9 @@ RUN ln -s /app/apps/shoal/bin/shoal.js /usr/local/bin/shoal \
     && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-# libp2p (shoal node --listen /ip4/0.0.0.0/tcp/4001); the HTTP API stays on 127.0.0.1
-EXPOSE 4001
+# libp2p (shoal node --listen /ip4/0.0.0.0/tcp/4001), and /metrics alone when asked
+# (--metrics-listen 0.0.0.0:9464); the HTTP API stays on 127.0.0.1
+EXPOSE 4001 9464
 # GET /healthz of the API the node wrote to /data/api.json: the one route without a token
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "/app/deploy/healthcheck.mjs"]

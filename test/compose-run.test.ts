@@ -30,6 +30,7 @@ const serviceAddress = new Map<string, string>()
 function onLoopback (args: string[], host: string): string[] {
   return args.map(arg => {
     if (/^\/ip4\/0\.0\.0\.0\/tcp\/\d+$/.test(arg)) return `/ip4/${host}/tcp/0`
+    if (/^0\.0\.0\.0:\d+$/.test(arg)) return `${host}:0` // --metrics-listen
     const named = /^\/dns4\/([^/]+)\/tcp\/\d+$/.exec(arg)
     if (named !== null) {
       const address = serviceAddress.get(named[1])

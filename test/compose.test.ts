@@ -17,6 +17,8 @@ import {
 } from './helpers/compose.js'
 
 const NODE_SERVICES = ['bootstrap', 'vault']
+/** the image the shoal services are built as (x-shoal-image) */
+const SHOAL_IMAGE = 'shoal:local'
 // a CommonJS module whose types say `export default`: Node's default import is the factory itself
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default
 const draft07 = createRequire(import.meta.url)('ajv/dist/refs/json-schema-draft-07.json') as Record<string, unknown>
@@ -40,6 +42,8 @@ async function shoalInvocations (compose: ComposeFile): Promise<Array<{ where: s
   const client = await loadClientScript()
   const invocations: Array<{ where: string, args: string[] }> = []
   for (const [name, service] of Object.entries(compose.services)) {
+    // prometheus and grafana (profile monitoring) run their own images
+    if (service.image !== SHOAL_IMAGE) continue
     if (service.entrypoint === undefined) {
       assert.equal(entrypoint, ['shoal'], 'the image runs the CLI')
       invocations.push({ where: `service ${name}`, args: argList(service.command) })
@@ -110,7 +114,10 @@ test('peers find the bootstrap by service name: no IP address or peer ID in the 
   const text = await composeText()
   const compose = parseCompose(text)
   assert.not.match(text, /\/p2p\//)
-  const ips = [...text.matchAll(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g)].map(m => m[0])
+  // the monitoring services publish their UIs on the host's loopback only ("127.0.0.1:3000:3000")
+  const published = /^\s*- "127\.0\.0\.1:\d+:\d+"$/
+  const lines = text.split('\n').filter(line => !published.test(line)).join('\n')
+  const ips = [...lines.matchAll(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g)].map(m => m[0])
   assert.equal(ips.filter(ip => ip !== '0.0.0.0'), [], 'only the wildcard listen address')
   // every address a service or the client is pointed at names a service, on the port it listens on
   const pointers = [...text.matchAll(/\/dns4\/([^/\s,\]]+)\/tcp\/(\d+)/g)]
@@ -121,6 +128,24 @@ test('peers find the bootstrap by service name: no IP address or peer ID in the 
     assert.ok(argList(target.command).includes(`/ip4/0.0.0.0/tcp/${port}`), `${address}: ${host} listens on ${port}`)
   }
   assert.ok(argList(compose.services.vault.command).includes('/dns4/bootstrap/tcp/4001'))
+})
+
+test('--profile monitoring: Prometheus scrapes every node\'s --metrics-listen port, Grafana gets the shipped dashboard', async () => {
+  const compose = parseCompose(await composeText())
+  for (const name of NODE_SERVICES) {
+    const command = argList(compose.services[name].command)
+    assert.is(command[command.indexOf('--metrics-listen') + 1], '0.0.0.0:9464', `${name} --metrics-listen`)
+  }
+  const scrape = await readFile(join(repoRoot, 'deploy/prometheus.yml'), 'utf8')
+  assert.match(scrape, /targets: \['bootstrap:9464'\]/)
+  assert.match(scrape, /names: \['vault'\][\s\S]*port: 9464/)
+  // every host path the monitoring services mount is in the repo
+  for (const name of ['prometheus', 'grafana']) {
+    const mounts = (compose.services[name].volumes ?? []).map(v => typeof v === 'string' ? v.split(':')[0] : v.source ?? '')
+    assert.ok(mounts.length > 0, `${name} mounts its config`)
+    for (const source of mounts) assert.ok(existsSync(join(repoRoot, source)), `${name}: ${source} is not in the repo`)
+  }
+  assert.ok(existsSync(join(repoRoot, 'deploy/grafana/dashboards/shoal.json')))
 })
 
 test('each vault has a data dir and a --space of its own, and the vault service can scale', async () => {

@@ -135,7 +135,7 @@ test('the chunk requests, bytes and connections counted match the put and the ge
 })
 
 test('the Grafana dashboard parses, and each panel queries only metrics the nodes expose', async () => {
-  const dashboard = JSON.parse(await readFile(join(root, 'deploy/grafana/shoal-dashboard.json'), 'utf8')) as { panels: Array<{ type: string, title: string, targets?: Array<{ expr: string }> }> }
+  const dashboard = JSON.parse(await readFile(join(root, 'deploy/grafana/dashboards/shoal.json'), 'utf8')) as { panels: Array<{ type: string, title: string, targets?: Array<{ expr: string }> }> }
   const exposed = exposedNames(scrapes[0])
   const panels = dashboard.panels.filter(p => p.type !== 'row')
   const used = new Set<string>()

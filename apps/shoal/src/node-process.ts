@@ -36,7 +36,13 @@ export function nodeArgs (init: NodeArgsInit): string[] {
 }
 
 /** What `shoal node --json` prints once it is up. */
-export interface NodeStarted { peerId: string, addresses: string[], api: string }
+export interface NodeStarted {
+  peerId: string
+  addresses: string[]
+  api: string
+  /** the scrape address, with --metrics-listen */
+  metrics?: string
+}
 
 export interface FirstLineOptions {
   /** names the process in errors, e.g. `shoal node 3` */

@@ -10,6 +10,7 @@ import { createLogger } from '../../logger.js'
 import type { LogFormat, LogLevel } from '../../log-levels.js'
 import { createApiServer, type ApiServer } from '../../daemon/server.js'
 import { createMetrics } from '../../daemon/metrics.js'
+import { listenForScrapes, type MetricsListener } from '../../daemon/metrics-listener.js'
 import { listenAddresses } from './listen.js'
 import { parseNodeSpace } from './space.js'
 import { checkSpace } from './space-check.js'
@@ -30,6 +31,8 @@ export interface NodeFlags extends RepairFlags {
   bootstrap?: string[]
   bootstrapTimeout: string
   api: string
+  /** GET /metrics alone, without the token, on this address too */
+  metricsListen?: string
   replicas: string
   data?: string
   json?: boolean
@@ -49,6 +52,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const space = parseNodeSpace(flags.space)
   const bootstrap = checkBootstrap(flags.bootstrap)
   const api = parseApiAddress(flags.api)
+  const metricsAddress = flags.metricsListen === undefined ? undefined : parseApiAddress(flags.metricsListen, '--metrics-listen')
   const replicas = checkReplicas(flags.replicas)
   const bootstrapTimeoutMs = parseBootstrapTimeout(flags.bootstrapTimeout)
   const { repair, ledger, drainTimeoutMs } = parseRepairFlags(flags)
@@ -78,6 +82,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const metrics = createMetrics()
   const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, ...metrics.nodeOptions })
   let server: ApiServer | null = null
+  let scrapes: MetricsListener | null = null
   try {
     await node.start()
     if (flags.drain === true) {
@@ -90,18 +95,21 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
     if (node.store !== null) checkSpace(await node.store.stats(), join(dir, 'vault'), logger)
     server = createApiServer({ node, token, convergenceSecret, host: api.host, port: api.port, version: VERSION, replicas, logger, dataDir: dir, metrics: metrics.watch(node, dir) })
     await server.start()
+    if (metricsAddress !== undefined) scrapes = await listenForScrapes(metrics.registry, metricsAddress)
     // written only once the API answers, so a client that finds it can use it at once
     await writeEndpoint(dir, { url: server.url, pid: process.pid })
     const peerId = node.peerId.toString()
     const addresses = node.multiaddrs.map(String)
+    const metricsUrl = scrapes?.url
     if (flags.json === true) {
-      println(io.stdout, JSON.stringify({ peerId, addresses, api: server.url }))
+      println(io.stdout, JSON.stringify({ peerId, addresses, api: server.url, ...(metricsUrl !== undefined ? { metrics: metricsUrl } : {}) }))
     } else {
       println(io.stdout, `peer ${peerId}`)
       for (const address of addresses) println(io.stdout, address)
       println(io.stdout, `api ${server.url}`)
+      if (metricsUrl !== undefined) println(io.stdout, `metrics ${metricsUrl}`)
     }
-    logger.info({ peer: peerId, addresses, api: server.url, version: VERSION }, 'node started')
+    logger.info({ peer: peerId, addresses, api: server.url, metrics: metricsUrl, version: VERSION }, 'node started')
     await leave
     logger.info('node stopping: handing off what only it keeps (a second Ctrl-C or SIGTERM stops at once)')
     await Promise.race([drainVault(node, LEAVE_DRAIN_MS, io, flags.json === true).catch(err => { logger.warn({ err }, 'drain failed') }), stopNow])
@@ -110,6 +118,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
     process.off('SIGTERM', onSignal)
     stopSurviving()
     await removeEndpoint(dir)
+    await scrapes?.stop()
     await server?.stop()
     await node.stop()
   }

@@ -28,6 +28,7 @@ export function nodeCommand (io: CommandIo): Command {
     .addOption(new Option('--bootstrap-timeout <seconds>', 'give up when no bootstrap peer answers within this time').default('5', '5'))
     .addOption(new Option('--replicas <n>', 'copies kept of each chunk uploaded through this node\'s API unless the upload says').default('3', '3'))
     .addOption(new Option('--api <host:port>', 'where the local HTTP API listens (token in <data>/api-token)').default('127.0.0.1:0', '127.0.0.1:0, any free port'))
+    .addOption(new Option('--metrics-listen <host:port>', 'also serve GET /metrics alone here, without the token, for Prometheus (default: only on the API)'))
     .addOption(new Option('--repair-interval <duration>', 'how often the vault checks a batch of its chunks: repairs what is short, hands off, audits, scrubs, collects expired (at least 1s)').default('10m', '10m'))
     .addOption(new Option('--repair-bandwidth <size/s>', 'bytes per second repair may send, e.g. 4MiB').default('4MiB', '4MiB'))
     .addOption(new Option('--max-debt <size>', 'how far a peer that stores for this vault may run ahead of what it stores (default: 4GiB)'))

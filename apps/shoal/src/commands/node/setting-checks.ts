@@ -16,6 +16,7 @@ export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   bootstrap: (text, where) => checkBootstrap([text], where),
   'bootstrap-timeout': parseBootstrapTimeout,
   api: parseApiAddress,
+  'metrics-listen': parseApiAddress,
   replicas: checkReplicas,
   'repair-interval': parseRepairInterval,
   'repair-bandwidth': parseRepairBandwidth,

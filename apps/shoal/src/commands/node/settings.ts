@@ -8,6 +8,7 @@ export const NODE_SETTING_KEYS = [
   'bootstrap',
   'bootstrap-timeout',
   'api',
+  'metrics-listen',
   'replicas',
   'repair-interval',
   'repair-bandwidth',
@@ -27,6 +28,7 @@ export type NodeSettingKey = typeof NODE_SETTING_KEYS[number]
 export const NODE_SETTING_FALLBACKS: Partial<Record<NodeSettingKey, { kind: 'default' | 'example', value: string | string[] }>> = {
   space: { kind: 'example', value: '50GiB' },
   bootstrap: { kind: 'example', value: ['/ip4/192.0.2.10/tcp/4001/p2p/12D3KooWCkXRxhNhNzysHrLMvzP9BLm1twjUMX5hGHYnA1r2Qi98'] },
+  'metrics-listen': { kind: 'example', value: '0.0.0.0:9464' },
   'max-debt': { kind: 'default', value: '4GiB' },
   allowance: { kind: 'default', value: '1GiB' }
 }
