@@ -38,6 +38,16 @@ test('timers due at the same moment fire in the order they were made', async () 
   assert.is(clock.pending, 0)
 })
 
+test('timers due at one instant all fire before the work the first one started runs', async () => {
+  const clock = createVirtualClock()
+  const seen: string[] = []
+  clock.after(100, () => { void Promise.resolve().then(() => seen.push('work of a')); seen.push('a') })
+  clock.after(100, () => { seen.push('b') })
+  clock.after(101, () => { seen.push('c') })
+  await clock.advance(200)
+  assert.equal(seen, ['a', 'b', 'work of a', 'c'])
+})
+
 test('timeout() aborts with a TimeoutError at its deadline, not before', async () => {
   const clock = createVirtualClock()
   const signal = clock.timeout(500)

@@ -1,5 +1,6 @@
 // What a simulation found, as data (the --json output, the same bytes for the same seed)
 // and as the few lines a person reads.
+import type { Estimate } from './confidence.js'
 
 export interface SimReport {
   config: {
@@ -31,6 +32,14 @@ export interface SimReport {
   storage: { meanBytes: number, maxBytes: number, maxOverMean: number }
   /** files users read through the swarm while the network churned */
   reads: { done: number, failed: number, p50Ms: number, p90Ms: number, p99Ms: number }
+  /**
+   * The chance of losing a file (or one chunk or stripe) within a year, extrapolated from
+   * this run's losses as independent periods of its length, with a 95% Wilson interval; and,
+   * for replicate:r, the Markov model's chance of losing a chunk in the run and in a year,
+   * for the run's departure rate and repair interval (markov.ts: independent departures
+   * only, downtimes and correlated failures are not in it), null for erasure codes.
+   */
+  durability: { filesPerYear: Estimate, unitsPerYear: Estimate, model: { unitsInRun: number, unitsPerYear: number } | null }
   /** the vaults' repair metrics, summed (repair bytes here are real bytes, not scaled) */
   repair: { chunksRepaired: number, repairBytesSent: number, piecesRebuilt: number, stripesRepaired: number, handedOff: number, auditsPassed: number, auditsFailed: number, collected: number }
 }
@@ -40,6 +49,7 @@ export function formatReport (r: SimReport): string {
   return [
     `${c.nodes} vaults, ${c.days} days, ${c.files} files of ${c.chunksPerFile} × ${bytes(c.chunkSize)}, ${c.redundancy}, repair every ${duration(c.repairIntervalMs)}${c.repair ? '' : ' (REPAIR OFF)'}, churn ${c.churn}, seed ${c.seed}`,
     `files lost: ${r.files.lost} of ${r.files.total} (chunks/stripes lost: ${r.chunks.unitsLost} of ${r.chunks.units}); unavailable at the end: ${r.files.unavailableAtEnd}`,
+    `yearly loss chance (extrapolated, 95% interval): file ${estimate(r.durability.filesPerYear)}, chunk/stripe ${estimate(r.durability.unitsPerYear)}${r.durability.model === null ? '' : `; Markov model (departures only): chunk ${chance(r.durability.model.unitsPerYear)} a year, ${chance(r.durability.model.unitsInRun)} in this run`}`,
     `vaults: ${r.vaults.remaining} remain (${r.vaults.upAtEnd} up); ${r.vaults.departures} left for good, ${r.vaults.arrivals} joined, ${r.vaults.downs} went down, ${r.vaults.correlated} correlated failures`,
     `traffic per vault per day: repair ${bytes(r.traffic.repairPerVaultDay)}, upkeep ${bytes(r.traffic.upkeepPerVaultDay)}, user ${bytes(r.traffic.userPerVaultDay)} (repair/user ${r.traffic.user === 0 ? '-' : (r.traffic.repair / r.traffic.user).toFixed(2)})`,
     `storage per vault: mean ${bytes(r.storage.meanBytes)}, max ${bytes(r.storage.maxBytes)} (max/mean ${r.storage.maxOverMean})`,
@@ -60,4 +70,14 @@ function duration (ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
   if (ms < 3600_000) return `${(ms / 60_000).toFixed(1)} min`
   return `${(ms / 3600_000).toFixed(1)} h`
+}
+
+function estimate (e: Estimate): string {
+  return `${chance(e.estimate)} (${chance(e.low)} – ${chance(e.high)})`
+}
+
+function chance (p: number): string {
+  if (p === 0) return '0'
+  if (p >= 0.01) return `${Number((p * 100).toPrecision(2))}%`
+  return p.toExponential(1)
 }

@@ -12,6 +12,9 @@ import { readFile, uploadFile, type SimFile } from './files.js'
 import { createLinks, HOME_LINKS, type LinkModel } from './links.js'
 import { createMembershipIndex } from './membership.js'
 import { census } from './census.js'
+import { yearlyLoss } from './confidence.js'
+import { meanOf } from './distributions.js'
+import { lossProbability, repairsPerDay, yearlyLossProbability, type ReplicaChain } from './markov.js'
 import type { SimReport } from './report.js'
 
 export interface SimConfig {
@@ -53,7 +56,8 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
   const random = seededRandom(config.seed)
   const membership = createMembershipIndex()
   const reachable = (id: string): boolean => net.node(id)?.up === true
-  const links = createLinks({ model: config.links ?? HOME_LINKS, clock, random, byteScale, reachable })
+  const linkModel = config.links ?? HOME_LINKS
+  const links = createLinks({ model: linkModel, clock, random, byteScale, reachable })
   const net = createMemoryNetwork({
     clock,
     random,
@@ -123,6 +127,13 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
   const maxBytes = Math.max(0, ...bytes)
   const vaultDays = (config.nodes + remaining.length) / 2 * config.days
   const metrics = sumMetrics(net.nodes.map(n => n.repairer?.metrics()))
+  const chain: ReplicaChain | null = config.redundancy.scheme !== 'replicate'
+    ? null
+    : {
+        replicas: config.redundancy.replicas,
+        departuresPerDay: config.churn.departuresPerDay,
+        repairsPerDay: config.repair === false ? 0 : repairsPerDay(config.repairIntervalMs, transferMs(chunkSize, linkModel))
+      }
   await net.stop()
   return {
     config: {
@@ -149,8 +160,18 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     },
     storage: { meanBytes: Math.round(meanBytes), maxBytes, maxOverMean: meanBytes === 0 ? 0 : round(maxBytes / meanBytes, 2) },
     reads: { done: reads.done, failed: reads.failed, ...percentiles(reads.times) },
+    durability: {
+      filesPerYear: yearlyLoss(found.filesLost, files.length, config.days),
+      unitsPerYear: yearlyLoss(found.unitsLost, found.units, config.days),
+      model: chain === null ? null : { unitsInRun: lossProbability(chain, config.days), unitsPerYear: yearlyLossProbability(chain) }
+    },
     repair: metrics
   }
+}
+
+/** A repair PUT of one chunk over a typical vault's uplink, with both ends' latency. */
+function transferMs (chunkSize: number, links: LinkModel): number {
+  return chunkSize * 8 / (meanOf(links.uplink) * 1e6) * 1000 + 2 * meanOf(links.latencyMs)
 }
 
 function sumMetrics (all: Array<RepairMetrics | undefined>): SimReport['repair'] {
