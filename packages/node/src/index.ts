@@ -30,6 +30,8 @@ import { findClosestPeers, localClosestPeers, routingTableOf } from './closest-p
 import { debugLogger, type NodeLogger } from './logger.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
 import { systemClock, systemRandom } from '@shoal/runtime'
+import { startReachability, type ReachabilityOptions, type ReachabilityService } from './reachability-service.js'
+import { judgeReachability, type ReachabilityReport } from './reachability.js'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
@@ -52,6 +54,8 @@ export type { NodeLogger, LogFn } from './logger.js'
 export { DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairOptions } from './repair/repairer.js'
 export type { RepairMetrics } from './repair/types.js'
 export type { RequestObservation, RequestObserver } from './request-observer.js'
+export { REACHABILITY_LABELS, REACHABILITY_STATES, checkPublicRange, InvalidPublicRangeError, type Reachability, type ReachabilityReport } from './reachability.js'
+export { DEFAULT_REACHABILITY_OPTIONS, type ReachabilityOptions } from './reachability-service.js'
 
 const log = debug('shoal:node')
 
@@ -99,6 +103,8 @@ export interface NodeInit {
   onRequest?: RequestObserver
   /** libp2p's metrics service (e.g. @libp2p/prometheus-metrics): bytes per protocol, dials, … */
   metrics?: Libp2pOptions['metrics']
+  /** how the node finds out whether peers can dial it (reachability-service.ts; docs/nat.md) */
+  reachability?: Partial<ReachabilityOptions>
 }
 
 export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -128,6 +134,8 @@ export interface ShoalNode {
   readonly repairer: Repairer | null
   /** peers in the DHT routing table (0 before start()) */
   readonly routingTableSize: number
+  /** whether peers can dial this node, as their dial-backs say (unknown before start()) */
+  readonly reachability: ReachabilityReport
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
   /**
@@ -153,6 +161,7 @@ class Node implements ShoalNode {
   private client: ChunkClient | null = null
   private sessions: Sessions | null = null
   private peer: PeerId | null = null
+  private reachabilityService: ReachabilityService | null = null
 
   constructor (private readonly init: NodeInit) {
     const clientMode = init.clientMode === true
@@ -170,6 +179,10 @@ class Node implements ShoalNode {
   get peerId (): PeerId {
     if (this.peer === null) throw new NodeNotStartedError()
     return this.peer
+  }
+
+  get reachability (): ReachabilityReport {
+    return this.reachabilityService?.report() ?? judgeReachability([], 0, 0)
   }
 
   get routingTableSize (): number {
@@ -242,12 +255,16 @@ class Node implements ShoalNode {
       this.leases = createLeaseSigner(privateKey)
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
+      // before the bootstrap dials, so the first peers identified are asked at once
+      this.reachabilityService = await startReachability(node, this.init.reachability ?? {}, this.logger)
       await this.bootstrap(node)
       await this.startRepair(node)
       log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
     } catch (err) {
       this.node = null
       this.client = null
+      this.reachabilityService?.stop()
+      this.reachabilityService = null
       await this.repairer?.stop().catch(() => {})
       this.repairer = null
       await Promise.resolve(node?.stop()).catch(() => {})
@@ -312,6 +329,8 @@ class Node implements ShoalNode {
   async stop (): Promise<void> {
     // before libp2p and the store: a tick in progress is aborted and waited for
     await this.repairer?.stop()
+    this.reachabilityService?.stop()
+    this.reachabilityService = null
     const node = this.node
     this.node = null
     this.client = null
