@@ -9,6 +9,7 @@ import { parseBootstrapTimeout } from './bootstrap-timeout.js'
 import { parseDrainTimeout, parseRepairBandwidth, parseRepairInterval } from './repair-flags.js'
 import type { NodeSettingKey } from './settings.js'
 import { parseNodeSpace } from './space.js'
+import { parsePublicRanges } from './public-ranges.js'
 
 export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   space: parseNodeSpace,
@@ -21,6 +22,7 @@ export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   'repair-bandwidth': parseRepairBandwidth,
   'max-debt': parseSize,
   allowance: parseSize,
+  'public-ranges': (text, where) => parsePublicRanges([text], where),
   'drain-timeout': parseDrainTimeout,
   'log-level': undefined,
   'log-format': undefined
