@@ -32,6 +32,8 @@ import { createRepairer, type Repairer, type RepairOptions } from './repair/repa
 import { systemClock, systemRandom } from '@shoal/runtime'
 import { startReachability, type ReachabilityOptions, type ReachabilityService } from './reachability-service.js'
 import { judgeReachability, type ReachabilityReport } from './reachability.js'
+import { startUpnp, type UpnpMapper } from './reachability-upnp.js'
+import type { AddressManager } from '@libp2p/interface-internal'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
@@ -105,6 +107,8 @@ export interface NodeInit {
   metrics?: Libp2pOptions['metrics']
   /** how the node finds out whether peers can dial it (reachability-service.ts; docs/nat.md) */
   reachability?: Partial<ReachabilityOptions>
+  /** ask a UPnP router to forward the listen port when listening on a private address (default false; `shoal node` turns it on unless --no-upnp) */
+  upnp?: boolean
 }
 
 export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -112,7 +116,7 @@ export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'in
 /** How often a vault's repair loop runs unless NodeInit.repair says (`shoal node --repair-interval`). */
 export const DEFAULT_REPAIR_INTERVAL_MS = 10 * 60_000
 
-type Services = { identify: Identify, ping: Ping, dht: KadDHT }
+type Services = { identify: Identify, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager } }
 
 export interface ShoalNode {
   /** Opens the store, starts libp2p, dials the bootstrap peers. @throws BootstrapError when none answers */
@@ -162,6 +166,7 @@ class Node implements ShoalNode {
   private sessions: Sessions | null = null
   private peer: PeerId | null = null
   private reachabilityService: ReachabilityService | null = null
+  private upnp: UpnpMapper | null = null
 
   constructor (private readonly init: NodeInit) {
     const clientMode = init.clientMode === true
@@ -235,7 +240,9 @@ class Node implements ShoalNode {
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
           // would otherwise start only after a second; allowQueryWithZeroPeers stays off, as its
           // first lookups miss peers (bench/README.md, "DHT self-query")
-          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 })
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 }),
+          // libp2p's address book, which a service alone is given: UPnP forwards and addresses peers dialled back are announced there
+          addresses: (components: { addressManager: AddressManager }) => ({ addressManager: components.addressManager })
         }
       })
       if (this.store !== null) {
@@ -256,7 +263,19 @@ class Node implements ShoalNode {
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
       // before the bootstrap dials, so the first peers identified are asked at once
-      this.reachabilityService = await startReachability(node, this.init.reachability ?? {}, this.logger)
+      const addressManager = node.services.addresses.addressManager
+      const reachability = await startReachability(node, this.init.reachability ?? {}, this.logger, address => { addressManager.confirmObservedAddr(multiaddr(address)) })
+      this.reachabilityService = reachability
+      if (this.init.upnp === true) {
+        this.upnp = startUpnp(node.getMultiaddrs(), {
+          publicRanges: this.init.reachability?.publicRanges ?? [],
+          logger: this.logger,
+          onMapped: m => {
+            addressManager.addPublicAddressMapping(m.internalHost, m.internalPort, m.externalHost, m.externalPort, 'tcp')
+            reachability.recheck()
+          }
+        })
+      }
       await this.bootstrap(node)
       await this.startRepair(node)
       log('started %s on %s', node.peerId, node.getMultiaddrs().map(String).join(', '))
@@ -265,6 +284,8 @@ class Node implements ShoalNode {
       this.client = null
       this.reachabilityService?.stop()
       this.reachabilityService = null
+      await this.upnp?.stop()
+      this.upnp = null
       await this.repairer?.stop().catch(() => {})
       this.repairer = null
       await Promise.resolve(node?.stop()).catch(() => {})
@@ -331,6 +352,8 @@ class Node implements ShoalNode {
     await this.repairer?.stop()
     this.reachabilityService?.stop()
     this.reachabilityService = null
+    await this.upnp?.stop()
+    this.upnp = null
     const node = this.node
     this.node = null
     this.client = null

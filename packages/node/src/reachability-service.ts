@@ -44,12 +44,18 @@ interface DialBackResponse { status: 'ok' | 'failed' | 'refused', address?: stri
 
 export interface ReachabilityService {
   report: () => ReachabilityReport
+  /** Forgets the answers and asks peers again now (after a router forwarded a port, say). */
+  recheck: () => void
   stop: () => void
 }
 
 type Node = Pick<Libp2p, 'handle' | 'dial' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener' | 'peerId'>
 
-export async function startReachability (node: Node, options: Partial<ReachabilityOptions>, logger: NodeLogger): Promise<ReachabilityService> {
+/**
+ * Serves dial-backs and asks connected peers for them. `onReachable` is told of each
+ * address a peer reached this node on (to announce it).
+ */
+export async function startReachability (node: Node, options: Partial<ReachabilityOptions>, logger: NodeLogger, onReachable: (address: string) => void = () => {}): Promise<ReachabilityService> {
   const opts = { ...DEFAULT_REACHABILITY_OPTIONS, ...options }
   const answers: DialBackAnswer[] = []
   const askedAt = new Map<string, number>()
@@ -132,6 +138,7 @@ export async function startReachability (node: Node, options: Partial<Reachabili
         return
       }
       answers.push({ peer: key, reachable: response.status === 'ok', address: response.address, at: Date.now() })
+      if (response.status === 'ok') onReachable(response.address)
       if (answers.length > 64) answers.splice(0, answers.length - 64)
       logger.debug({ peer: key, address: response.address, reachable: response.status === 'ok', reason: response.reason }, 'a peer tried to dial this node back')
       tellChange()
@@ -188,6 +195,12 @@ export async function startReachability (node: Node, options: Partial<Reachabili
 
   return {
     report,
+    recheck: () => {
+      answers.length = 0
+      askedAt.clear()
+      tellChange()
+      void round().catch(() => {})
+    },
     stop: () => {
       stopped = true
       clearInterval(timer)

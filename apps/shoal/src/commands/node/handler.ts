@@ -22,6 +22,7 @@ import { parseBootstrapTimeout } from './bootstrap-timeout.js'
 import { drainVault, DrainIncompleteError, LEAVE_DRAIN_MS } from './drain.js'
 import { warmRoutingTable } from './warm-up.js'
 import { parsePublicRanges } from './public-ranges.js'
+import { parseUpnp } from './upnp.js'
 
 export interface NodeFlags extends RepairFlags {
   listen: string[]
@@ -40,6 +41,8 @@ export interface NodeFlags extends RepairFlags {
   drain?: boolean
   /** networks the reachability check counts as public (docs/nat.md) */
   publicRanges?: string[]
+  /** 'on', 'off', or false for --no-upnp */
+  upnp: string | boolean
 }
 
 /**
@@ -55,6 +58,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const replicas = checkReplicas(flags.replicas)
   const bootstrapTimeoutMs = parseBootstrapTimeout(flags.bootstrapTimeout)
   const publicRanges = parsePublicRanges(flags.publicRanges)
+  const upnp = parseUpnp(flags.upnp)
   const { repair, ledger, drainTimeoutMs } = parseRepairFlags(flags)
   if (flags.drain === true && bootstrap.length === 0) throw new UsageError('--drain: hands chunks to the network, so it needs --bootstrap')
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
@@ -80,7 +84,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
   const stopSurviving = surviveStrayRejections(message => logger.warn(message))
   const metrics = createMetrics()
-  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, reachability: { publicRanges }, ...metrics.nodeOptions })
+  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, reachability: { publicRanges }, upnp, ...metrics.nodeOptions })
   let server: ApiServer | null = null
   try {
     await node.start()

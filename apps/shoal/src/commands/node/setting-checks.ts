@@ -10,6 +10,7 @@ import { parseDrainTimeout, parseRepairBandwidth, parseRepairInterval } from './
 import type { NodeSettingKey } from './settings.js'
 import { parseNodeSpace } from './space.js'
 import { parsePublicRanges } from './public-ranges.js'
+import { parseUpnp } from './upnp.js'
 
 export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   space: parseNodeSpace,
@@ -22,6 +23,7 @@ export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   'repair-bandwidth': parseRepairBandwidth,
   'max-debt': parseSize,
   allowance: parseSize,
+  upnp: parseUpnp,
   'public-ranges': (text, where) => parsePublicRanges([text], where),
   'drain-timeout': parseDrainTimeout,
   'log-level': undefined,

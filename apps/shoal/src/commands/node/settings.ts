@@ -13,6 +13,7 @@ export const NODE_SETTING_KEYS = [
   'repair-bandwidth',
   'max-debt',
   'allowance',
+  'upnp',
   'public-ranges',
   'drain-timeout',
   'log-level',
