@@ -6,7 +6,7 @@
 // NAT services count all of 198.18.0.0/15 as private and will not check such addresses,
 // while our NAT lab has nothing else; `publicRanges` says which ranges count as public.
 import { multiaddr } from '@multiformats/multiaddr'
-import { getNetConfig, lpStream } from '@libp2p/utils'
+import { getNetConfig, isLoopback, lpStream } from '@libp2p/utils'
 import type { Connection, IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { isPublicIp, judgeReachability, type DialBackAnswer, type ReachabilityReport } from './reachability.js'
 import type { NodeLogger } from './logger.js'
@@ -172,8 +172,12 @@ export async function startReachability (node: Node, options: Partial<Reachabili
     logger.info({ reachability: now.label, hint: now.hint }, `reachability: ${now.label}`)
   }
 
+  // a node on loopback only (a local testnet) is seen on loopback, which no peer dials back
+  const onLoopbackOnly = (): boolean => node.getMultiaddrs().every(ma => isLoopback(ma))
+
   // a round asks up to peersPerRound connected peers not asked within the period
   async function round (): Promise<void> {
+    if (onLoopbackOnly()) return
     const due = Date.now() - opts.intervalMs
     const fresh = new Set(answers.filter(a => a.at > due).map(a => a.peer))
     const peers = [...new Map(node.getConnections().map(c => [c.remotePeer.toString(), c.remotePeer])).values()]
