@@ -138,7 +138,7 @@ export interface ShoalNode {
   readonly repairer: Repairer | null
   /** peers in the DHT routing table (0 before start()) */
   readonly routingTableSize: number
-  /** whether peers can dial this node, as their dial-backs say (unknown before start()) */
+  /** whether peers can dial this node, as their dial-backs say (unknown before start(), and for a client) */
   readonly reachability: ReachabilityReport
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
@@ -263,10 +263,11 @@ class Node implements ShoalNode {
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
       // before the bootstrap dials, so the first peers identified are asked at once
+      // a client serves nobody and needs no one to dial it: it neither asks nor answers
       const addressManager = node.services.addresses.addressManager
-      const reachability = await startReachability(node, this.init.reachability ?? {}, this.logger, address => { addressManager.confirmObservedAddr(multiaddr(address)) })
+      const reachability = clientMode ? null : await startReachability(node, this.init.reachability ?? {}, this.logger, address => { addressManager.confirmObservedAddr(multiaddr(address)) })
       this.reachabilityService = reachability
-      if (this.init.upnp === true) {
+      if (reachability !== null && this.init.upnp === true) {
         this.upnp = startUpnp(node.getMultiaddrs(), {
           publicRanges: this.init.reachability?.publicRanges ?? [],
           logger: this.logger,
