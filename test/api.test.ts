@@ -239,7 +239,9 @@ test('an upload whose client goes away is aborted (counted as such) and the node
 test('status, peers and metrics', async () => {
   const a = net.nodes[0]
   const status = await (await call(a, '/v1/status')).json() as Record<string, unknown> & { store: Record<string, number> }
-  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'store', 'repair', 'ledger', 'uptimeSeconds', 'version'])
+  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'reachability', 'store', 'repair', 'ledger', 'uptimeSeconds', 'version'])
+  // on loopback no peer has a public address to dial back: nobody can say (test/nat-reachability.test.ts has the rest)
+  assert.is((status.reachability as { state: string }).state, 'unknown')
   // the repair loop's counters, and an account per peer that node A placed chunks on
   assert.is((status.repair as Record<string, number>).queueLength, 0)
   assert.ok((status.ledger as Array<{ peer: string, storedBy: number }>).some(entry => entry.storedBy > 0), JSON.stringify(status.ledger))
@@ -270,6 +272,8 @@ test('status, peers and metrics', async () => {
     assert.match(text, new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'), name)
   }
   assert.match(text, /^shoal_store_space_bytes 268435456$/m)
+  assert.match(text, /^shoal_reachability\{state="unknown"\} 1$/m)
+  assert.match(text, /^shoal_reachability\{state="public"\} 0$/m)
 })
 
 test.run()

@@ -5,3 +5,5 @@ export { MeshTimeoutError, NodeExitedError, NoSuchNodeError, shoalBin, startTest
 export { netnsUnavailable } from './netns/ip.js'
 export { startNetnsTestnet, type NetnsTestnet, type ShoalResult } from './netns/testnet.js'
 export { statusesIn, type NodeStatus } from './netns/status-in.js'
+export { createNatLab, natLabUnavailable, upnpUnavailable, type NatLab, type Home, type LabHost } from './netns/nat-lab.js'
+export type { RouterKind } from './netns/nat-rules.js'

@@ -60,7 +60,7 @@ test('an unknown key is named, with the setting meant when it is close', async (
   await fileRefused('space: 1GiB\nrepair_interval: 5m\n', "config FILE line 2: 'repair_interval' is not a setting; did you mean repair-interval?", { line: 2 })
   await fileRefused('repairInterval: 5m\n', "config FILE line 1: 'repairInterval' is not a setting; did you mean repair-interval?", { line: 1 })
   await fileRefused('\nspce: 1GiB\n', "config FILE line 2: 'spce' is not a setting; did you mean space?", { line: 2 })
-  await fileRefused('data: /srv/shoal\n', "config FILE line 1: 'data' is not a setting; the settings are space, listen, bootstrap, bootstrap-timeout, api, metrics-listen, replicas, repair-interval, repair-bandwidth, max-debt, allowance, drain-timeout, log-level, log-format", { line: 1 })
+  await fileRefused('data: /srv/shoal\n', "config FILE line 1: 'data' is not a setting; the settings are space, listen, bootstrap, bootstrap-timeout, api, metrics-listen, replicas, repair-interval, repair-bandwidth, max-debt, allowance, upnp, public-ranges, drain-timeout, log-level, log-format", { line: 1 })
 })
 
 test('a setting of the wrong shape: a list where one value goes, no value, a mapping', async () => {

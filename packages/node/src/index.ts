@@ -32,6 +32,10 @@ import { debugLogger, type NodeLogger } from './logger.js'
 import { keepJoined, REJOIN_INTERVAL_MS } from './rejoin.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
 import { systemClock, systemRandom } from '@shoal/runtime'
+import { startReachability, type ReachabilityOptions, type ReachabilityService } from './reachability-service.js'
+import { judgeReachability, type ReachabilityReport } from './reachability.js'
+import { startUpnp, type UpnpMapper } from './reachability-upnp.js'
+import type { AddressManager } from '@libp2p/interface-internal'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
@@ -54,6 +58,8 @@ export type { NodeLogger, LogFn } from './logger.js'
 export { DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairOptions } from './repair/repairer.js'
 export type { RepairMetrics } from './repair/types.js'
 export type { RequestObservation, RequestObserver } from './request-observer.js'
+export { REACHABILITY_LABELS, REACHABILITY_STATES, checkPublicRange, InvalidPublicRangeError, type Reachability, type ReachabilityReport } from './reachability.js'
+export { DEFAULT_REACHABILITY_OPTIONS, type ReachabilityOptions } from './reachability-service.js'
 
 const log = debug('shoal:node')
 
@@ -101,6 +107,10 @@ export interface NodeInit {
   onRequest?: RequestObserver
   /** libp2p's metrics service (e.g. @libp2p/prometheus-metrics): bytes per protocol, dials, … */
   metrics?: Libp2pOptions['metrics']
+  /** how the node finds out whether peers can dial it (reachability-service.ts; docs/nat.md) */
+  reachability?: Partial<ReachabilityOptions>
+  /** ask a UPnP router to forward the listen port when listening on a private address (default false; `shoal node` turns it on unless --no-upnp) */
+  upnp?: boolean
 }
 
 export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -108,7 +118,7 @@ export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'in
 /** How often a vault's repair loop runs unless NodeInit.repair says (`shoal node --repair-interval`). */
 export const DEFAULT_REPAIR_INTERVAL_MS = 10 * 60_000
 
-type Services = { identify: Identify, ping: Ping, dht: KadDHT }
+type Services = { identify: Identify, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager } }
 
 export interface ShoalNode {
   /** Opens the store, starts libp2p, dials the bootstrap peers. @throws BootstrapError when none answers */
@@ -130,6 +140,8 @@ export interface ShoalNode {
   readonly repairer: Repairer | null
   /** peers in the DHT routing table (0 before start()) */
   readonly routingTableSize: number
+  /** whether peers can dial this node, as their dial-backs say (unknown before start(), and for a client) */
+  readonly reachability: ReachabilityReport
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
   /**
@@ -156,6 +168,8 @@ class Node implements ShoalNode {
   private client: ChunkClient | null = null
   private sessions: Sessions | null = null
   private peer: PeerId | null = null
+  private reachabilityService: ReachabilityService | null = null
+  private upnp: UpnpMapper | null = null
 
   constructor (private readonly init: NodeInit) {
     const clientMode = init.clientMode === true
@@ -173,6 +187,10 @@ class Node implements ShoalNode {
   get peerId (): PeerId {
     if (this.peer === null) throw new NodeNotStartedError()
     return this.peer
+  }
+
+  get reachability (): ReachabilityReport {
+    return this.reachabilityService?.report() ?? judgeReachability([], 0, 0)
   }
 
   get routingTableSize (): number {
@@ -225,7 +243,9 @@ class Node implements ShoalNode {
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
           // would otherwise start only after a second; allowQueryWithZeroPeers stays off, as its
           // first lookups miss peers (bench/README.md, "DHT self-query")
-          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 })
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 }),
+          // libp2p's address book, which a service alone is given: UPnP forwards and addresses peers dialled back are announced there
+          addresses: (components: { addressManager: AddressManager }) => ({ addressManager: components.addressManager })
         }
       })
       if (this.store !== null) {
@@ -245,6 +265,21 @@ class Node implements ShoalNode {
       this.leases = createLeaseSigner(privateKey)
       this.sessions = new Sessions(node)
       this.client = createChunkClient(this.sessions)
+      // before the bootstrap dials, so the first peers identified are asked at once
+      // a client serves nobody and needs no one to dial it: it neither asks nor answers
+      const addressManager = node.services.addresses.addressManager
+      const reachability = clientMode ? null : await startReachability(node, this.init.reachability ?? {}, this.logger, address => { addressManager.confirmObservedAddr(multiaddr(address)) })
+      this.reachabilityService = reachability
+      if (reachability !== null && this.init.upnp === true) {
+        this.upnp = startUpnp(node.getMultiaddrs(), {
+          publicRanges: this.init.reachability?.publicRanges ?? [],
+          logger: this.logger,
+          onMapped: m => {
+            addressManager.addPublicAddressMapping(m.internalHost, m.internalPort, m.externalHost, m.externalPort, 'tcp')
+            reachability.recheck()
+          }
+        })
+      }
       await this.bootstrap(node)
       if (!clientMode) this.stopRejoin = keepJoined({ libp2p: node, addresses: this.init.bootstrap ?? [], intervalMs: this.init.rejoinIntervalMs ?? REJOIN_INTERVAL_MS, timeoutMs: this.init.bootstrapTimeoutMs ?? 10_000, logger: this.logger })
       await this.startRepair(node)
@@ -252,6 +287,10 @@ class Node implements ShoalNode {
     } catch (err) {
       this.node = null
       this.client = null
+      this.reachabilityService?.stop()
+      this.reachabilityService = null
+      await this.upnp?.stop()
+      this.upnp = null
       await this.repairer?.stop().catch(() => {})
       this.repairer = null
       await Promise.resolve(node?.stop()).catch(() => {})
@@ -318,6 +357,10 @@ class Node implements ShoalNode {
     this.stopRejoin = undefined
     // before libp2p and the store: a tick in progress is aborted and waited for
     await this.repairer?.stop()
+    this.reachabilityService?.stop()
+    this.reachabilityService = null
+    await this.upnp?.stop()
+    this.upnp = null
     const node = this.node
     this.node = null
     this.client = null

@@ -6,7 +6,7 @@
 // republished here under shoal_* names.
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Counter, Gauge, Registry } from 'prom-client'
-import type { NodeInit, ShoalNode } from '@shoal/node'
+import { REACHABILITY_STATES, type NodeInit, type ShoalNode } from '@shoal/node'
 import { onePerScrape } from './metrics-scrape.js'
 
 /** libp2p's counter group of bytes sent and received, labelled `<protocol> sent|received` ("global": whole connections). */
@@ -85,6 +85,17 @@ export function libp2pMetrics (registry: Registry): Libp2pMetrics {
         help: 'peers in this node\'s DHT routing table',
         registers: [registry],
         collect () { this.set(node.routingTableSize) }
+      })
+      // eslint-disable-next-line no-new
+      new Gauge({
+        name: 'shoal_reachability',
+        help: 'whether peers can dial this node (docs/nat.md): 1 for the state it is in, 0 for the others',
+        labelNames: ['state'],
+        registers: [registry],
+        collect () {
+          const now = node.reachability.state
+          for (const state of REACHABILITY_STATES) this.set({ state }, state === now ? 1 : 0)
+        }
       })
     }
   }

@@ -22,6 +22,8 @@ import { parseRepairFlags, type RepairFlags } from './repair-flags.js'
 import { parseBootstrapTimeout } from './bootstrap-timeout.js'
 import { drainVault, DrainIncompleteError, LEAVE_DRAIN_MS } from './drain.js'
 import { warmRoutingTable } from './warm-up.js'
+import { parsePublicRanges } from './public-ranges.js'
+import { parseUpnp } from './upnp.js'
 
 export interface NodeFlags extends RepairFlags {
   listen: string[]
@@ -40,6 +42,10 @@ export interface NodeFlags extends RepairFlags {
   logFormat: LogFormat
   /** hand off what only this vault keeps at its target, then exit */
   drain?: boolean
+  /** networks the reachability check counts as public (docs/nat.md) */
+  publicRanges?: string[]
+  /** 'on', 'off', or false for --no-upnp */
+  upnp: string | boolean
 }
 
 /**
@@ -55,6 +61,8 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   const metricsAddress = flags.metricsListen === undefined ? undefined : parseApiAddress(flags.metricsListen, '--metrics-listen')
   const replicas = checkReplicas(flags.replicas)
   const bootstrapTimeoutMs = parseBootstrapTimeout(flags.bootstrapTimeout)
+  const publicRanges = parsePublicRanges(flags.publicRanges)
+  const upnp = parseUpnp(flags.upnp)
   const { repair, ledger, drainTimeoutMs } = parseRepairFlags(flags)
   if (flags.drain === true && bootstrap.length === 0) throw new UsageError('--drain: hands chunks to the network, so it needs --bootstrap')
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, stream: io.stderr, env: io.env })
@@ -80,7 +88,7 @@ export async function nodeHandler (flags: NodeFlags, io: CommandIo): Promise<voi
   // A vault keeps serving the others when one peer's connection breaks libp2p's promises.
   const stopSurviving = surviveStrayRejections(message => logger.warn(message))
   const metrics = createMetrics()
-  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, ...metrics.nodeOptions })
+  const node = createNode({ dataDir: dir, listen, space, bootstrap, bootstrapTimeoutMs, logger, repair, ledger, reachability: { publicRanges }, upnp, ...metrics.nodeOptions })
   let server: ApiServer | null = null
   let scrapes: MetricsListener | null = null
   try {

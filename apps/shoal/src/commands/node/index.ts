@@ -2,6 +2,7 @@ import { Command, Option, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
 import { LOG_FORMATS, LOG_LEVELS } from '../../log-levels.js'
 import { DEFAULT_LISTEN } from './listen.js'
+import { UPNP_CHOICES } from './upnp.js'
 
 const SETTINGS_HELP = `
 Each value comes from the first of:
@@ -33,6 +34,9 @@ export function nodeCommand (io: CommandIo): Command {
     .addOption(new Option('--repair-bandwidth <size/s>', 'bytes per second repair may send, e.g. 4MiB').default('4MiB', '4MiB'))
     .addOption(new Option('--max-debt <size>', 'how far a peer that stores for this vault may run ahead of what it stores (default: 4GiB)'))
     .addOption(new Option('--allowance <size>', 'what any peer may store here before it has stored anything for this vault (default: 1GiB)'))
+    .addOption(new Option('--upnp <on|off>', 'when listening on a private address, ask the router over UPnP to forward the listen port, so peers can dial this node').choices(UPNP_CHOICES).default('on', 'on'))
+    .option('--no-upnp', 'the same as --upnp off')
+    .option('--public-ranges <cidr...>', 'networks the reachability check counts as public, besides every globally routable address (for a lab network in a reserved range, e.g. 198.18.0.0/16)')
     .option('--drain', 'do not serve: join, hand off every chunk whose other holders are short without this vault, print what was handed off, exit (non-zero if some could not be)')
     .addOption(new Option('--drain-timeout <duration>', 'how long --drain may take (SIGTERM or a first Ctrl-C drains for 8 s before stopping; a second one stops at once)').default('5m', '5m'))
     .option('--data <dir>', 'the node\'s dir: peer key and vault (default: $SHOAL_DATA or ~/.shoal)')

@@ -9,6 +9,8 @@ import { parseBootstrapTimeout } from './bootstrap-timeout.js'
 import { parseDrainTimeout, parseRepairBandwidth, parseRepairInterval } from './repair-flags.js'
 import type { NodeSettingKey } from './settings.js'
 import { parseNodeSpace } from './space.js'
+import { parsePublicRanges } from './public-ranges.js'
+import { parseUpnp } from './upnp.js'
 
 export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   space: parseNodeSpace,
@@ -22,6 +24,8 @@ export const NODE_SETTING_CHECKS: Record<NodeSettingKey, Check | undefined> = {
   'repair-bandwidth': parseRepairBandwidth,
   'max-debt': parseSize,
   allowance: parseSize,
+  upnp: parseUpnp,
+  'public-ranges': (text, where) => parsePublicRanges([text], where),
   'drain-timeout': parseDrainTimeout,
   'log-level': undefined,
   'log-format': undefined

@@ -14,6 +14,8 @@ export const NODE_SETTING_KEYS = [
   'repair-bandwidth',
   'max-debt',
   'allowance',
+  'upnp',
+  'public-ranges',
   'drain-timeout',
   'log-level',
   'log-format'
@@ -30,5 +32,7 @@ export const NODE_SETTING_FALLBACKS: Partial<Record<NodeSettingKey, { kind: 'def
   bootstrap: { kind: 'example', value: ['/ip4/192.0.2.10/tcp/4001/p2p/12D3KooWCkXRxhNhNzysHrLMvzP9BLm1twjUMX5hGHYnA1r2Qi98'] },
   'metrics-listen': { kind: 'example', value: '0.0.0.0:9464' },
   'max-debt': { kind: 'default', value: '4GiB' },
-  allowance: { kind: 'default', value: '1GiB' }
+  allowance: { kind: 'default', value: '1GiB' },
+  // only a lab whose "internet" is a reserved range needs it (docs/nat.md)
+  'public-ranges': { kind: 'example', value: ['198.18.0.0/16'] }
 }

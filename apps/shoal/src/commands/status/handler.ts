@@ -8,6 +8,8 @@ interface Status {
   addresses: string[]
   api: string
   peers: number
+  /** whether peers can dial this node (docs/nat.md); absent from a daemon older than it */
+  reachability?: { state: string, label: string, hint: string }
   /** diskFree: null for a vault with no disk (never, for a node) */
   store: { chunks: number, bytes: number, space: number, diskFree: number | null }
   /** null when the node runs no repair loop */
@@ -31,6 +33,7 @@ export async function statusHandler (flags: { data?: string, json?: boolean }, i
   for (const address of status.addresses) println(io.stdout, `listen  ${address}`)
   println(io.stdout, `api     ${status.api}`)
   println(io.stdout, `peers   ${status.peers} connected`)
+  if (status.reachability !== undefined) println(io.stdout, `reach   ${status.reachability.label}: ${status.reachability.hint}`)
   println(io.stdout, `chunks  ${store.chunks} held, ${formatBytes(store.bytes)} of ${formatBytes(store.space)} offered${used}`)
   if (store.diskFree !== null) println(io.stdout, `disk    ${diskLine(store.bytes, store.space, store.diskFree)}`)
   for (const line of repairLines(status.repair)) println(io.stdout, line)

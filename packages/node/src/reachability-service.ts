@@ -1,0 +1,214 @@
+// Dial-back (issue 18, docs/nat.md): a node asks peers to dial it on a fresh connection,
+// at the IP they see it come from and the TCP ports it listens on, and judges from their
+// answers (reachability.ts) whether it is publicly dialable. This is AutoNAT v1's idea,
+// with its safety rule (a peer dials only the address the request came from, so it cannot
+// be sent at third parties), done here rather than with @libp2p/autonat because libp2p's
+// NAT services count all of 198.18.0.0/15 as private and will not check such addresses,
+// while our NAT lab has nothing else; `publicRanges` says which ranges count as public.
+import { multiaddr } from '@multiformats/multiaddr'
+import { getNetConfig, isLoopback, lpStream } from '@libp2p/utils'
+import type { Connection, IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { isPublicIp, judgeReachability, type DialBackAnswer, type ReachabilityReport } from './reachability.js'
+import type { NodeLogger } from './logger.js'
+
+export const DIAL_BACK_PROTOCOL = '/shoal/dial-back/1.0.0'
+
+export interface ReachabilityOptions {
+  /** networks counted as public besides every address libp2p calls public (e.g. a lab's 198.18.0.0/16) */
+  publicRanges: string[]
+  /** how often the node asks again (default 10 minutes); answers older than two periods are forgotten */
+  intervalMs: number
+  /** how many peers one round asks (default 3) */
+  peersPerRound: number
+  /** bound on one dial back, and on one whole request (default 5 s and 10 s) */
+  dialTimeoutMs: number
+  requestTimeoutMs: number
+}
+
+export const DEFAULT_REACHABILITY_OPTIONS: ReachabilityOptions = {
+  publicRanges: [],
+  intervalMs: 10 * 60_000,
+  peersPerRound: 3,
+  dialTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000
+}
+
+/** Dial-backs this node does for others at once; more requests are refused, not queued. */
+const MAX_DIAL_BACKS = 4
+/** Listen ports one request may name. */
+const MAX_PORTS = 4
+const MAX_MESSAGE_BYTES = 1024
+
+interface DialBackRequest { ports: number[] }
+interface DialBackResponse { status: 'ok' | 'failed' | 'refused', address?: string, reason?: string }
+
+export interface ReachabilityService {
+  report: () => ReachabilityReport
+  /** Forgets the answers and asks peers again now (after a router forwarded a port, say). */
+  recheck: () => void
+  stop: () => void
+}
+
+type Node = Pick<Libp2p, 'handle' | 'dial' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener' | 'peerId'>
+
+/**
+ * Serves dial-backs and asks connected peers for them. `onReachable` is told of each
+ * address a peer reached this node on (to announce it).
+ */
+export async function startReachability (node: Node, options: Partial<ReachabilityOptions>, logger: NodeLogger, onReachable: (address: string) => void = () => {}): Promise<ReachabilityService> {
+  const opts = { ...DEFAULT_REACHABILITY_OPTIONS, ...options }
+  const answers: DialBackAnswer[] = []
+  const askedAt = new Map<string, number>()
+  let dialBacks = 0
+  let asking = 0
+  let stopped = false
+  let lastState = 'unknown'
+
+  // serving: dial the requester back at the IP its connection comes from, on a new connection
+  async function serve (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(opts.requestTimeoutMs)
+    const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
+    const answer = async (response: DialBackResponse): Promise<void> => {
+      await lp.write(new TextEncoder().encode(JSON.stringify(response)), { signal })
+      await stream.close({ signal })
+    }
+    try {
+      const request = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as DialBackRequest
+      const ports = Array.isArray(request.ports) ? request.ports.filter(p => Number.isInteger(p) && p > 0 && p < 65536).slice(0, MAX_PORTS) : []
+      const refused = whyRefuse(connection, ports)
+      if (refused !== null) { await answer({ status: 'refused', reason: refused }); return }
+      dialBacks++
+      try {
+        await answer(await dialBack(connection, ports))
+      } finally {
+        dialBacks--
+      }
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+
+  function whyRefuse (connection: Connection, ports: number[]): string | null {
+    if (ports.length === 0) return 'no ports to dial'
+    if (connection.limits != null) return 'not over a relayed connection'
+    if (dialBacks >= MAX_DIAL_BACKS) return 'busy'
+    let host: string
+    try {
+      host = getNetConfig(connection.remoteAddr).host
+    } catch {
+      return 'not an IP connection'
+    }
+    return isPublicIp(host, opts.publicRanges) ? null : `${host} is not a public address`
+  }
+
+  async function dialBack (connection: Connection, ports: number[]): Promise<DialBackResponse> {
+    const { host, type } = getNetConfig(connection.remoteAddr)
+    let reason = ''
+    for (const port of ports) {
+      const address = `/${type === 'ip6' ? 'ip6' : 'ip4'}/${host}/tcp/${port}`
+      try {
+        const back = await node.dial(multiaddr(`${address}/p2p/${connection.remotePeer.toString()}`), { force: true, signal: AbortSignal.timeout(opts.dialTimeoutMs) })
+        await back.close().catch(() => {})
+        return { status: 'ok', address }
+      } catch (err) {
+        reason = (err as Error).message
+      }
+    }
+    return { status: 'failed', address: `/${type === 'ip6' ? 'ip6' : 'ip4'}/${host}/tcp/${ports[0]}`, reason }
+  }
+
+  // asking: a peer answers for the address it sees us at
+  async function ask (peer: PeerId): Promise<void> {
+    const key = peer.toString()
+    const connection = node.getConnections(peer).find(c => c.limits == null && c.status === 'open')
+    const ports = listenPorts()
+    if (connection === undefined || ports.length === 0) return
+    askedAt.set(key, Date.now())
+    asking++
+    const signal = AbortSignal.timeout(opts.requestTimeoutMs)
+    let stream: Stream | undefined
+    try {
+      stream = await connection.newStream(DIAL_BACK_PROTOCOL, { signal })
+      const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
+      await lp.write(new TextEncoder().encode(JSON.stringify({ ports } satisfies DialBackRequest)), { signal })
+      const response = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as DialBackResponse
+      await stream.close({ signal }).catch(() => {})
+      if (response.status === 'refused' || typeof response.address !== 'string') {
+        logger.debug({ peer: key, reason: response.reason }, 'a peer would not dial this node back')
+        return
+      }
+      answers.push({ peer: key, reachable: response.status === 'ok', address: response.address, at: Date.now() })
+      if (response.status === 'ok') onReachable(response.address)
+      if (answers.length > 64) answers.splice(0, answers.length - 64)
+      logger.debug({ peer: key, address: response.address, reachable: response.status === 'ok', reason: response.reason }, 'a peer tried to dial this node back')
+      tellChange()
+    } catch (err) {
+      stream?.abort(err as Error)
+      logger.debug({ peer: key, err }, 'asking a peer to dial back failed')
+    } finally {
+      asking--
+    }
+  }
+
+  function listenPorts (): number[] {
+    const ports = new Set<number>()
+    for (const ma of node.getMultiaddrs()) {
+      try {
+        const config = getNetConfig(ma)
+        if (config.protocol === 'tcp' && config.port !== undefined && !ma.toString().includes('/p2p-circuit')) ports.add(config.port)
+      } catch {}
+    }
+    return [...ports].slice(0, MAX_PORTS)
+  }
+
+  function report (): ReachabilityReport {
+    return judgeReachability(answers, Date.now(), 2 * opts.intervalMs)
+  }
+
+  function tellChange (): void {
+    const now = report()
+    if (now.state === lastState) return
+    lastState = now.state
+    logger.info({ reachability: now.label, hint: now.hint }, `reachability: ${now.label}`)
+  }
+
+  // a node on loopback only (a local testnet) is seen on loopback, which no peer dials back
+  const onLoopbackOnly = (): boolean => node.getMultiaddrs().every(ma => isLoopback(ma))
+
+  // a round asks up to peersPerRound connected peers not asked within the period
+  async function round (): Promise<void> {
+    if (onLoopbackOnly()) return
+    const due = Date.now() - opts.intervalMs
+    const fresh = new Set(answers.filter(a => a.at > due).map(a => a.peer))
+    const peers = [...new Map(node.getConnections().map(c => [c.remotePeer.toString(), c.remotePeer])).values()]
+      .filter(p => !fresh.has(p.toString()) && (askedAt.get(p.toString()) ?? 0) <= due)
+    const wanted = Math.max(0, opts.peersPerRound - fresh.size - asking)
+    await Promise.all(peers.slice(0, wanted).map(ask))
+  }
+
+  // a peer that speaks the protocol is asked as soon as identify says so, while answers are few
+  const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    if (stopped || !evt.detail.protocols.includes(DIAL_BACK_PROTOCOL)) return
+    void round().catch(() => {})
+  }
+
+  await node.handle(DIAL_BACK_PROTOCOL, (stream, connection) => { void serve(stream, connection) }, { maxInboundStreams: 1, maxOutboundStreams: 1 })
+  node.addEventListener('peer:identify', onIdentify)
+  const timer = setInterval(() => { void round().catch(() => {}) }, opts.intervalMs)
+  timer.unref()
+
+  return {
+    report,
+    recheck: () => {
+      answers.length = 0
+      askedAt.clear()
+      tellChange()
+      void round().catch(() => {})
+    },
+    stop: () => {
+      stopped = true
+      clearInterval(timer)
+      node.removeEventListener('peer:identify', onIdentify)
+    }
+  }
+}

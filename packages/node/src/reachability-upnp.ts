@@ -1,0 +1,83 @@
+// UPnP IGD (issue 18, docs/nat.md): a node listening on a private address asks the router
+// to forward its TCP port, on the same port of the router's own address, so that peers
+// can dial it. The client is @achingbrain/nat-port-mapper, the one @libp2p/upnp-nat uses;
+// not @libp2p/upnp-nat itself, which refuses any router whose address libp2p calls
+// private, as the NAT lab's 198.18.0.0/15 is: here `publicRanges` decides, as for the
+// dial-back. Never run for loopback or public listen addresses, so nothing is multicast
+// where no router can be.
+import { upnpNat, type Gateway, type PortMapping } from '@achingbrain/nat-port-mapper'
+import { getNetConfig, isLinkLocal, isLoopback } from '@libp2p/utils'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { isPublicIp } from './reachability.js'
+import type { NodeLogger } from './logger.js'
+
+export interface UpnpInit {
+  publicRanges: readonly string[]
+  logger: NodeLogger
+  /** told of each port the router now forwards */
+  onMapped: (mapping: PortMapping) => void
+  /** how long to look for a router (default 10 s) */
+  searchTimeoutMs?: number
+}
+
+export interface UpnpMapper {
+  /** the forwards in force */
+  mappings: () => PortMapping[]
+  /** Removes the forwards (bounded: 2 s) and stops looking. */
+  stop: () => Promise<void>
+}
+
+const DESCRIPTION = 'shoal'
+
+/** Starts looking for a UPnP router in the background; returns at once. */
+export function startUpnp (listen: Multiaddr[], init: UpnpInit): UpnpMapper {
+  const wanted = listen.flatMap(ma => {
+    try {
+      const { type, host, port, protocol } = getNetConfig(ma)
+      if (type !== 'ip4' || protocol !== 'tcp' || port === undefined || isLoopback(ma) || isLinkLocal(ma) || isPublicIp(host, init.publicRanges)) return []
+      return [{ host, port }]
+    } catch {
+      return []
+    }
+  })
+  const mapped: PortMapping[] = []
+  const controller = new AbortController()
+  let gateway: Gateway | null = null
+
+  async function map (): Promise<void> {
+    const client = upnpNat({ description: DESCRIPTION, autoRefresh: true })
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(init.searchTimeoutMs ?? 10_000)])
+    for await (const found of client.findGateways({ signal })) {
+      if (found.family === 'IPv4') { gateway = found; break }
+    }
+    if (gateway === null) {
+      init.logger.info({}, 'UPnP: no router answered')
+      return
+    }
+    const external = await gateway.externalIp({ signal: controller.signal })
+    if (!isPublicIp(external, init.publicRanges)) {
+      init.logger.warn({ router: external }, 'UPnP: the router\'s own address is not public (another NAT in front of it?): a port forward there would not help')
+      return
+    }
+    for (const { host, port } of wanted) {
+      const mapping = await gateway.map(port, host, { protocol: 'TCP', externalPort: port, signal: controller.signal })
+      mapped.push(mapping)
+      init.logger.info({ external: `${mapping.externalHost}:${mapping.externalPort}`, internal: `${mapping.internalHost}:${mapping.internalPort}` }, 'UPnP: the router forwards a port to this node')
+      init.onMapped(mapping)
+    }
+  }
+
+  if (wanted.length > 0) {
+    void map().catch(err => {
+      if (!controller.signal.aborted) init.logger.info({ reason: (err as Error).message }, 'UPnP: no router forwarded a port to this node')
+    })
+  }
+
+  return {
+    mappings: () => [...mapped],
+    stop: async () => {
+      controller.abort()
+      await gateway?.stop({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
+    }
+  }
+}

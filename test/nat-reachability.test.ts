@@ -1,0 +1,145 @@
+// Reachability over emulated NATs (issue 18, stage 1; root only): real `shoal node`
+// processes in the NAT lab (apps/shoal/src/netns/nat-lab.ts), two vaults on the public
+// bridge and one behind each kind of home router. Each must report the reachability it
+// really has, in `shoal status`, its metrics and its log: the public ones "public", the
+// ones behind NAT "unreachable" (stage 1 has neither relay nor hole punching) with a hint
+// naming the router's address; and the vault behind the UPnP router, unreachable with
+// --no-upnp, has the router forward its port when UPnP is on and is then public there. The lab's "internet" is 198.18.0.0/16, which
+// libp2p counts as private: every node is told it is public with --public-ranges.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createNatLab, firstJsonLine, natLabUnavailable, nodeArgs, shoalBin, upnpUnavailable, type Home, type LabHost, type NatLab, type NodeStarted } from '@shoal/cli'
+
+const PUBLIC_RANGE = '198.18.0.0/16'
+const PORT = 4001
+const SETTLE_MS = 60_000
+
+const unavailable = await natLabUnavailable()
+const noUpnp = unavailable ?? await upnpUnavailable()
+if (unavailable !== null) console.log(`  NAT reachability test skipped: ${unavailable}`)
+else if (noUpnp !== null) console.log(`  NAT reachability: the UPnP vault is left out: ${noUpnp}`)
+
+interface Vault { name: string, host: LabHost, home?: Home, dataDir: string, child: ChildProcess, started: NodeStarted, log: () => string }
+interface Reach { state: string, label: string, hint: string, addresses: string[] }
+
+let lab: NatLab
+let work = ''
+let bootstrap = ''
+const vaults: Vault[] = []
+
+async function startVault (name: string, host: LabHost, home?: Home, options: { dataDir?: string, flags?: string[] } = {}): Promise<Vault> {
+  const dir = options.dataDir ?? await mkdtemp(join(work, `${name}-`))
+  const args = nodeArgs({ dataDir: dir, space: '256MiB', host: host.address, port: PORT, bootstrap: bootstrap !== '' ? bootstrap : undefined, extra: ['--public-ranges', PUBLIC_RANGE, ...options.flags ?? []] })
+  const [command, ...argv] = lab.command(host, [process.execPath, shoalBin, ...args])
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stderr?.on('data', d => { log += d })
+  const started = await firstJsonLine<NodeStarted>(child, { what: `vault ${name}`, timeoutMs: 30_000, stderr: () => log })
+  return { name, host, home, dataDir: dir, child, started, log: () => log }
+}
+
+async function stopVault (vault: Vault): Promise<void> {
+  if (vault.child.exitCode !== null) return
+  const exited = new Promise(resolve => vault.child.once('exit', resolve))
+  vault.child.kill('SIGKILL')
+  await exited
+}
+
+/** `shoal ARGS --data DIR` run in the vault's namespace (its API listens there); stdout. */
+async function shoalIn (vault: Vault, args: string[]): Promise<string> {
+  const [command, ...argv] = lab.command(vault.host, [process.execPath, shoalBin, ...args, '--data', vault.dataDir])
+  return await new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    let out = ''
+    let err = ''
+    child.stdout.on('data', d => { out += d })
+    child.stderr.on('data', d => { err += d })
+    child.on('close', code => { clearTimeout(timer); code === 0 ? resolve(out) : reject(new Error(`shoal ${args.join(' ')} in ${vault.name}: ${err.trim()}`)) })
+  })
+}
+
+const reachOf = async (vault: Vault): Promise<Reach> => (JSON.parse(await shoalIn(vault, ['status', '--json'])) as { reachability: Reach }).reachability
+
+/** Each vault's reachability once it is `expected` (or the last seen, after SETTLE_MS). */
+async function settle (expected: Map<Vault, string>): Promise<Map<Vault, Reach>> {
+  const deadline = Date.now() + SETTLE_MS
+  const seen = new Map<Vault, Reach>()
+  for (;;) {
+    for (const vault of expected.keys()) seen.set(vault, await reachOf(vault))
+    if ([...expected].every(([vault, state]) => seen.get(vault)?.state === state) || Date.now() > deadline) return seen
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+  }
+}
+
+test.before(async () => {
+  if (unavailable !== null) return
+  work = await mkdtemp(join(tmpdir(), 'shoal-nat-'))
+  lab = await createNatLab()
+  // uvu does not say why a hook failed: said here
+  try {
+    const first = await startVault('public-0', await lab.addPublic())
+    vaults.push(first)
+    bootstrap = first.started.addresses.find(a => a.includes(first.host.address)) ?? ''
+    vaults.push(await startVault('public-1', await lab.addPublic()))
+    for (const kind of ['port-preserving', 'symmetric', ...(noUpnp === null ? ['upnp'] as const : [])] as const) {
+      const home = await lab.addHome(kind)
+      // UPnP off everywhere at first: the UPnP router's vault is then as unreachable as the others
+      vaults.push(await startVault(kind, await lab.addBehind(home), home, { flags: ['--no-upnp'] }))
+    }
+  } catch (err) {
+    console.error(`  the NAT lab's vaults did not start: ${(err as Error).message}`)
+    throw err
+  }
+})
+test.after(async () => {
+  for (const vault of vaults) await stopVault(vault)
+  await lab?.destroy()
+  if (work !== '') await rm(work, { recursive: true, force: true })
+})
+
+const run = unavailable === null ? test : test.skip
+
+run('each vault reports the reachability it has: public on the public bridge, unreachable behind NAT', async () => {
+  const expected = new Map(vaults.map(v => [v, v.home === undefined ? 'public' : 'unreachable']))
+  const seen = await settle(expected)
+  for (const [vault, state] of expected) {
+    const reach = seen.get(vault)!
+    console.log(`  ${vault.name}: ${reach.label}: ${reach.hint}`)
+    assert.is(reach.state, state, `${vault.name}: ${JSON.stringify(reach)}`)
+    if (vault.home === undefined) {
+      assert.equal(reach.addresses, [`/ip4/${vault.host.address}/tcp/${PORT}`], `${vault.name} was dialled on its own address`)
+    } else {
+      // what the user needs: where peers tried (the router's WAN address) and the port to forward
+      assert.match(reach.hint, new RegExp(`/ip4/${vault.home.wan.replaceAll('.', '\\.')}/tcp/${PORT}`), vault.name)
+      assert.match(reach.hint, new RegExp(`forward TCP port ${PORT}`), vault.name)
+    }
+  }
+  // the same in the text of `shoal status`, the metrics, and the log
+  const nat = vaults.find(v => v.home?.kind === 'symmetric')!
+  assert.match(await shoalIn(nat, ['status']), /^reach {3}unreachable: peers could not dial this node/m)
+  assert.match(nat.log(), /reachability: unreachable/)
+  assert.match(vaults[0].log(), /reachability: public/)
+})
+
+;(unavailable === null && noUpnp === null ? test : test.skip)('with UPnP on, the vault behind the UPnP router has its port forwarded, is public there, and says so', async () => {
+  const index = vaults.findIndex(v => v.home?.kind === 'upnp')
+  const vault = vaults[index]
+  await stopVault(vault)
+  vaults[index] = await startVault(vault.name, vault.host, vault.home, { dataDir: vault.dataDir })
+  const reach = (await settle(new Map([[vaults[index], 'public']]))).get(vaults[index])!
+  console.log(`  upnp, UPnP on: ${reach.label}: ${reach.hint}`)
+  const wan = `/ip4/${vault.home!.wan}/tcp/${PORT}`
+  assert.is(reach.state, 'public', JSON.stringify(reach))
+  assert.equal(reach.addresses, [wan])
+  assert.match(vaults[index].log(), /UPnP: the router forwards a port to this node/)
+  // announced: peers learn the forwarded address, not only the LAN one
+  const status = JSON.parse(await shoalIn(vaults[index], ['status', '--json'])) as { addresses: string[] }
+  assert.ok(status.addresses.some(a => a.startsWith(`${wan}/p2p/`)), status.addresses.join(' '))
+})
+
+test.run()
