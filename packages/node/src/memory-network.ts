@@ -7,7 +7,8 @@
 //
 // Lookups are answered from the membership (every node that joined and has not left,
 // reachable or not, as a routing table holds peers until they fail): an oracle, not an
-// iterative Kademlia walk. It costs `lookupMs` on the clock.
+// iterative Kademlia walk. It costs `lookupMs` on the clock. A membership that models
+// routing (`walk`, `local`) answers in its place, as a libp2p node's DHT would.
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -19,9 +20,9 @@ import { sortByDistance } from './closest-peers.js'
 import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
 import { createLeaseSigner, wallTime, type LeaseSigner } from './leases.js'
 import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
-import type { ChunkNetworkNode } from './lookup.js'
+import { DHT_K, type ChunkNetworkNode } from './lookup.js'
 import { createRequestHandler, type RequestLimits } from './request-handler.js'
-import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
+import { createRepairer, type Repairer, type RepairerInit, type RepairOptions } from './repair/repairer.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
 /** How a node answers a request; `honest` is what its vault would answer. */
@@ -64,6 +65,16 @@ export interface MembershipIndex {
   remove: (peer: PeerId) => void
   /** up to `count` members XOR-closest to `key`, closest first (as sortByDistance orders them) */
   closest: (key: Uint8Array, count: number) => PeerId[]
+  /** a lookup as `from`'s DHT would walk it: what it finds, closest first, and how long that took (in place of `closest` and `lookupMs`) */
+  walk?: (from: PeerId, key: Uint8Array, count: number) => { peers: PeerId[], ms: number }
+  /**
+   * `from`'s routing table alone, itself included, closest first: what a vault's repair loop
+   * asks per chunk, walking only when the table knows fewer than `count` (with `walk`, which
+   * it then also runs once a tick for the vault's own ID, as a libp2p vault does)
+   */
+  local?: (from: PeerId, key: Uint8Array, count: number) => PeerId[]
+  /** `to` answered a request of `from`: they are in touch, and may file each other */
+  contact?: (from: PeerId, to: PeerId) => void
 }
 
 export type MemoryRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'intervalMs'>
@@ -146,6 +157,11 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
 
     async closestPeers (key: Uint8Array, count: number, options: AbortOptions = {}): Promise<PeerId[]> {
       if (!this.up) throw new NodeNotStartedError()
+      if (membership?.walk !== undefined) {
+        const { peers, ms } = membership.walk(this.peerId, key, count)
+        await clock.sleep(ms, options)
+        return peers
+      }
       await clock.sleep(lookupMs, options)
       if (membership !== undefined) return membership.closest(key, count)
       const members = nodes.filter(n => !n.left && !n.client && (n !== this || this.store !== null)).map(n => n.peerId)
@@ -196,11 +212,25 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       if (!to.up && to.silent) await never(signal)
       if (loss > 0 && random.float() < loss) await never(signal)
       const delivered = response.type === 'data' ? { ...response, bytes: copyInto(response.bytes, options.allocate) } : response
+      membership?.contact?.(from.peerId, to.peerId)
       end(() => describeResponse(delivered))
       return delivered
     } catch (err) {
       end(() => signal?.aborted === true ? 'aborted' : `failed ${(err as { code?: string }).code ?? (err as Error).name}`)
       throw err
+    }
+  }
+
+  // as index.ts's startRepair: the table per chunk, a walk for the vault's own ID per tick
+  const repairLookups = (node: Node): Pick<RepairerInit, 'closestPeers' | 'refreshNeighbours'> => {
+    const { local, walk } = membership ?? {}
+    if (local === undefined || walk === undefined) return { closestPeers: node.closestPeers.bind(node) }
+    return {
+      closestPeers: async (key, count, options) => {
+        const found = local(node.peerId, key, count)
+        return found.length >= count ? found : await node.closestPeers(key, count, options)
+      },
+      refreshNeighbours: async options => { await node.closestPeers(node.peerId.toMultihash().bytes, DHT_K, options) }
     }
   }
 
@@ -220,7 +250,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       if (!client) membership?.add(peerId)
       const repair = options.repair === false ? undefined : options.repair ?? init.repair
       if (store !== null && repair !== undefined) {
-        node.repairer = createRepairer({ ...repair, self: peerId, store, chunks: node.chunks, closestPeers: node.closestPeers.bind(node), clock, random, now: wallTime(clock), released: node.ledger?.released })
+        node.repairer = createRepairer({ ...repair, ...repairLookups(node), self: peerId, store, chunks: node.chunks, clock, random, now: wallTime(clock), released: node.ledger?.released })
         await node.repairer.start()
       }
       return node

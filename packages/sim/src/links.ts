@@ -40,6 +40,8 @@ export interface Links {
   join: (id: string, client: boolean) => void
   /** The memory network's deliveryMs. */
   deliveryMs: (from: string, to: string, message: Request | Response) => number
+  /** a node's one-way access latency, ms (0 before it joined) */
+  latencyMs: (id: string) => number
   readonly traffic: Traffic
 }
 
@@ -72,6 +74,7 @@ export function createLinks (init: LinksInit): Links {
       const down = draw(random, model.downlink) * 1e6 / 8 / 1000
       links.set(id, { up, down, latency: draw(random, model.latencyMs), upFree: 0, downFree: 0, client })
     },
+    latencyMs: id => links.get(id)?.latency ?? 0,
     deliveryMs (from, to, message) {
       const a = links.get(from)
       const b = links.get(to)

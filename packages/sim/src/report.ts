@@ -1,6 +1,7 @@
 // What a simulation found, as data (the --json output, the same bytes for the same seed)
 // and as the few lines a person reads.
 import type { Estimate } from './confidence.js'
+import type { LookupMode, LookupSummary } from './lookup-stats.js'
 
 export interface SimReport {
   config: {
@@ -16,6 +17,8 @@ export interface SimReport {
     chunksPerFile: number
     chunkSize: number
     byteScale: number
+    /** how lookups were answered (kademlia.ts) */
+    lookups: LookupMode
   }
   /** lost: some chunk (or stripe) has too few copies on the vaults that have not left; unavailable: on those up at the end */
   files: { total: number, lost: number, unavailableAtEnd: number }
@@ -32,6 +35,8 @@ export interface SimReport {
   storage: { meanBytes: number, maxBytes: number, maxOverMean: number }
   /** files users read through the swarm while the network churned */
   reads: { done: number, failed: number, p50Ms: number, p90Ms: number, p99Ms: number }
+  /** the lookups' walks over the nodes' routing tables: hops, messages and time (zero for the oracle) */
+  lookups: LookupSummary
   /**
    * The chance of losing a file (or one chunk or stripe) within a year, extrapolated from
    * this run's losses as independent periods of its length, with a 95% Wilson interval; and,
@@ -54,8 +59,16 @@ export function formatReport (r: SimReport): string {
     `traffic per vault per day: repair ${bytes(r.traffic.repairPerVaultDay)}, upkeep ${bytes(r.traffic.upkeepPerVaultDay)}, user ${bytes(r.traffic.userPerVaultDay)} (repair/user ${r.traffic.user === 0 ? '-' : (r.traffic.repair / r.traffic.user).toFixed(2)})`,
     `storage per vault: mean ${bytes(r.storage.meanBytes)}, max ${bytes(r.storage.maxBytes)} (max/mean ${r.storage.maxOverMean})`,
     `reads: ${r.reads.done - r.reads.failed} of ${r.reads.done} ok; time p50 ${duration(r.reads.p50Ms)}, p90 ${duration(r.reads.p90Ms)}, p99 ${duration(r.reads.p99Ms)}`,
+    lookups(r.lookups),
     `repair: ${r.repair.chunksRepaired} chunks repaired, ${r.repair.piecesRebuilt} pieces rebuilt, ${r.repair.handedOff} handed off, audits ${r.repair.auditsPassed} passed / ${r.repair.auditsFailed} failed`
   ].join('\n')
+}
+
+function lookups (l: LookupSummary): string {
+  if (l.mode === 'oracle') return 'lookups: oracle (every vault known; no hops)'
+  const { hops, messages, time } = l
+  return `lookups (${l.mode}): ${l.walks} walks (${l.local} more from repair's own tables); hops p50 ${hops.p50}, p90 ${hops.p90}, p99 ${hops.p99}, max ${hops.max}; ` +
+    `messages per walk mean ${messages.mean}, p99 ${messages.p99}; ${l.unanswered} unanswered; time p50 ${duration(time.p50Ms)}, p90 ${duration(time.p90Ms)}, p99 ${duration(time.p99Ms)}`
 }
 
 function bytes (n: number): string {

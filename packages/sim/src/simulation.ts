@@ -11,6 +11,8 @@ import { createChurn, DAY, type ChurnModel } from './churn.js'
 import { readFile, uploadFile, type SimFile } from './files.js'
 import { createLinks, HOME_LINKS, type LinkModel } from './links.js'
 import { createMembershipIndex } from './membership.js'
+import { createKademlia } from './kademlia.js'
+import { oracleLookups, type LookupMode } from './lookup-stats.js'
 import { census } from './census.js'
 import { yearlyLoss } from './confidence.js'
 import { meanOf } from './distributions.js'
@@ -42,6 +44,8 @@ export interface SimConfig {
   repair?: boolean
   /** simulated bytes each vault offers (default 64 GiB) */
   vaultSpace?: number
+  /** how lookups are answered: a walk over each node's routing table shaped as kad-dht's or as the paper's, or an oracle that knows every vault (kademlia.ts) */
+  lookups?: LookupMode
 }
 
 const MiB = 1024 * 1024
@@ -54,10 +58,12 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
   const readsPerDay = config.readsPerDay ?? Math.ceil(config.files / 10)
   const clock = createVirtualClock()
   const random = seededRandom(config.seed)
-  const membership = createMembershipIndex()
   const reachable = (id: string): boolean => net.node(id)?.up === true
   const linkModel = config.links ?? HOME_LINKS
   const links = createLinks({ model: linkModel, clock, random, byteScale, reachable })
+  const lookups = config.lookups ?? 'kademlia'
+  const kademlia = lookups === 'oracle' ? null : createKademlia({ random, now: () => clock.now(), reachable, latencyMs: links.latencyMs, shape: lookups })
+  const membership = kademlia ?? createMembershipIndex()
   const net = createMemoryNetwork({
     clock,
     random,
@@ -147,7 +153,8 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
       repair: config.repair !== false,
       chunksPerFile,
       chunkSize,
-      byteScale
+      byteScale,
+      lookups
     },
     files: { total: files.length, lost: found.filesLost, unavailableAtEnd: found.filesUnavailable },
     chunks: { units: found.units, unitsLost: found.unitsLost, copiesHeld: found.copies },
@@ -160,6 +167,7 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     },
     storage: { meanBytes: Math.round(meanBytes), maxBytes, maxOverMean: meanBytes === 0 ? 0 : round(maxBytes / meanBytes, 2) },
     reads: { done: reads.done, failed: reads.failed, ...percentiles(reads.times) },
+    lookups: kademlia?.stats.summary() ?? oracleLookups(),
     durability: {
       filesPerYear: yearlyLoss(found.filesLost, files.length, config.days),
       unitsPerYear: yearlyLoss(found.unitsLost, found.units, config.days),
