@@ -6,6 +6,7 @@
  */
 export { simulate, type SimConfig } from './simulation.js'
 export { formatReport, type SimReport } from './report.js'
+export type { LookupMode } from './lookup-stats.js'
 export { CHURN_PRESETS, type ChurnModel } from './churn.js'
 export { HOME_LINKS, type LinkModel } from './links.js'
 export type { Distribution } from './distributions.js'

@@ -44,7 +44,7 @@ export interface SimConfig {
   repair?: boolean
   /** simulated bytes each vault offers (default 64 GiB) */
   vaultSpace?: number
-  /** how lookups are answered: a walk over each node's routing table shaped as kad-dht's or as the paper's, or an oracle that knows every vault (kademlia.ts) */
+  /** how lookups are answered: a walk over each node's routing table shaped as kad-dht's (default) or as the paper's, or an oracle that knows every vault (kademlia.ts) */
   lookups?: LookupMode
 }
 
@@ -61,7 +61,7 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
   const reachable = (id: string): boolean => net.node(id)?.up === true
   const linkModel = config.links ?? HOME_LINKS
   const links = createLinks({ model: linkModel, clock, random, byteScale, reachable })
-  const lookups = config.lookups ?? 'kademlia'
+  const lookups = config.lookups ?? 'kad-dht'
   const kademlia = lookups === 'oracle' ? null : createKademlia({ random, now: () => clock.now(), reachable, latencyMs: links.latencyMs, shape: lookups })
   const membership = kademlia ?? createMembershipIndex()
   const net = createMemoryNetwork({

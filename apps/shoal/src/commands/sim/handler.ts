@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { CHURN_PRESETS, formatReport, simulate, type ChurnModel } from '@shoal/sim'
+import { CHURN_PRESETS, formatReport, simulate, type ChurnModel, type LookupMode } from '@shoal/sim'
 import { parseDuration } from '../../duration.js'
 import { UsageError } from '../../errors.js'
 import { println, type CommandIo } from '../../io.js'
@@ -17,6 +17,7 @@ export interface SimFlags {
   readsPerDay?: string
   seed: string
   repair: boolean
+  lookups: LookupMode
   json?: boolean
 }
 
@@ -37,7 +38,7 @@ export async function simHandler (flags: SimFlags, io: CommandIo): Promise<void>
   const progress = io.stderr.isTTY === true
     ? (day: number) => { io.stderr.write(`\rday ${day}/${days} (${seconds(started)})${day === days ? '\n' : ''}`) }
     : (day: number) => { println(io.stderr, `day ${day}/${days} (${seconds(started)})`) }
-  const report = await simulate({ nodes, days, files, chunksPerFile, redundancy, repairIntervalMs, churn, churnName: flags.churn, seed, readsPerDay, repair: flags.repair }, progress)
+  const report = await simulate({ nodes, days, files, chunksPerFile, redundancy, repairIntervalMs, churn, churnName: flags.churn, seed, readsPerDay, repair: flags.repair, lookups: flags.lookups }, progress)
   println(io.stdout, flags.json === true ? JSON.stringify(report) : formatReport(report))
   // CPU time is the measure on a shared machine, where wall time depends on who else runs
   const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage()

@@ -14,6 +14,7 @@ export function simCommand (io: CommandIo): Command {
     .addOption(new Option('--churn <preset|file.json>', 'none, stable, home, harsh, or a JSON churn model (docs/simulation.md)').default('home', 'home'))
     .addOption(new Option('--reads-per-day <n>', 'files users read per day (default: a tenth of the files)'))
     .addOption(new Option('--seed <n>', 'the seed of every random draw').default('1', '1'))
+    .addOption(new Option('--lookups <mode>', 'walk routing tables shaped as kad-dht\'s or as the Kademlia paper\'s, or ask an oracle that knows every vault (faster, no hops)').choices(['kad-dht', 'kademlia', 'oracle']).default('kad-dht'))
     .option('--no-repair', 'vaults run no repair loop (to see what repair saves)')
     .option('--json', 'print the report as one JSON object')
     .action(async (flags: OptionValues) => { await (await import('./handler.js')).simHandler(flags as SimFlags, io) })
