@@ -110,28 +110,43 @@ export class RoutingTable<P extends KadPoint> {
   }
 
   /**
-   * Up to `count` peers of the table XOR-closest to `target`, closest first, leaving out
-   * `exclude`. Buckets are visited in groups each wholly closer than the next, so only
-   * the groups needed are sorted.
+   * The (up to) `count` peers of the table XOR-closest to `target`, in no particular order
+   * (callers sort or shuffle), leaving out `exclude`. Buckets are taken in groups each
+   * wholly closer than the next, so only the last group taken needs sorting, to cut it.
    */
   closest (target: KadPoint, count: number, exclude?: P): P[] {
     const found: P[] = []
+    // where the last group taken starts in `found`
+    let group = 0
     const take = (bucket: number): void => {
       for (const peer of this.buckets[bucket].peers) if (peer !== exclude) found.push(peer)
     }
     if (this.shape === 'kad-dht') {
       // every peer under the target's prefix is closer than any outside it, and so on
       const home = target.hi >>> 26
-      for (let x = 0; x < BUCKETS && found.length < count; x++) take(home ^ x)
+      for (let x = 0; x < BUCKETS && found.length < count; x++) {
+        group = found.length
+        take(home ^ x)
+      }
     } else {
       // bucket c agrees with the target one bit further than any other; then the buckets
-      // deeper than c (they differ from it at bit c); then c-1, c-2, … (earlier)
+      // deeper than c, together (they differ from it at bit c); then c-1, c-2, … (earlier)
       const c = sharedBits(this.self, target)
       take(c)
-      if (found.length < count) for (let b = c + 1; b < BUCKETS; b++) take(b)
-      for (let b = c - 1; b >= 0 && found.length < count; b--) take(b)
+      if (found.length < count) {
+        group = found.length
+        for (let b = c + 1; b < BUCKETS; b++) take(b)
+      }
+      for (let b = c - 1; b >= 0 && found.length < count; b--) {
+        group = found.length
+        take(b)
+      }
     }
-    return found.sort((a, b) => compareTo(target, a, b)).slice(0, count)
+    if (found.length > count) {
+      const last = found.splice(group).sort((a, b) => compareTo(target, a, b))
+      for (let i = 0; found.length < count; i++) found.push(last[i])
+    }
+    return found
   }
 
   /** Every peer in the table (tests). */
