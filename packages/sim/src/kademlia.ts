@@ -117,6 +117,13 @@ export function createKademlia (init: KademliaInit): KademliaMembership {
     return [...all].sort((a, b) => compareTo(target, a, b)).slice(0, count).map(p => p.peerId)
   }
 
+  // Whether an answer lists the closest vault that is up (of the eight closest that have
+  // not left, by the membership); undefined when all eight are down.
+  const foundClosestUp = (key: Uint8Array, found: PeerId[]): boolean | undefined => {
+    const closest = oracle.closest(key, 8).find(p => { const peer = peers.get(p.toString()); return peer !== undefined && answers(peer) })
+    return closest === undefined ? undefined : found.some(p => p.equals(closest))
+  }
+
   return {
     stats,
     add (peerId) {
@@ -139,9 +146,10 @@ export function createKademlia (init: KademliaInit): KademliaMembership {
       if (asker.table === null) return { peers: [], ms: 0 }
       const result = walk(world, asker.table, target)
       settle(asker, result)
-      stats.walked(result)
+      const found = answer(asker, target, result.closest, count)
+      stats.walked(result, foundClosestUp(key, found))
       init.onWalk?.(result)
-      return { peers: answer(asker, target, result.closest, count), ms: result.ms }
+      return { peers: found, ms: result.ms }
     },
     local (from, key, count) {
       const asker = known(from, false)

@@ -20,13 +20,16 @@ export interface LookupSummary {
   messages: { mean: number, p50: number, p90: number, p99: number, max: number }
   /** requests of walks that went unanswered (the peer was down or gone), in all */
   unanswered: number
+  /** walks whose answer lacked the closest vault up (the membership knows it), a lookup's miss */
+  missedClosest: number
   /** time a walk took, ms */
   time: { p50Ms: number, p90Ms: number, p99Ms: number }
 }
 
 export interface LookupStats {
   local: number
-  walked: (walk: { hops: number, messages: number, ms: number, silent: unknown[] }) => void
+  /** one walk; `foundClosest`: whether it found the closest vault up (undefined: none was up near the key) */
+  walked: (walk: { hops: number, messages: number, ms: number, silent: unknown[] }, foundClosest?: boolean) => void
   summary: () => LookupSummary
 }
 
@@ -39,14 +42,16 @@ export function createLookupStats (mode: LookupMode): LookupStats {
   const times: number[] = []
   let walks = 0
   let unanswered = 0
+  let missedClosest = 0
   const count = (histogram: number[], value: number): void => {
     while (histogram.length <= value) histogram.push(0)
     histogram[value]++
   }
   const stats: LookupStats = {
     local: 0,
-    walked (walk) {
+    walked (walk, foundClosest) {
       walks++
+      if (foundClosest === false) missedClosest++
       unanswered += walk.silent.length
       count(hops, walk.hops)
       count(messages, walk.messages)
@@ -59,6 +64,7 @@ export function createLookupStats (mode: LookupMode): LookupStats {
       hops: spread(hops),
       messages: spread(messages),
       unanswered,
+      missedClosest,
       time: { p50Ms: quantile(times, 0.5) * TIME_BIN_MS, p90Ms: quantile(times, 0.9) * TIME_BIN_MS, p99Ms: quantile(times, 0.99) * TIME_BIN_MS }
     })
   }
@@ -68,7 +74,7 @@ export function createLookupStats (mode: LookupMode): LookupStats {
 /** The summary of a run whose lookups were the oracle's: no walks, nothing to count. */
 export function oracleLookups (): LookupSummary {
   const none = { mean: 0, p50: 0, p90: 0, p99: 0, max: 0 }
-  return { mode: 'oracle', walks: 0, local: 0, hops: none, messages: none, unanswered: 0, time: { p50Ms: 0, p90Ms: 0, p99Ms: 0 } }
+  return { mode: 'oracle', walks: 0, local: 0, hops: none, messages: none, unanswered: 0, missedClosest: 0, time: { p50Ms: 0, p90Ms: 0, p99Ms: 0 } }
 }
 
 function spread (histogram: number[]): LookupSummary['hops'] {

@@ -68,7 +68,7 @@ function lookups (l: LookupSummary): string {
   if (l.mode === 'oracle') return 'lookups: oracle (every vault known; no hops)'
   const { hops, messages, time } = l
   return `lookups (${l.mode}): ${l.walks} walks (${l.local} more from repair's own tables); hops p50 ${hops.p50}, p90 ${hops.p90}, p99 ${hops.p99}, max ${hops.max}; ` +
-    `messages per walk mean ${messages.mean}, p99 ${messages.p99}; ${l.unanswered} unanswered; time p50 ${duration(time.p50Ms)}, p90 ${duration(time.p90Ms)}, p99 ${duration(time.p99Ms)}`
+    `messages per walk mean ${messages.mean}, p99 ${messages.p99}; ${l.unanswered} unanswered; ${l.missedClosest} missed the closest vault up; time p50 ${duration(time.p50Ms)}, p90 ${duration(time.p90Ms)}, p99 ${duration(time.p99Ms)}`
 }
 
 function bytes (n: number): string {
