@@ -37,7 +37,11 @@ test('Wilson interval and extrapolation to a year', () => {
   assert.ok(year.estimate === 0 && year.high > 0 && year.high < 1)
 })
 
-/** Chunks lost of chunks placed, over `seeds` runs of one day of departures only (no arrivals, no downtime). */
+/**
+ * Chunks lost of chunks placed, over `seeds` runs of one day of departures only (no
+ * arrivals, no downtime). Lookups are the oracle's: the model has every holder know at once
+ * who left, which a routing table learns only by timing out (docs/simulation.md, Lookups).
+ */
 async function lossesOver (replicas: number, departuresPerDay: number, repairHours: number, seeds: number): Promise<{ lost: number, total: number, modelled: number }> {
   let lost = 0
   let total = 0
@@ -53,7 +57,8 @@ async function lossesOver (replicas: number, departuresPerDay: number, repairHou
       churn: { departuresPerDay, arrivalsPerDay: 0 },
       churnName: 'departures',
       seed,
-      readsPerDay: 0
+      readsPerDay: 0,
+      lookups: 'oracle'
     })
     lost += report.chunks.unitsLost
     total += report.chunks.units
