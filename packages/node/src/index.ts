@@ -27,6 +27,7 @@ import { createChunkClient, type ChunkClient } from './chunk-client.js'
 import { Sessions } from './sessions.js'
 import { BootstrapError, ListenError, NodeNotStartedError, whyNotReached } from './errors.js'
 import { findClosestPeers, localClosestPeers, routingTableOf } from './closest-peers.js'
+import { repairLookups } from './repair-lookups.js'
 import { DHT_K } from './lookup.js'
 import { debugLogger, type NodeLogger } from './logger.js'
 import { keepJoined, REJOIN_INTERVAL_MS } from './rejoin.js'
@@ -310,12 +311,12 @@ class Node implements ShoalNode {
       self: node.peerId,
       store: this.store,
       chunks: this.client,
-      closestPeers: async (key, count, options) => {
-        const local = localClosestPeers(node, true, key, count)
-        return local.length >= count ? local : await findClosestPeers(node, true, key, count, options)
-      },
       // kad-dht's own refresh is minutes apart; a vault that joined next to our chunks must be seen within a period
-      refreshNeighbours: async options => { await findClosestPeers(node, true, node.peerId.toMultihash().bytes, DHT_K, options) },
+      ...repairLookups({
+        self: node.peerId,
+        local: (key, count) => localClosestPeers(node, true, key, count),
+        network: async (key, count, options) => await findClosestPeers(node, true, key, count, options)
+      }),
       clock: systemClock,
       random: systemRandom,
       now: Date.now,

@@ -20,7 +20,8 @@ import { sortByDistance } from './closest-peers.js'
 import { NodeNotStartedError, PeerUnreachableError } from './errors.js'
 import { createLeaseSigner, wallTime, type LeaseSigner } from './leases.js'
 import { createLedger, type Ledger, type LedgerPolicy } from './ledger.js'
-import { DHT_K, type ChunkNetworkNode } from './lookup.js'
+import type { ChunkNetworkNode } from './lookup.js'
+import { repairLookups } from './repair-lookups.js'
 import { createRequestHandler, type RequestLimits } from './request-handler.js'
 import { createRepairer, type Repairer, type RepairerInit, type RepairOptions } from './repair/repairer.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
@@ -222,16 +223,14 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
   }
 
   // as index.ts's startRepair: the table per chunk, a walk for the vault's own ID per tick
-  const repairLookups = (node: Node): Pick<RepairerInit, 'closestPeers' | 'refreshNeighbours'> => {
+  const lookupsOf = (node: Node): Pick<RepairerInit, 'closestPeers' | 'refreshNeighbours'> => {
     const { local, walk } = membership ?? {}
     if (local === undefined || walk === undefined) return { closestPeers: node.closestPeers.bind(node) }
-    return {
-      closestPeers: async (key, count, options) => {
-        const found = local(node.peerId, key, count)
-        return found.length >= count ? found : await node.closestPeers(key, count, options)
-      },
-      refreshNeighbours: async options => { await node.closestPeers(node.peerId.toMultihash().bytes, DHT_K, options) }
-    }
+    return repairLookups({
+      self: node.peerId,
+      local: (key, count) => local(node.peerId, key, count),
+      network: async (key, count, options) => await node.closestPeers(key, count, options)
+    })
   }
 
   return {
@@ -250,7 +249,7 @@ export function createMemoryNetwork (init: MemoryNetworkInit): MemoryNetwork {
       if (!client) membership?.add(peerId)
       const repair = options.repair === false ? undefined : options.repair ?? init.repair
       if (store !== null && repair !== undefined) {
-        node.repairer = createRepairer({ ...repair, ...repairLookups(node), self: peerId, store, chunks: node.chunks, clock, random, now: wallTime(clock), released: node.ledger?.released })
+        node.repairer = createRepairer({ ...repair, ...lookupsOf(node), self: peerId, store, chunks: node.chunks, clock, random, now: wallTime(clock), released: node.ledger?.released })
         await node.repairer.start()
       }
       return node
