@@ -1,0 +1,8 @@
+/**
+ * @shoal/fuzz — test-only helpers for the fuzz suites (docs/fuzzing.md): case counts,
+ * mutations of valid inputs, and the typed-outcome and allocation checks.
+ */
+export { CI_RUNS, fuzzRuns, fuzzParameters } from './runs.js'
+export { mutatedBytes, hostileBytes, mutatedText, hostileText } from './mutate.js'
+export { typedOutcome, typedOutcomeAsync, UntypedFailureError, type Outcome } from './typed.js'
+export { allocatedBy, allocatedByAsync } from './heap.js'

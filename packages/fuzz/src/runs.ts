@@ -1,0 +1,16 @@
+// How many cases a fuzz property runs: a CI-sized default, or FUZZ_RUNS for a long run
+// on demand; FUZZ_SEED replays a failure's seed (fast-check prints it with the path).
+import type { Parameters } from 'fast-check'
+
+/** Cases every decoder gets in CI. */
+export const CI_RUNS = 10_000
+
+export function fuzzRuns (ciRuns: number = CI_RUNS): number {
+  const asked = Number(process.env.FUZZ_RUNS)
+  return Number.isSafeInteger(asked) && asked > 0 ? asked : ciRuns
+}
+
+export function fuzzParameters<T> (ciRuns: number = CI_RUNS): Parameters<T> {
+  const seed = Number(process.env.FUZZ_SEED)
+  return { numRuns: fuzzRuns(ciRuns), ...(Number.isSafeInteger(seed) ? { seed } : {}) }
+}
