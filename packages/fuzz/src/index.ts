@@ -5,4 +5,6 @@
 export { CI_RUNS, fuzzRuns, fuzzParameters } from './runs.js'
 export { mutatedBytes, hostileBytes, mutatedText, hostileText } from './mutate.js'
 export { typedOutcome, typedOutcomeAsync, UntypedFailureError, type Outcome } from './typed.js'
+export { leaseFieldsArb, targetArb, timeArb, type LeaseFields, type TargetOf } from './lease-arbitraries.js'
+export { comparable } from './comparable.js'
 export { allocatedBy, allocatedByAsync } from './heap.js'
