@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert'
 import fc from 'fast-check'
 import { fuzzParameters, hostileText, typedOutcome } from '@shoal/fuzz'
 import { NODE_SETTING_CHECKS } from '../src/commands/node/setting-checks.js'
+import { durationText, VALID_SETTING } from './fuzz-values.js'
 import { UsageError } from '../src/errors.js'
 import { checkLease, MAX_LEASE_MS } from '../src/lease-flag.js'
 import { formatRedundancy, parseRedundancy } from '../src/redundancy.js'
@@ -16,42 +17,13 @@ const CODES = [UsageError.code]
 /** setTimeout's and setInterval's largest delay; AbortSignal.timeout's is 2^32 - 1. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-const number = fc.oneof(fc.nat({ max: 5000 }).map(String), fc.tuple(fc.nat({ max: 999 }), fc.nat({ max: 99 })).map(([a, b]) => `${a}.${b}`))
-const sizeText = fc.tuple(number, fc.constantFrom('B', 'k', 'KB', 'MiB', 'GiB', 'tb', 'TiB', 'gb')).map(([n, u]) => `${n}${u}`)
-const durationText = fc.tuple(number, fc.constantFrom('ms', 's', 'm', 'h', 'd', 'w', 'y', ' days', 'hours')).map(([n, u]) => `${n}${u}`)
-const octet = fc.nat({ max: 255 })
-const ipv4 = fc.tuple(octet, octet, octet, octet).map(parts => parts.join('.'))
-const port = fc.nat({ max: 65535 })
-const address = fc.oneof(fc.tuple(fc.oneof(ipv4, fc.constant('localhost')), port).map(([h, p]) => `${h}:${p}`), port.map(p => `[::1]:${p}`))
-const multiaddr = fc.tuple(ipv4, port).map(([h, p]) => `/ip4/${h}/tcp/${p}`)
-const peer = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
-
-/** A plausible value for each setting, for the mutations to start from. */
-const VALID: Record<keyof typeof NODE_SETTING_CHECKS, fc.Arbitrary<string>> = {
-  space: sizeText,
-  listen: multiaddr,
-  bootstrap: fc.oneof(multiaddr.map(a => `${a}/p2p/${peer}`), port.map(p => `/dns4/boot.example/tcp/${p}/p2p/${peer}`)),
-  'bootstrap-timeout': number,
-  api: address,
-  'metrics-listen': address,
-  replicas: fc.nat({ max: 70 }).map(String),
-  'repair-interval': durationText,
-  'repair-bandwidth': sizeText.map(s => `${s}/s`),
-  'max-debt': sizeText,
-  allowance: sizeText,
-  upnp: fc.constantFrom('on', 'off'),
-  'public-ranges': fc.tuple(ipv4, fc.nat({ max: 32 })).map(([ip, bits]) => `${ip}/${bits}`),
-  'drain-timeout': durationText,
-  'log-level': fc.constantFrom('error', 'warn', 'info', 'debug'),
-  'log-format': fc.constantFrom('text', 'json')
-}
 const TIMERS = new Set(['bootstrap-timeout', 'repair-interval', 'drain-timeout'])
 const SIZES = new Set(['space', 'max-debt', 'allowance', 'repair-bandwidth'])
 
 for (const [key, check] of Object.entries(NODE_SETTING_CHECKS)) {
   if (check === undefined) continue
   test(`${key}: mutated values give a value or a UsageError`, () => {
-    fc.assert(fc.property(hostileText(VALID[key as keyof typeof VALID]), text => {
+    fc.assert(fc.property(hostileText(VALID_SETTING[key as keyof typeof VALID_SETTING]), text => {
       const result = typedOutcome(() => check(text, `--${key}`), CODES)
       if (!result.ok) return
       if (TIMERS.has(key)) assert.ok(Number.isInteger(result.value) && result.value as number >= 1 && result.value as number <= MAX_TIMER_MS, `${key} ${JSON.stringify(text)} gave ${String(result.value)} ms`)
