@@ -67,19 +67,24 @@ function applyByteMutation (input: Uint8Array, m: ByteMutation): Uint8Array {
   }
 }
 
+/** A valid input from `valid`, then one to four `mutation`s of it, applied in turn. */
+function mutatedBy<T, M> (valid: fc.Arbitrary<T>, mutation: fc.Arbitrary<M>, apply: (input: T, m: M) => T): fc.Arbitrary<T> {
+  return fc.tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([input, mutations]) => mutations.reduce(apply, input))
+}
+
+/** Mostly mutated inputs, some valid ones as they are, some plain random ones. */
+function hostileOf<T> (valid: fc.Arbitrary<T>, mutated: fc.Arbitrary<T>, random: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ weight: 1, arbitrary: valid }, { weight: 6, arbitrary: mutated }, { weight: 1, arbitrary: random })
+}
+
 /** A valid encoding from `valid`, then one to four mutations of it. */
 export function mutatedBytes (valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
-  return fc.tuple(valid, fc.array(byteMutation, { minLength: 1, maxLength: 4 }))
-    .map(([bytes, mutations]) => mutations.reduce(applyByteMutation, bytes))
+  return mutatedBy(valid, byteMutation, applyByteMutation)
 }
 
 /** Valid encodings, mutated ones and plain random bytes, in one arbitrary. */
 export function hostileBytes (valid: fc.Arbitrary<Uint8Array>, maxRandomBytes = 256): fc.Arbitrary<Uint8Array> {
-  return fc.oneof(
-    { weight: 1, arbitrary: valid },
-    { weight: 6, arbitrary: mutatedBytes(valid) },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: maxRandomBytes }) }
-  )
+  return hostileOf(valid, mutatedBytes(valid), fc.uint8Array({ maxLength: maxRandomBytes }))
 }
 
 /**
@@ -127,15 +132,10 @@ function applyTextMutation (input: string, m: TextMutation): string {
 
 /** A valid text from `valid`, then one to four mutations of it. */
 export function mutatedText (valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc.tuple(valid, fc.array(textMutation, { minLength: 1, maxLength: 4 }))
-    .map(([text, mutations]) => mutations.reduce(applyTextMutation, text))
+  return mutatedBy(valid, textMutation, applyTextMutation)
 }
 
-/** Valid texts, mutated ones and arbitrary strings (any code unit), in one arbitrary. */
+/** Valid texts, mutated ones and arbitrary strings (any code point), in one arbitrary. */
 export function hostileText (valid: fc.Arbitrary<string>, maxRandomLength = 64): fc.Arbitrary<string> {
-  return fc.oneof(
-    { weight: 1, arbitrary: valid },
-    { weight: 6, arbitrary: mutatedText(valid) },
-    { weight: 1, arbitrary: fc.string({ maxLength: maxRandomLength, unit: 'binary' }) }
-  )
+  return hostileOf(valid, mutatedText(valid), fc.string({ maxLength: maxRandomLength, unit: 'binary' }))
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { allocatedBy, comparable, fuzzParameters, hostileBytes, typedOutcome } from '@shoal/fuzz'
 import {
   decodeRequest, decodeResponse, encodeFrame, encodeRequest, encodeRequestFrame, encodeResponse, encodeResponseFrame, packBitmap, unpackBitmap,
-  PROTOCOL_VERSION, PROTOCOL_VERSION_2, ProtocolError, type ProtocolVersion
+  PROTOCOL_VERSION, PROTOCOL_VERSION_2, ProtocolError, type ProtocolVersion, type Request, type Response
 } from '../src/index.js'
 import { requestArb, responseArb } from './fuzz-arbitraries.js'
 
@@ -15,38 +15,37 @@ const CODES = [ProtocolError.code]
 const VERSIONS: ProtocolVersion[] = [PROTOCOL_VERSION, PROTOCOL_VERSION_2]
 const concat = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(Buffer.concat(parts))
 
+/** Requests and responses are two codecs of one shape: an arbitrary, an encoder, a decoder, a framer. */
+interface Codec<T> {
+  name: string
+  arb: (version: ProtocolVersion) => fc.Arbitrary<T>
+  encode: (message: T, version: ProtocolVersion) => Uint8Array
+  decode: (bytes: Uint8Array, version: ProtocolVersion) => T
+  frame: (message: T, version: ProtocolVersion) => Uint8Array[]
+}
+const CODECS = [
+  { name: 'request', arb: requestArb, encode: encodeRequest, decode: decodeRequest, frame: encodeRequestFrame } satisfies Codec<Request>,
+  { name: 'response', arb: responseArb, encode: encodeResponse, decode: decodeResponse, frame: encodeResponseFrame } satisfies Codec<Response>
+] as Array<Codec<unknown>>
+
 for (const version of VERSIONS) {
-  test(`v${version}: decodeRequest(encodeRequest(x)) = x, and the framed pieces are the same bytes`, () => {
-    fc.assert(fc.property(requestArb(version), request => {
-      const encoded = encodeRequest(request, version)
-      assert.equal(comparable(decodeRequest(encoded, version)), comparable(request))
-      assert.equal(concat(encodeRequestFrame(request, version)), encodeFrame(encoded))
-    }), fuzzParameters())
-  })
+  for (const { name, arb, encode, decode, frame } of CODECS) {
+    test(`v${version}: ${name}: decode(encode(x)) = x, and the framed pieces are the same bytes`, () => {
+      fc.assert(fc.property(arb(version), message => {
+        const encoded = encode(message, version)
+        assert.equal(comparable(decode(encoded, version)), comparable(message))
+        assert.equal(concat(frame(message, version)), encodeFrame(encoded))
+      }), fuzzParameters())
+    })
 
-  test(`v${version}: decodeResponse(encodeResponse(x)) = x, and the framed pieces are the same bytes`, () => {
-    fc.assert(fc.property(responseArb(version), response => {
-      const encoded = encodeResponse(response, version)
-      assert.equal(comparable(decodeResponse(encoded, version)), comparable(response))
-      assert.equal(concat(encodeResponseFrame(response, version)), encodeFrame(encoded))
-    }), fuzzParameters())
-  })
-
-  test(`v${version}: mutated requests decode to a request or throw ProtocolError; what decodes re-encodes to itself`, () => {
-    const valid = requestArb(version).map(request => encodeRequest(request, version))
-    fc.assert(fc.property(hostileBytes(valid), bytes => {
-      const result = typedOutcome(() => decodeRequest(bytes, version), CODES)
-      if (result.ok) assert.equal(comparable(decodeRequest(encodeRequest(result.value, version), version)), comparable(result.value))
-    }), fuzzParameters())
-  })
-
-  test(`v${version}: mutated responses decode to a response or throw ProtocolError; what decodes re-encodes to itself`, () => {
-    const valid = responseArb(version).map(response => encodeResponse(response, version))
-    fc.assert(fc.property(hostileBytes(valid), bytes => {
-      const result = typedOutcome(() => decodeResponse(bytes, version), CODES)
-      if (result.ok) assert.equal(comparable(decodeResponse(encodeResponse(result.value, version), version)), comparable(result.value))
-    }), fuzzParameters())
-  })
+    test(`v${version}: ${name}: mutated ones decode or throw ProtocolError; what decodes re-encodes to itself`, () => {
+      const valid = arb(version).map(message => encode(message, version))
+      fc.assert(fc.property(hostileBytes(valid), bytes => {
+        const result = typedOutcome(() => decode(bytes, version), CODES)
+        if (result.ok) assert.equal(comparable(decode(encode(result.value, version), version)), comparable(result.value))
+      }), fuzzParameters())
+    })
+  }
 }
 
 test('a request read on the other version\'s stream is refused with ProtocolError, never misread', () => {
