@@ -1,5 +1,5 @@
 // How many cases a fuzz property runs: a CI-sized default, or FUZZ_RUNS for a long run
-// on demand; FUZZ_SEED replays a failure's seed (fast-check prints it with the path).
+// on demand; FUZZ_SEED and FUZZ_PATH replay a failure (fast-check prints both).
 import type { Parameters } from 'fast-check'
 
 /** Cases every decoder gets in CI. */
@@ -12,5 +12,6 @@ export function fuzzRuns (ciRuns: number = CI_RUNS): number {
 
 export function fuzzParameters<T> (ciRuns: number = CI_RUNS): Parameters<T> {
   const seed = Number(process.env.FUZZ_SEED)
-  return { numRuns: fuzzRuns(ciRuns), ...(Number.isSafeInteger(seed) ? { seed } : {}) }
+  const path = process.env.FUZZ_PATH
+  return { numRuns: fuzzRuns(ciRuns), ...(Number.isSafeInteger(seed) ? { seed } : {}), ...(path !== undefined && path !== '' ? { path } : {}) }
 }
