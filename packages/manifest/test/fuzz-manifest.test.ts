@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { allocatedBy, comparable, fuzzParameters, hostileBytes, typedOutcome } from '@shoal/fuzz'
 import { IntegrityError } from '@shoal/crypto'
 import {
-  decodeManifest, encodeManifest, InvalidManifestError, openManifest, sealManifest, UnsupportedManifestVersionError
+  decodeCbor, decodeManifest, encodeCbor, encodeManifest, InvalidManifestError, openManifest, sealManifest, UnsupportedManifestVersionError
 } from '../src/index.js'
 import { keyArb, manifestArb } from './fuzz-arbitraries.js'
 
@@ -31,6 +31,24 @@ test('mutated encodings decode or throw a manifest error; anything decoded is ca
       assert.equal(comparable(decodeManifest(again)), comparable(result.value))
     }
   }), fuzzParameters())
+})
+
+test('the CBOR profile reads only shortest forms: what it accepts re-encodes to as many bytes (key order aside)', () => {
+  fc.assert(fc.property(hostileBytes(manifestArb.map(encodeManifest)), bytes => {
+    let value: unknown
+    try { value = decodeCbor(bytes) } catch { return } // its callers turn these into their typed errors
+    assert.is(encodeCbor(value).length, bytes.length, hex(bytes))
+  }), fuzzParameters())
+})
+
+// found beside the property above (mutations rarely make a whole-valued float): 1.0 as a
+// float read as the integer 1, a second encoding of one manifest or message
+test('regression: a whole number written as a float is refused', () => {
+  const version = (float: string): Uint8Array => Uint8Array.from(Buffer.from(`a167${Buffer.from('version').toString('hex')}${float}`, 'hex'))
+  for (const float of ['f93c00', 'fa3f800000', 'fb3ff0000000000000']) {
+    assert.throws(() => decodeCbor(version(float)), /whole number written as a CBOR float/)
+    assert.not.ok(typedOutcome(() => decodeManifest(version(float)), CODES).ok)
+  }
 })
 
 test('openManifest(sealManifest(x)) = x; altered sealed bytes throw IntegrityError, a wrong key too', () => {
