@@ -8,6 +8,7 @@ type ByteMutation =
   | { kind: 'truncate', at: number }
   | { kind: 'insert', at: number, bytes: Uint8Array }
   | { kind: 'delete', at: number, count: number }
+  | { kind: 'overwrite', at: number, bytes: Uint8Array }
   | { kind: 'append', bytes: Uint8Array }
   | { kind: 'splice', from: number, at: number, count: number }
 
@@ -27,8 +28,13 @@ const HUGE_CLAIMS = [
   [0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [0xff, 0xff, 0xff, 0xff, 0x0f], [0x80, 0x80, 0x80, 0x80, 0x10]
 ].map(bytes => Uint8Array.from(bytes))
 
+/** Values with a second, longer spelling: 0 and 1 as floats of each width, 1 as a non-minimal integer. */
+const SECOND_SPELLINGS = [
+  [0xf9, 0x00, 0x00], [0xf9, 0x3c, 0x00], [0xfa, 0x3f, 0x80, 0x00, 0x00], [0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0], [0x18, 0x01], [0x19, 0x00, 0x01]
+].map(bytes => Uint8Array.from(bytes))
+
 const position = fc.nat({ max: 1 << 20 })
-const insertion = fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.constantFrom(...HUGE_CLAIMS))
+const insertion = fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.constantFrom(...HUGE_CLAIMS), fc.constantFrom(...SECOND_SPELLINGS))
 
 const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: position, bit: fc.nat({ max: 7 }) }),
@@ -36,6 +42,7 @@ const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('insert' as const), at: position, bytes: insertion }),
   fc.record({ kind: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 8 }) }),
+  fc.record({ kind: fc.constant('overwrite' as const), at: position, bytes: insertion }),
   fc.record({ kind: fc.constant('append' as const), bytes: insertion }),
   fc.record({ kind: fc.constant('splice' as const), from: position, at: position, count: fc.integer({ min: 1, max: 64 }) })
 )
@@ -59,6 +66,7 @@ function applyByteMutation (input: Uint8Array, m: ByteMutation): Uint8Array {
     case 'truncate': return input.slice(0, m.at % (n + 1))
     case 'insert': return cat(input.subarray(0, m.at % (n + 1)), m.bytes, input.subarray(m.at % (n + 1)))
     case 'delete': return cat(input.subarray(0, m.at % (n + 1)), input.subarray(m.at % (n + 1) + m.count))
+    case 'overwrite': return cat(input.subarray(0, m.at % (n + 1)), m.bytes, input.subarray(m.at % (n + 1) + m.bytes.length))
     case 'append': return cat(input, m.bytes)
     case 'splice': {
       const from = m.from % (n + 1)

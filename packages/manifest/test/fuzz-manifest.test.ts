@@ -41,7 +41,7 @@ test('the CBOR profile reads only shortest forms: what it accepts re-encodes to 
   }), fuzzParameters())
 })
 
-// found beside the property above (mutations rarely make a whole-valued float): 1.0 as a
+// what the property above found (shrunk by hand to one field): 1.0 as a
 // float read as the integer 1, a second encoding of one manifest or message
 test('regression: a whole number written as a float is refused', () => {
   const version = (float: string): Uint8Array => Uint8Array.from(Buffer.from(`a167${Buffer.from('version').toString('hex')}${float}`, 'hex'))
