@@ -15,6 +15,7 @@ FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/runtime/package.json packages/runtime/
+COPY packages/fuzz/package.json packages/fuzz/
 COPY packages/chunker/package.json packages/chunker/
 COPY packages/erasure/package.json packages/erasure/
 COPY packages/crypto/package.json packages/crypto/

@@ -3,7 +3,7 @@
 // Writing: RFC 8949 §4.2.1 core deterministic encoding (shortest integer forms,
 // definite lengths, map keys in bytewise order), so equal manifests give equal bytes.
 // Reading: strict where ambiguity could hide data (minimal integers, no duplicate
-// keys, no indefinite lengths, no tags, no undefined/NaN/Infinity, no integers outside
+// keys, no indefinite lengths, no tags, no whole-valued floats, no undefined/NaN/Infinity, no integers outside
 // the safe range, text map keys only, text must be valid UTF-8) but not about key order, so a future writer
 // that adds fields does not have to match our sorter to be read.
 import { isUtf8 } from 'node:buffer'
@@ -62,6 +62,8 @@ class DepthBoundTokenizer {
     const isArray = Type.equals(token.type, Type.array)
     const isMap = Type.equals(token.type, Type.map)
     if (Type.equals(token.type, Type.tag)) throw new Error('CBOR tags are not allowed')
+    // a whole-valued float reads as an integer: a second encoding of it (other floats fail the field checks)
+    if (Type.equals(token.type, Type.float) && Number.isSafeInteger(token.value)) throw new Error(`a whole number written as a CBOR float, ending at byte ${this.inner.pos()}`)
     if (Type.equals(token.type, Type.string) && !isUtf8(token.byteValue ?? new Uint8Array(0))) {
       throw new Error(`text ending at byte ${this.inner.pos()} is not valid UTF-8`)
     }

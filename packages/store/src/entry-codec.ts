@@ -4,6 +4,7 @@
 import { decode, encode } from 'cborg'
 import { CID } from 'multiformats/cid'
 import type { RedundancyTarget } from '@shoal/protocol'
+import { CorruptIndexEntryError } from './errors.js'
 import { NO_LEASES } from './leases.js'
 import type { LeaseRecord } from './records.js'
 
@@ -38,12 +39,18 @@ export function encodeEntry (entry: ChunkEntry): Uint8Array {
   return encode(cells)
 }
 
-/** @throws Error when the bytes are neither kind of entry */
+/** @throws CorruptIndexEntryError when the bytes are neither kind of entry, or hold a cell of the wrong type */
 export function decodeEntry (bytes: Uint8Array): ChunkEntry {
   if (bytes[0] === JSON_OPEN_BRACE) return fromVersion1(bytes)
-  const cells = decode(bytes) as EntryCells
-  if (!Array.isArray(cells) || cells.length < 4 || !Array.isArray(cells[3])) throw new Error('not a chunk index entry')
-  const [size, storedAt, flags, leases] = cells
+  let cells: unknown
+  try {
+    cells = decode(bytes)
+  } catch (err) {
+    throw new CorruptIndexEntryError((err as Error).message)
+  }
+  if (!Array.isArray(cells) || cells.length < 4 || !Array.isArray(cells[3])) throw new CorruptIndexEntryError('not a chunk index entry')
+  const [size, storedAt, flags, leases] = cells as EntryCells
+  check(isCount(size) && Number.isSafeInteger(storedAt) && isCount(flags), 'size, time or flags')
   return {
     size,
     storedAt,
@@ -60,9 +67,15 @@ export function isVersion1 (bytes: Uint8Array): boolean {
 
 /** A version 1 entry had no leases, and nobody can know them now: it is kept as pinned. */
 function fromVersion1 (bytes: Uint8Array): ChunkEntry {
-  const { size, storedAt } = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
-  if (typeof size !== 'number' || typeof storedAt !== 'number') throw new Error('not a version 1 chunk index entry')
-  return { size, storedAt, leases: NO_LEASES, pinned: true, recovered: false }
+  let entry: { size?: unknown, storedAt?: unknown } | null
+  try {
+    entry = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
+  } catch (err) {
+    throw new CorruptIndexEntryError((err as Error).message)
+  }
+  const { size, storedAt } = entry ?? {}
+  if (!isCount(size) || !Number.isSafeInteger(storedAt)) throw new CorruptIndexEntryError('not a version 1 chunk index entry')
+  return { size, storedAt: storedAt as number, leases: NO_LEASES, pinned: true, recovered: false }
 }
 
 function leaseCells (lease: LeaseRecord): LeaseCells {
@@ -73,12 +86,37 @@ function leaseCells (lease: LeaseRecord): LeaseCells {
   return [lease.owner, lease.expires, lease.signature, targetCells, lease.granted ?? 0]
 }
 
-function fromLeaseCells ([owner, expires, signature, target, granted]: LeaseCells): LeaseRecord {
+function fromLeaseCells (cells: LeaseCells): LeaseRecord {
+  check(Array.isArray(cells) && (cells.length === 4 || cells.length === 5), 'lease')
+  const [owner, expires, signature, target, granted] = cells
+  check(owner instanceof Uint8Array && signature instanceof Uint8Array && Number.isSafeInteger(expires), 'lease owner, expiry or signature')
+  check(granted === undefined || Number.isSafeInteger(granted), 'lease grant time')
   return { owner, expires, signature, target: fromTargetCells(target), granted: granted ?? 0 }
 }
 
 function fromTargetCells (cells: TargetCells): RedundancyTarget {
-  if (cells.length === 1) return { scheme: 'replicate', replicas: cells[0] }
+  check(Array.isArray(cells) && (cells.length === 1 || cells.length === 5), 'lease target')
+  if (cells.length === 1) {
+    check(isCount(cells[0]) && cells[0] >= 1, 'replicas')
+    return { scheme: 'replicate', replicas: cells[0] }
+  }
   const [k, m, index, pieces, sizes] = cells
-  return { scheme: 'erasure', k, m, index, pieces: pieces.map(bytes => CID.decode(bytes)), sizes }
+  check(isCount(k) && isCount(m) && isCount(index) && k >= 1 && m >= 1 && index < k + m, 'stripe shape')
+  check(Array.isArray(pieces) && pieces.length === k + m && pieces.every(piece => piece instanceof Uint8Array), 'stripe pieces')
+  check(Array.isArray(sizes) && sizes.length === k + m && sizes.every(isCount), 'stripe sizes')
+  let cids: CID[]
+  try {
+    cids = pieces.map(bytes => CID.decode(bytes))
+  } catch (err) {
+    throw new CorruptIndexEntryError(`stripe piece: ${(err as Error).message}`)
+  }
+  return { scheme: 'erasure', k, m, index, pieces: cids, sizes }
+}
+
+function isCount (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+}
+
+function check (ok: boolean, what: string): asserts ok {
+  if (!ok) throw new CorruptIndexEntryError(`${what} of the wrong type or out of range`)
 }

@@ -52,3 +52,13 @@ export class UnsupportedCidError extends Error {
     super(`unsupported chunk address ${cid}: ${reason} (expected CIDv1, codec raw 0x55, sha2-256)`)
   }
 }
+
+/** An index entry on disk does not read as one (a bad bit, a torn write): the index treats it as unreadable. */
+export class CorruptIndexEntryError extends Error {
+  static readonly code = 'ERR_CORRUPT_INDEX_ENTRY'
+  readonly code = CorruptIndexEntryError.code
+  override name = 'CorruptIndexEntryError'
+  constructor (readonly reason: string) {
+    super(`corrupt index entry: ${reason}`)
+  }
+}

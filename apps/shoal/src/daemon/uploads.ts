@@ -14,7 +14,7 @@ export interface Upload {
   expires: number
 }
 
-type Line = { add: string, leaseMs: number, expires: number } | { remove: string }
+export type Line = { add: string, leaseMs: number, expires: number } | { remove: string }
 
 export interface Uploads {
   /** Records an upload (and forgets the entries a directory now covers). */
@@ -35,13 +35,8 @@ export async function openUploads (dir: string): Promise<Uploads> {
   const kept = new Map<string, Upload>()
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return ''; throw err })
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue
-    let entry: Line
-    try {
-      entry = JSON.parse(line) as Line
-    } catch {
-      continue // a line cut by a crash mid-append: the ones before it stand
-    }
+    const entry = readLine(line)
+    if (entry === null) continue // a line cut by a crash mid-append, or damaged: the others stand
     if ('remove' in entry) kept.delete(entry.remove)
     else kept.set(entry.add, { uri: entry.add, leaseMs: entry.leaseMs, expires: entry.expires })
   }
@@ -80,6 +75,21 @@ export async function openUploads (dir: string): Promise<Uploads> {
         .slice(0, limit)
     }
   }
+}
+
+/** One line of the log, or null for a blank, cut or damaged one (JSON of another shape: `null`, `5`, `{}`). */
+export function readLine (text: string): Line | null {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (typeof value !== 'object' || value === null) return null
+  const { add, remove, leaseMs, expires } = value as Record<string, unknown>
+  if (typeof remove === 'string') return { remove }
+  if (typeof add === 'string' && Number.isSafeInteger(leaseMs) && Number.isSafeInteger(expires)) return { add, leaseMs: leaseMs as number, expires: expires as number }
+  return null
 }
 
 function line (entry: Line): string {

@@ -1,6 +1,6 @@
 // The repair loop's and the ledger's flags of `shoal node`, in the units the node takes.
 import type { LedgerPolicy, NodeRepairOptions } from '@shoal/node'
-import { parseDuration } from '../../duration.js'
+import { MAX_TIMER_MS, parseDuration } from '../../duration.js'
 import { UsageError } from '../../errors.js'
 import { parseSize } from '../../size.js'
 
@@ -34,7 +34,7 @@ export function parseRepairFlags (flags: RepairFlags): RepairChoice {
 // Each takes the name the value came by (a flag, a SHOAL_* variable, a config key) for its message.
 
 export function parseRepairInterval (text: string, flag = '--repair-interval'): number {
-  return parseDuration(text, flag, { minMs: MIN_REPAIR_INTERVAL_MS })
+  return parseDuration(text, flag, { minMs: MIN_REPAIR_INTERVAL_MS, maxMs: MAX_TIMER_MS })
 }
 
 /** Bytes per second; a trailing `/s` is allowed. */
@@ -45,5 +45,5 @@ export function parseRepairBandwidth (text: string, flag = '--repair-bandwidth')
 }
 
 export function parseDrainTimeout (text: string, flag = '--drain-timeout'): number {
-  return parseDuration(text, flag, { minMs: MIN_REPAIR_INTERVAL_MS })
+  return parseDuration(text, flag, { minMs: MIN_REPAIR_INTERVAL_MS, maxMs: MAX_TIMER_MS })
 }

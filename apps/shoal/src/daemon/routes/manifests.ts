@@ -34,7 +34,7 @@ async function postDirectory (context: ApiContext, { req, res, url, signal }: Ap
 }
 
 /** Validates the body at the boundary; the manifest encoder checks the rest (unique names). */
-function directoryFrom (body: unknown): DirectoryManifest {
+export function directoryFrom (body: unknown): DirectoryManifest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('body must be an object { name?, mode?, mtime?, entries }')
   // entries: { name, type: 'file' | 'directory', size, uri } or { name, type: 'symlink', target }
   const { name, mode, mtime, entries } = body as { name?: unknown, mode?: unknown, mtime?: unknown, entries?: unknown }
