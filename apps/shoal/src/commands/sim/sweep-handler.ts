@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { renderChart } from '@shoal/charts'
-import { runSweep, sweepPoints, type RepairSetting, type SweepConfig } from '@shoal/sim'
+import { runSweep, sweepPoints, type RepairSetting, type SweepConfig, type SweepResult } from '@shoal/sim'
 import { parseDuration } from '../../duration.js'
 import { UsageError } from '../../errors.js'
 import { println, type CommandIo } from '../../io.js'
@@ -23,6 +23,7 @@ export interface SweepFlags {
   churn: string
   seed: string
   jobs: string
+  redraw?: boolean
 }
 
 /** The files a sweep writes into --out. */
@@ -30,6 +31,13 @@ export const SWEEP_FILES = { points: 'sweep.json', durability: 'durability-vs-re
 
 /** Runs every point as a child `shoal sim`, with a progress line on stderr; writes the JSON and the charts. */
 export async function sweepHandler (flags: SweepFlags, io: CommandIo): Promise<void> {
+  if (flags.redraw === true) {
+    const out = resolve(io.cwd, flags.out)
+    const result = JSON.parse(await readFile(join(out, SWEEP_FILES.points), 'utf8')) as SweepResult
+    await drawCharts(out, result, (await churnModel(result.config.churn, io.cwd)).departuresPerDay)
+    println(io.stdout, [SWEEP_FILES.durability, SWEEP_FILES.traffic].map(f => join(out, f)).join('\n'))
+    return
+  }
   const config: SweepConfig = {
     nodes: whole(flags.nodes, '--nodes', 3, 1_000_000),
     days: whole(flags.days, '--days', 1, 3650),
@@ -73,10 +81,14 @@ export async function sweepHandler (flags: SweepFlags, io: CommandIo): Promise<v
     }
   }, { jobs })
   await writeFile(join(out, SWEEP_FILES.points), JSON.stringify(result, null, 2) + '\n')
-  await writeFile(join(out, SWEEP_FILES.durability), await renderChart(durabilityChart(result)))
-  await writeFile(join(out, SWEEP_FILES.traffic), await renderChart(trafficChart(result, departuresPerDay)))
+  await drawCharts(out, result, departuresPerDay)
   println(io.stderr, `${total} points in ${clock(started)} (CPU of the runs ${cpu.toFixed(0)} s)`)
   println(io.stdout, Object.values(SWEEP_FILES).map(f => join(out, f)).join('\n'))
+}
+
+async function drawCharts (out: string, result: SweepResult, departuresPerDay: number): Promise<void> {
+  await writeFile(join(out, SWEEP_FILES.durability), await renderChart(durabilityChart(result)))
+  await writeFile(join(out, SWEEP_FILES.traffic), await renderChart(trafficChart(result, departuresPerDay)))
 }
 
 function list (text: string, flag: string): string[] {
