@@ -23,8 +23,9 @@ export interface TrafficRow {
   redundancy: string
   churnScale: number
   departuresPerDay: number
-  /** simulated bytes a vault sent for repair and hand-off per day */
+  /** simulated bytes a vault sent for repair and hand-off per day, and the same in MiB */
   repairPerVaultDay: number
+  repairMiBPerVaultDay: number
   /** the same as a share of the bytes a vault holds (the figure that carries over to larger vaults) */
   repairShareOfStored: number
   filesLost: number
@@ -65,6 +66,7 @@ export function trafficRows (result: SweepResult, departuresPerDay: number): Tra
       churnScale,
       departuresPerDay: departuresPerDay * churnScale,
       repairPerVaultDay: report.traffic.repairPerVaultDay,
+      repairMiBPerVaultDay: report.traffic.repairPerVaultDay / (1024 * 1024),
       repairShareOfStored: report.storage.meanBytes === 0 ? 0 : report.traffic.repairPerVaultDay / report.storage.meanBytes,
       filesLost: report.files.lost
     })

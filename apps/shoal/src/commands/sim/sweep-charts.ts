@@ -22,16 +22,20 @@ export function trafficChart (result: SweepResult, departuresPerDay: number): Ch
   return {
     kind: 'line',
     title: 'Repair traffic against churn rate',
-    subtitle: [`repair and hand-off sent per vault per day, as a share of what it holds; repair every ${config.repairInterval.label}`, setup(result)],
+    subtitle: [`repair and hand-off sent per vault per day, repair every ${config.repairInterval.label}; ${fileMiBPerVault(result)} MiB of file data per vault before redundancy`, setup(result)],
     rows: trafficRows(result, departuresPerDay) as unknown as ChartSpec['rows'],
     x: { field: 'churnScale', title: `churn rate, × ${config.churn} (leaving for good ${percent(departuresPerDay)} a day at ×1; sessions 1/× as long)`, scale: 'log' },
-    y: { field: 'repairShareOfStored', title: 'repair traffic per vault-day / bytes held', format: '.0%' },
+    y: { field: 'repairMiBPerVaultDay', title: 'repair traffic per vault per day (MiB)' },
     series: { field: 'redundancy', title: 'redundancy', order: config.redundancies.map(redundancyLabel) }
   }
 }
 
 function setup ({ config }: SweepResult): string {
   return `${config.nodes} vaults, ${config.files} files of ${config.chunksPerFile} × 1 MiB, one run per point (seed ${config.seed})`
+}
+
+function fileMiBPerVault ({ config }: SweepResult): string {
+  return Number((config.files * config.chunksPerFile / config.nodes).toPrecision(2)).toString()
 }
 
 function percent (x: number): string {
