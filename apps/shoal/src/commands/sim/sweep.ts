@@ -2,7 +2,8 @@ import { Command, Option, type OptionValues } from 'commander'
 import type { CommandIo } from '../../io.js'
 import type { SweepFlags } from './sweep-handler.js'
 
-// Defaults sized for one machine: the whole default sweep is ~15 minutes of CPU (docs/simulation.md, "Sweeps and charts")
+// Defaults sized for one machine: the committed charts' run took 551 s of CPU without its churn ×2
+// points and rs:10+5 at ×4 (~500 s more); README, "What durability the defaults reach"
 export function sweepCommand (io: CommandIo): Command {
   return new Command('sweep')
     .description('run `shoal sim` over a grid (redundancy × repair interval, redundancy × churn rate), one child run per point; write the points as JSON and two SVG charts to --out')
