@@ -22,6 +22,8 @@ export function createProgram (io: CommandIo = processIo()): Command {
     .description('Shoal: encrypted, content-defined chunk storage on a peer-to-peer network')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // options after a command name are that command's (`shoal sim sweep --nodes` is not `shoal sim --nodes`)
+    .enablePositionalOptions()
     .addCommand(putCommand(io))
     .addCommand(getCommand(io))
     .addCommand(catCommand(io))
