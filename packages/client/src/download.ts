@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path'
 import type { ChunkRef, FileManifest } from '@shoal/manifest'
 import type { CID } from 'multiformats/cid'
 import { packBitmap, unpackBitmap } from '@shoal/protocol'
-import { CHECKPOINT_BYTES, CHECKPOINT_MS, writeAt } from './partial-file.js'
+import { CHECKPOINT_BYTES, CHECKPOINT_MS, CREATE_NO_FOLLOW, RESUME_NO_FOLLOW, writeAt } from './partial-file.js'
 import { redundancyOptions } from './stripe-read.js'
 import { swarm, type SwarmStats } from './swarm.js'
 import type { ChunkSource, Progress, AbortOptions } from './types.js'
@@ -54,9 +54,9 @@ export async function downloadFile (manifest: FileManifest, source: ChunkSource,
   const done = new Uint8Array(refs.length)
   const saved = statePath !== null && manifestCid !== undefined ? await loadState(statePath, manifestCid, manifest) : null
   let resumed: FileHandle | null = null
-  if (saved !== null) resumed = await open(path, 'r+').catch(() => null)
+  if (saved !== null) resumed = await open(path, RESUME_NO_FOLLOW).catch(() => null)
   if (resumed !== null && saved !== null) done.set(saved)
-  const file = resumed ?? await open(path, 'w', 0o600)
+  const file = resumed ?? await open(path, CREATE_NO_FOLLOW, 0o600)
   let resumedBytes = 0
   refs.forEach((ref, i) => { if (done[i] === 1) resumedBytes += ref.size })
   let bytes = resumedBytes
@@ -128,6 +128,6 @@ async function loadState (path: string, cid: CID, manifest: FileManifest): Promi
 
 async function saveState (path: string, state: SavedState): Promise<void> {
   const temp = `${path}.tmp`
-  await writeFile(temp, JSON.stringify(state), { mode: 0o600 })
+  await writeFile(temp, JSON.stringify(state), { mode: 0o600, flag: CREATE_NO_FOLLOW })
   await rename(temp, path)
 }

@@ -61,3 +61,13 @@ export class StripeLostError extends Error {
     this.interruption = options?.passing === true
   }
 }
+
+/** A directory entry whose name this operating system cannot hold safely (`reason` says why). */
+export class UnsafeNameError extends Error {
+  static readonly code = 'ERR_UNSAFE_NAME'
+  readonly code = UnsafeNameError.code
+  override name = 'UnsafeNameError'
+  constructor (readonly entry: string, readonly reason = 'it cannot be one name here') {
+    super(`refusing to write an entry named ${JSON.stringify(entry)} on this system: the name ${reason}`)
+  }
+}

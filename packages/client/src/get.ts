@@ -3,6 +3,7 @@ import { mkdir, rename, rm, stat, symlink, utimes, chmod } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path'
 import { parseCapability, type Capability, type DirectoryManifest, type FileManifest, type Manifest } from '@shoal/manifest'
 import { EscapingLinkError, WrongTypeError, type LinkRef } from './errors.js'
+import { checkLocalName } from './local-name.js'
 import { readContent, type FetchOptions } from './fetch.js'
 import { downloadFile, partialPaths, type DownloadOptions } from './download.js'
 import type { Blame } from './swarm.js'
@@ -135,16 +136,6 @@ async function writeLinks (walk: Walk, root: string, options: GetOptions): Promi
   for (const [dir, recorded] of touched) await restoreMetadata(dir, recorded)
 }
 
-/**
- * The manifest decoder already refuses '/', NUL, '.' and '..'. On Windows a '\\' or ':'
- * in a name would reach outside the target directory (or into a stream), so refuse those.
- */
-function checkLocalName (name: string): void {
-  if (process.platform === 'win32' && /[\\:]/.test(name)) {
-    throw new UnsafeNameError(name)
-  }
-}
-
 async function writeFileContent (manifest: FileManifest, source: ChunkSource, path: string, result: GetResult, options: GetOptions & { state: DownloadOptions['state'] }): Promise<void> {
   const done = await downloadFile(manifest, source, path, options)
   result.size += manifest.size
@@ -187,15 +178,5 @@ export class OutputExistsError extends Error {
   /** `shown`: the path as the message should show it (escaped for a terminal), `hint`: what to do */
   constructor (readonly path: string, shown: string = path, hint: string = '') {
     super(`${shown} already exists${hint}`)
-  }
-}
-
-/** A directory entry whose name this operating system cannot hold safely. */
-export class UnsafeNameError extends Error {
-  static readonly code = 'ERR_UNSAFE_NAME'
-  readonly code = UnsafeNameError.code
-  override name = 'UnsafeNameError'
-  constructor (readonly entry: string) {
-    super(`refusing to write an entry named ${JSON.stringify(entry)} on this system`)
   }
 }

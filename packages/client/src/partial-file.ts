@@ -1,5 +1,6 @@
 // What every resumable download shares, whatever fills its partial file (the swarm, or a
 // daemon's HTTP body): how often its state is brought up to date, and whole writes.
+import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 
 /**
@@ -17,3 +18,12 @@ export async function writeAt (file: FileHandle, bytes: Uint8Array, position: nu
     written += bytesWritten
   }
 }
+
+// Opening a partial file, its state or a temporary of either never follows a symbolic
+// link at that name (ELOOP instead): a link there is not ours, and may have been made by a
+// tree from someone else's manifest, pointing anywhere. (Windows has no O_NOFOLLOW.)
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0
+/** open(2) flags: create or truncate, write only */
+export const CREATE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | NO_FOLLOW
+/** open(2) flags: read and write what is there */
+export const RESUME_NO_FOLLOW = constants.O_RDWR | NO_FOLLOW

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { DIGEST_BYTES } from './constants.js'
 import { InvalidConvergenceSecretError } from './errors.js'
 import { sha256 } from './hash.js'
+import { refuseExposedSecret } from './secret-file.js'
 
 export type ConvergenceMode = 'user' | 'shared'
 
@@ -78,6 +79,7 @@ async function readSecret (path: string): Promise<Uint8Array | undefined> {
   }
   let content: Buffer
   try {
+    await refuseExposedSecret(handle, path)
     const { size } = await handle.stat()
     if (size > MAX_FILE_BYTES) throw new InvalidConvergenceSecretError(path, `${size} bytes, expected 64 hex digits and a newline`)
     content = await handle.readFile()

@@ -3,6 +3,7 @@
 export { KEY_BYTES, TAG_BYTES, DIGEST_BYTES } from './constants.js'
 export { IntegrityError, InvalidConvergenceSecretError } from './errors.js'
 export { sha256 } from './hash.js'
+export { ExposedSecretFileError, readSecretFile } from './secret-file.js'
 export { convergentKey, convergentKeyFromDigest } from './convergent.js'
 export { nodeCipher, nobleCipher, type ChunkCipher } from './chunk-cipher.js'
 export { xchachaSeal, xchachaOpen } from './xchacha.js'

@@ -1,13 +1,13 @@
 // Convergence secrets on disk: created once (0600, atomically), reused after, never
 // silently replaced; and the shared secret is the documented constant.
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import {
-  CONVERGENCE_SECRET_FILE, generateConvergenceSecret, InvalidConvergenceSecretError, loadOrCreateConvergenceSecret,
+  CONVERGENCE_SECRET_FILE, ExposedSecretFileError, generateConvergenceSecret, InvalidConvergenceSecretError, loadOrCreateConvergenceSecret,
   resolveConvergenceSecret, SHARED_CONVERGENCE_DOMAIN, SHARED_CONVERGENCE_SECRET, type ConvergenceMode
 } from '../src/index.js'
 import { isPlainUint8Array, toHex } from './helpers.js'
@@ -78,7 +78,7 @@ test('concurrent first calls agree on one secret', async () => {
 test('reads a secret written by hand (no trailing newline, upper case)', async () => {
   const dir = await freshDir()
   const secret = generateConvergenceSecret()
-  await writeFile(join(dir, CONVERGENCE_SECRET_FILE), toHex(secret).toUpperCase())
+  await writeFile(join(dir, CONVERGENCE_SECRET_FILE), toHex(secret).toUpperCase(), { mode: 0o600 })
   assert.is(toHex(await loadOrCreateConvergenceSecret(dir)), toHex(secret))
 })
 
@@ -95,14 +95,34 @@ test('a corrupt or wrong-length file is an InvalidConvergenceSecretError and is 
   ]
   for (const [what, content] of cases) {
     const dir = await freshDir()
-    await writeFile(join(dir, CONVERGENCE_SECRET_FILE), content)
+    await writeFile(join(dir, CONVERGENCE_SECRET_FILE), content, { mode: 0o600 })
     await rejectsInvalid(dir, what)
+  }
+})
+
+test('a secret file its group or everyone may read is refused, with the path and the chmod fix, and left as it is', async () => {
+  if (!posix) return
+  for (const mode of [0o640, 0o604, 0o660]) {
+    const dir = await freshDir()
+    const path = join(dir, CONVERGENCE_SECRET_FILE)
+    const secret = generateConvergenceSecret()
+    await writeFile(path, `${toHex(secret)}\n`)
+    await chmod(path, mode)
+    const err = await loadOrCreateConvergenceSecret(dir).then(() => null, (e: unknown) => e)
+    assert.instance(err, ExposedSecretFileError, mode.toString(8))
+    assert.is((err as ExposedSecretFileError).code, 'ERR_SECRET_FILE_EXPOSED')
+    assert.match((err as Error).message, path)
+    assert.match((err as Error).message, `chmod 600 ${path}`)
+    assert.is((await stat(path)).mode & 0o777, mode, 'not narrowed behind the user\'s back')
+    assert.is(await readFile(path, 'utf8'), `${toHex(secret)}\n`, 'not replaced')
+    await chmod(path, 0o600)
+    assert.is(toHex(await loadOrCreateConvergenceSecret(dir)), toHex(secret), 'after chmod 600 it loads')
   }
 })
 
 test('the error message says what is wrong and what to do', async () => {
   const dir = await freshDir()
-  await writeFile(join(dir, CONVERGENCE_SECRET_FILE), 'abc\n')
+  await writeFile(join(dir, CONVERGENCE_SECRET_FILE), 'abc\n', { mode: 0o600 })
   try {
     await loadOrCreateConvergenceSecret(dir)
     assert.unreachable('accepted')

@@ -8,6 +8,7 @@ test('exports exactly the public API', () => {
   assert.equal(Object.keys(api).sort(), [
     'CONVERGENCE_SECRET_FILE',
     'DIGEST_BYTES',
+    'ExposedSecretFileError',
     'IntegrityError',
     'InvalidConvergenceSecretError',
     'KEY_BYTES',
@@ -21,6 +22,7 @@ test('exports exactly the public API', () => {
     'nobleCipher',
     'nodeCipher',
     'randomKey',
+    'readSecretFile',
     'resolveConvergenceSecret',
     'sha256',
     'wipe',

@@ -1,23 +1,20 @@
 // The node's identity: an Ed25519 key made on first start and kept in <dataDir>/peer-key
 // (protobuf, as libp2p writes keys), so the peer ID is the same after every restart.
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir, open, rename } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { readSecretFile } from '@shoal/crypto'
 import { InvalidPeerKeyError } from './errors.js'
 
 export const PEER_KEY_FILE = 'peer-key'
 
 export async function loadOrCreatePeerKey (dataDir: string): Promise<PrivateKey> {
   const path = join(dataDir, PEER_KEY_FILE)
-  let bytes: Uint8Array | null = null
-  try {
-    bytes = await readFile(path)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-  }
-  if (bytes !== null) {
+  // refused when others may read it (ExposedSecretFileError): anyone who has read it can be this node
+  const bytes = await readSecretFile(path)
+  if (bytes !== undefined) {
     try {
       return privateKeyFromProtobuf(bytes)
     } catch {

@@ -42,7 +42,7 @@ test('the peer ID is stable across stop/start with the same dataDir, and the vau
 test('a peer-key file that is not a key is refused, not replaced', async () => {
   const dataDir = await makeTempDir()
   try {
-    await writeFile(join(dataDir, 'peer-key'), 'not a key')
+    await writeFile(join(dataDir, 'peer-key'), 'not a key', { mode: 0o600 })
     const node = createNode({ dataDir, listen: [`/ip4/${nextLoopback()}/tcp/0`], space: MiB })
     try {
       await node.start()

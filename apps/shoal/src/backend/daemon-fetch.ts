@@ -4,7 +4,7 @@
 // `Range: bytes=<length>-` (content under a capability never changes).
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { CHECKPOINT_BYTES, CHECKPOINT_MS, writeAt } from '@shoal/client'
+import { CHECKPOINT_BYTES, CHECKPOINT_MS, CREATE_NO_FOLLOW, RESUME_NO_FOLLOW, writeAt } from '@shoal/client'
 import { parseCapability } from '@shoal/manifest'
 import { DaemonTransferError, uriPath, type DaemonClient } from '../daemon-client.js'
 import type { Fetched, FetchOptions, Metadata, PartialFile } from './backend.js'
@@ -40,7 +40,7 @@ export async function fetchThroughDaemon (daemon: DaemonClient, uri: string, par
           const head = await daemon.request('HEAD', path, { signal })
           head.resume()
           resumedBytes ??= have
-          file ??= await open(partial.data, 'r+')
+          file ??= await open(partial.data, RESUME_NO_FOLLOW)
           return await finish(file, partial, have, { fetchedBytes, resumedBytes, meta: recorded(head.headers) })
         }
         have = 0 // longer than the file: not a prefix of it after all
@@ -51,7 +51,7 @@ export async function fetchThroughDaemon (daemon: DaemonClient, uri: string, par
       resumedBytes ??= have
       if (file === null) {
         if (have === 0) await removeState(partial.state)
-        file = await open(partial.data, have > 0 ? 'r+' : 'w', 0o600)
+        file = await open(partial.data, have > 0 ? RESUME_NO_FOLLOW : CREATE_NO_FOLLOW, 0o600)
       }
       const before = have
       try {

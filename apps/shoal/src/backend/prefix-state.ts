@@ -4,6 +4,7 @@
 // downloadFile, same file name): each kind of download starts over on the other's state,
 // and removes it first, so that neither ever trusts bytes the other did not vouch for.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { CREATE_NO_FOLLOW } from '@shoal/client'
 
 const VERSION = 1
 const KIND = 'prefix'
@@ -38,7 +39,7 @@ export async function isPrefixState (path: string): Promise<boolean> {
 export async function writePrefixState (path: string, cid: string, bytes: number): Promise<void> {
   const state: PrefixState = { version: VERSION, kind: KIND, cid, bytes }
   const temp = `${path}.tmp`
-  await writeFile(temp, JSON.stringify(state), { mode: 0o600 })
+  await writeFile(temp, JSON.stringify(state), { mode: 0o600, flag: CREATE_NO_FOLLOW })
   await rename(temp, path)
 }
 

@@ -2,8 +2,9 @@
 // two files in the data dir. Only the user who owns the dir can read the token (0600),
 // so reaching the API requires the same access as reading the vault itself.
 import { randomBytes } from 'node:crypto'
-import { chmod, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readSecretFile } from '@shoal/crypto'
 
 export const TOKEN_FILE = 'api-token'
 export const ENDPOINT_FILE = 'api.json'
@@ -16,7 +17,7 @@ export class InvalidApiTokenError extends Error {
   static readonly code = 'ERR_INVALID_API_TOKEN'
   readonly code = InvalidApiTokenError.code
   override name = 'InvalidApiTokenError'
-  constructor (readonly path: string) { super(`${path} does not hold an API token; remove it to make a new one`) }
+  constructor (readonly path: string, problem = 'does not hold an API token; remove it to make a new one') { super(`${path} ${problem}`) }
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43,}$/
@@ -40,14 +41,15 @@ export async function loadOrCreateApiToken (dir: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
   }
-  // someone widened its mode: a token others can read is no secret, so narrow it again
-  if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600)
   return await readApiToken(dir)
 }
 
+/** The token in `dir`; refused (ExposedSecretFileError) when others may read it. */
 export async function readApiToken (dir: string): Promise<string> {
   const path = join(dir, TOKEN_FILE)
-  const token = (await readFile(path, 'utf8')).trim()
+  const bytes = await readSecretFile(path)
+  if (bytes === undefined) throw new InvalidApiTokenError(path, 'is missing; the node of this data dir makes it when it starts')
+  const token = bytes.toString('utf8').trim()
   if (!TOKEN.test(token)) throw new InvalidApiTokenError(path)
   return token
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { CrossOriginError, UnauthorizedError } from './errors.js'
+import { UnauthorizedError } from './errors.js'
 
 /**
  * Checks `Authorization: Bearer <token>` in constant time. Both sides are hashed first
@@ -17,18 +17,4 @@ export function checkBearer (req: IncomingMessage, token: string, orSession?: (b
   if (timingSafeEqual(given, wanted) && match !== null) return
   if (match !== null && orSession?.(match[1]) === true) return
   throw new UnauthorizedError()
-}
-
-/**
- * Refuses a request a browser sent from a page of another origin: browsers name it in
- * `Origin` (on every cross-origin fetch, XHR, preflight and form post). No CORS header is
- * ever sent either, so such a page could not read an answer anyway; this refuses before
- * any work is done, for the dashboard's routes that need no bearer too. Clients that are
- * not browsers send no Origin and are not affected.
- * @throws CrossOriginError
- */
-export function refuseCrossOrigin (req: IncomingMessage): void {
-  const origin = req.headers.origin
-  if (origin === undefined) return
-  if (req.headers.host === undefined || origin !== `http://${req.headers.host}`) throw new CrossOriginError(origin)
 }

@@ -24,6 +24,13 @@ export class CrossOriginError extends ApiError {
   constructor (origin: string) { super(403, CrossOriginError.code, `requests from pages of other origins (${origin.slice(0, 100)}) are refused`) }
 }
 
+/** The request names a host other than this machine (a DNS-rebinding page: docs/architecture.md). */
+export class ForeignHostError extends ApiError {
+  static readonly code = 'ERR_FOREIGN_HOST'
+  override name = 'ForeignHostError'
+  constructor (host: string) { super(403, ForeignHostError.code, `requests for host ${JSON.stringify(host.slice(0, 100))} are refused: only localhost and this machine's addresses are served`) }
+}
+
 /** No route matches the method and path. */
 export class RouteNotFoundError extends ApiError {
   static readonly code = 'ERR_NOT_FOUND'

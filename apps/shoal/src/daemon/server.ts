@@ -6,8 +6,8 @@ import debug from 'debug'
 import { createSealers, type Sealer } from '@shoal/client'
 import { SHARED_CONVERGENCE_SECRET } from '@shoal/crypto'
 import { createNetworkSource, type NodeLogger, type ShoalNode } from '@shoal/node'
-import { checkBearer, refuseCrossOrigin } from './auth.js'
-import { errorReply, RouteNotFoundError, type ErrorReply } from './errors.js'
+import { checkBearer } from './auth.js'
+import { errorReply, ForeignHostError, RouteNotFoundError, type ErrorReply } from './errors.js'
 import { sendJson } from './http.js'
 import { createMetrics, type ApiMetrics } from './metrics.js'
 import { networkView, type NetworkView } from './network-view.js'
@@ -23,6 +23,7 @@ import { upkeepRoutes } from './routes/upkeep.js'
 import { createTransfers, type Transfers } from './transfers.js'
 import { createUiSessions, type UiSessions } from './ui/sessions.js'
 import { openUploads, type Uploads } from './uploads.js'
+import { requestOriginCheck, type RequestOriginCheck } from './request-origin.js'
 
 /** A lease's length unless an upload names one: 90 days (DEFAULT_LEASE_MS in @shoal/node). */
 const DEFAULT_LEASE_MS = 90 * 24 * 60 * 60 * 1000
@@ -114,6 +115,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const inFlight = new Map<AbortController, Promise<void>>()
   let server: Server | null = null
   let url = ''
+  // made once the port is bound; until then nothing is served
+  let refuseForeign: RequestOriginCheck = () => { throw new ForeignHostError('') }
   let uploads: Uploads | null = null
   let renewer: Renewer | null = null
   const upkeep = (signal: AbortSignal): Upkeep =>
@@ -149,7 +152,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     // the route, never the path: a path under /v1/files/ holds a capability, its key included
     let label = 'unknown'
     try {
-      refuseCrossOrigin(req)
+      // DNS-rebinding and cross-origin requests, on every route, public ones included
+      refuseForeign(req)
       const route = routes.find(r => (r.method === req.method || (r.head === true && req.method === 'HEAD')) &&
         (isPrefix(r) ? parsed.pathname.startsWith(r.path) && parsed.pathname.length > r.path.length : parsed.pathname === r.path))
       // a missing route is told apart from a forbidden one only to a caller with the token
@@ -205,6 +209,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
         listening.listen(init.port, init.host, () => { listening.off('error', reject); resolve() })
       })
       const address = listening.address() as AddressInfo
+      refuseForeign = requestOriginCheck(init.host, address.port)
       url = `http://${clientHost(address.address)}:${address.port}`
       log('listening on %s', url)
       if (init.dataDir !== undefined) {

@@ -1,8 +1,9 @@
 // The files and trees a daemon uploaded, so that it renews their leases before they run
 // out: an append-only log in the data dir (one JSON line per change, fsynced), compacted
 // when opened. A directory's upload takes over its entries: renewing it renews them.
-import { appendFile, open, readFile, rename } from 'node:fs/promises'
+import { appendFile, open, rename } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readSecretFile } from '@shoal/crypto'
 
 export const UPLOADS_FILE = 'uploads.log'
 
@@ -33,7 +34,8 @@ export interface Uploads {
 export async function openUploads (dir: string): Promise<Uploads> {
   const path = join(dir, UPLOADS_FILE)
   const kept = new Map<string, Upload>()
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return ''; throw err })
+  // every capability it holds reads a file: refused (ExposedSecretFileError) when others may read it
+  const text = (await readSecretFile(path))?.toString('utf8') ?? ''
   for (const line of text.split('\n')) {
     const entry = readLine(line)
     if (entry === null) continue // a line cut by a crash mid-append, or damaged: the others stand

@@ -109,6 +109,9 @@ async function makeLink (target: string, path: string): Promise<void> {
 async function getFile (uri: string, target: string, walk: Walk, top: boolean): Promise<void> {
   const { backend, options, summary } = walk
   const partial = partialOf(target, uri)
+  // in the tree, a link under a partial file's names is one this get made from the
+  // manifest (an earlier run's): out of the way, never written through
+  if (!top) await removeLinks([partial.data, partial.state, `${partial.state}.tmp`])
   let counted = 0 // this file's bytes already in walk.bytes
   let fetched
   try {
@@ -138,6 +141,12 @@ async function getFile (uri: string, target: string, walk: Walk, top: boolean): 
   summary.resumedBytes += fetched.resumedBytes
   summary.duplicates += fetched.duplicates
   addBlame(summary.blamed, fetched.blamed)
+}
+
+async function removeLinks (paths: string[]): Promise<void> {
+  for (const path of paths) {
+    if ((await lstat(path).catch(() => null))?.isSymbolicLink() === true) await rm(path)
+  }
 }
 
 function report (walk: Walk, top: boolean): void {

@@ -1,8 +1,7 @@
 // What a get will write, listed before anything is written: every directory listing of
 // the tree, the totals a progress bar needs, and its links, so that links leading out of
 // the tree (through one another, too) are refused before a byte is fetched.
-import { eachAtOnce, FILES_AT_ONCE, LinkTree, UnsafeNameError, WrongTypeError, type LinkRef } from '@shoal/client'
-import { entryNameProblem } from '@shoal/manifest'
+import { checkLocalName, eachAtOnce, FILES_AT_ONCE, LinkTree, WrongTypeError, type LinkRef } from '@shoal/client'
 import type { Backend, Listing } from '../backend/backend.js'
 
 /** A directory of the tree: its listing, and those of its subdirectories by name. */
@@ -56,13 +55,4 @@ async function walk (listing: Listing, relative: string, backend: Backend, tree:
 /** The links of the tree that would lead out of it (absolute, or climbing out). */
 export function leavingLinks (tree: RemoteTree): LinkRef[] {
   return tree.links.filter(link => tree.tree.leaves(link.path, link.target))
-}
-
-/**
- * The line between another machine's data and this file system: a name must be one
- * path component (as the manifest decoder already demands), and on Windows '\' or ':'
- * would reach outside the directory or into a stream.
- */
-export function checkLocalName (name: string): void {
-  if (entryNameProblem(name) !== undefined || (process.platform === 'win32' && /[\\:]/.test(name))) throw new UnsafeNameError(name)
 }

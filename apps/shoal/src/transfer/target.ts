@@ -4,11 +4,10 @@
 // `uplink cp` do). What is there already is refused unless the get may replace it (--force).
 import { lstat, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { OutputExistsError } from '@shoal/client'
+import { checkLocalName, OutputExistsError } from '@shoal/client'
 import type { Listing } from '../backend/backend.js'
 import { showName } from '../commands/escape.js'
 import { UsageError } from '../errors.js'
-import { checkLocalName } from './list-tree.js'
 
 export interface TargetOptions {
   /** -o as typed (relative to `cwd`); none: the recorded name in `cwd` */
