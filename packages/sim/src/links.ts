@@ -41,7 +41,11 @@ export interface Links {
   /** The memory network's deliveryMs. */
   deliveryMs: (from: string, to: string, message: Request | Response) => number
   readonly traffic: Traffic
+  /** requests between vaults, by type (answers not counted), for measuring the repair loop's upkeep */
+  readonly requests: Record<string, number>
 }
+
+const REQUEST_TYPES = new Set(['put', 'get', 'has', 'audit', 'renew', 'drop'])
 
 interface Link { up: number, down: number, latency: number, upFree: number, downFree: number, client: boolean }
 
@@ -59,6 +63,7 @@ export function createLinks (init: LinksInit): Links {
   const { model, clock, random, byteScale } = init
   const links = new Map<string, Link>()
   const traffic: Traffic = { repair: 0, upkeep: 0, user: 0 }
+  const requests: Record<string, number> = {}
 
   const bytesOf = (message: Request | Response): number => {
     if (message.type === 'put' || message.type === 'data') return message.bytes.byteLength * byteScale + OVERHEAD_BYTES
@@ -67,6 +72,7 @@ export function createLinks (init: LinksInit): Links {
 
   return {
     traffic,
+    requests,
     join (id, client) {
       const up = draw(random, model.uplink) * 1e6 / 8 / 1000 // bytes per ms
       const down = draw(random, model.downlink) * 1e6 / 8 / 1000
@@ -77,6 +83,7 @@ export function createLinks (init: LinksInit): Links {
       const b = links.get(to)
       if (a === undefined || b === undefined) return 0
       const latency = a.latency + b.latency
+      if (!a.client && !b.client && REQUEST_TYPES.has(message.type)) requests[message.type] = (requests[message.type] ?? 0) + 1
       // a dial to a machine that is off sends nothing but the attempt
       if (!init.reachable(to)) return latency
       const bytes = bytesOf(message)

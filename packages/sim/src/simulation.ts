@@ -4,7 +4,7 @@
 // vault holds says which files survived. Everything runs on one virtual clock and one
 // seeded Random: a seed gives the same report every time.
 import type { Redundancy } from '@shoal/manifest'
-import { createMemoryNetwork, type MemoryNode, type RepairMetrics } from '@shoal/node/memory'
+import { createMemoryNetwork, type MemoryNode, type RepairMetrics, type RepairOptions } from '@shoal/node/memory'
 import { createVirtualClock, seededRandom } from '@shoal/runtime'
 import { createMemoryStore } from '@shoal/store'
 import { createChurn, DAY, type ChurnModel } from './churn.js'
@@ -42,6 +42,10 @@ export interface SimConfig {
   repair?: boolean
   /** simulated bytes each vault offers (default 64 GiB) */
   vaultSpace?: number
+  /** the repair loop's knobs of upkeep, in place of the vault's defaults (to compare settings) */
+  upkeep?: Partial<Pick<RepairOptions, 'settledPeriods' | 'auditChance' | 'auditSample'>>
+  /** filled in with the requests vaults made of each other, by type, to any vault up or not (for measuring upkeep) */
+  requestCounts?: Record<string, number>
 }
 
 const MiB = 1024 * 1024
@@ -67,7 +71,7 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     store: () => createMemoryStore({ space: Math.floor((config.vaultSpace ?? 64 * 1024 * MiB) / byteScale), now: () => clock.now() }),
     repair: config.repair === false
       ? undefined
-      : { intervalMs: config.repairIntervalMs, repairBytesPerSecond: 4 * MiB / byteScale, scrubBytesPerSecond: MiB / byteScale, requestTimeoutMs: REQUEST_TIMEOUT_MS }
+      : { ...config.upkeep, intervalMs: config.repairIntervalMs, repairBytesPerSecond: 4 * MiB / byteScale, scrubBytesPerSecond: MiB / byteScale, requestTimeoutMs: REQUEST_TIMEOUT_MS }
   })
   const addVault = async (): Promise<MemoryNode> => {
     const vault = await net.add()
@@ -135,6 +139,7 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
         repairsPerDay: config.repair === false ? 0 : repairsPerDay(config.repairIntervalMs, transferMs(chunkSize, linkModel))
       }
   await net.stop()
+  if (config.requestCounts !== undefined) Object.assign(config.requestCounts, links.requests)
   return {
     config: {
       nodes: config.nodes,
