@@ -57,6 +57,8 @@ export interface LinksInit {
   byteScale: number
   /** whether a node answers now: a message to one that does not carries no payload */
   reachable: (id: string) => boolean
+  /** a PUT between vaults (repair or hand-off) of this CID leaves now */
+  onRepairPut?: (cid: string) => void
 }
 
 export function createLinks (init: LinksInit): Links {
@@ -87,7 +89,9 @@ export function createLinks (init: LinksInit): Links {
       // a dial to a machine that is off sends nothing but the attempt
       if (!init.reachable(to)) return latency
       const bytes = bytesOf(message)
-      traffic[a.client || b.client ? 'user' : message.type === 'put' ? 'repair' : 'upkeep'] += bytes
+      const kind = a.client || b.client ? 'user' : message.type === 'put' ? 'repair' : 'upkeep'
+      traffic[kind] += bytes
+      if (kind === 'repair' && message.type === 'put') init.onRepairPut?.(message.cid.toString())
       const now = clock.now()
       const start = Math.max(now, a.upFree, b.downFree)
       const done = start + bytes / Math.min(a.up, b.down)

@@ -44,6 +44,11 @@ export interface SimConfig {
   vaultSpace?: number
   /** the repair loop's knobs of upkeep, in place of the vault's defaults (to compare settings) */
   upkeep?: Partial<Pick<RepairOptions, 'settledPeriods' | 'auditChance' | 'auditSample'>>
+  /**
+   * filled in with, for each copy a vault held when it left for good, the ms until the
+   * next PUT of that chunk between vaults (its replacement; copies never replaced are not in it)
+   */
+  replacementMs?: number[]
   /** filled in with the requests vaults made of each other, by type, to any vault up or not (for measuring upkeep) */
   requestCounts?: Record<string, number>
 }
@@ -61,7 +66,15 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
   const membership = createMembershipIndex()
   const reachable = (id: string): boolean => net.node(id)?.up === true
   const linkModel = config.links ?? HOME_LINKS
-  const links = createLinks({ model: linkModel, clock, random, byteScale, reachable })
+  // copies gone with a departed vault, by CID: when they went, awaiting the next repair PUT
+  const awaiting = new Map<string, number[]>()
+  const onRepairPut = config.replacementMs === undefined
+    ? undefined
+    : (cid: string): void => {
+        const since = awaiting.get(cid)?.shift()
+        if (since !== undefined) config.replacementMs?.push(clock.now() - since)
+      }
+  const links = createLinks({ model: linkModel, clock, random, byteScale, reachable, onRepairPut })
   const net = createMemoryNetwork({
     clock,
     random,
@@ -78,7 +91,15 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     links.join(vault.peerId.toString(), false)
     return vault
   }
-  const churn = createChurn({ model: config.churn, net, clock, random, addVault })
+  const onDepart = onRepairPut === undefined
+    ? undefined
+    : (vault: MemoryNode): void => {
+        const at = clock.now()
+        void vault.store?.records({ limit: Number.MAX_SAFE_INTEGER }).then(records => {
+          for (const { cid } of records) awaiting.set(cid.toString(), [...(awaiting.get(cid.toString()) ?? []), at])
+        })
+      }
+  const churn = createChurn({ model: config.churn, net, clock, random, addVault, onDepart })
   const secret = random.bytes(32)
   // users keep the client's own deadlines; vaults the repair loop's
   const env = { clock, random, secret }
