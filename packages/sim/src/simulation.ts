@@ -45,8 +45,10 @@ export interface SimConfig {
   /** the repair loop's knobs of upkeep, in place of the vault's defaults (to compare settings) */
   upkeep?: Partial<Pick<RepairOptions, 'settledPeriods' | 'auditChance' | 'auditSample'>>
   /**
-   * filled in with, for each copy a vault held when it left for good, the ms until the
-   * next PUT of that chunk between vaults (its replacement; copies never replaced are not in it)
+   * filled in with, for each copy a vault held when it left for good while up (for
+   * replicate:r, one that left its chunk with fewer than r copies on vaults up), the ms
+   * until the next PUT of that chunk between vaults: its replacement (copies never
+   * replaced are not in it)
    */
   replacementMs?: number[]
   /** filled in with the requests vaults made of each other, by type, to any vault up or not (for measuring upkeep) */
@@ -91,12 +93,20 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     links.join(vault.peerId.toString(), false)
     return vault
   }
+  // only copies whose going left their chunk short: fewer than r copies (k + m pieces are not checked) on the vaults up
   const onDepart = onRepairPut === undefined
     ? undefined
     : (vault: MemoryNode): void => {
+        if (!vault.up) return
         const at = clock.now()
-        void vault.store?.records({ limit: Number.MAX_SAFE_INTEGER }).then(records => {
-          for (const { cid } of records) awaiting.set(cid.toString(), [...(awaiting.get(cid.toString()) ?? []), at])
+        const others = net.nodes.filter(n => n !== vault && n.up && n.store !== null && !churn.hasLeft(n))
+        const r = config.redundancy.scheme === 'replicate' ? config.redundancy.replicas : config.redundancy.k + config.redundancy.m
+        void vault.store?.records({ limit: Number.MAX_SAFE_INTEGER }).then(async records => {
+          for (const { cid } of records) {
+            const held = await Promise.all(others.map(async n => await n.store?.has(cid) === true))
+            if (config.redundancy.scheme === 'replicate' && held.filter(Boolean).length >= r) continue
+            awaiting.set(cid.toString(), [...(awaiting.get(cid.toString()) ?? []), at])
+          }
         })
       }
   const churn = createChurn({ model: config.churn, net, clock, random, addVault, onDepart })
