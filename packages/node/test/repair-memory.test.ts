@@ -127,7 +127,7 @@ test('an expired chunk is collected by its holders, and its owner is no longer c
 })
 
 test('a holder that silently deletes chunks (still saying HAS) is marked bad by audits and its chunks are restored elsewhere', async () => {
-  const t = await repairTestnet(8, 22, { auditSample: 8 })
+  const t = await repairTestnet(8, 22, { auditSample: 8, auditChance: 1 })
   try {
     const chunks = Array.from({ length: 40 }, (_, i) => seededChunk(t.random, 2 * KiB + i))
     for (const chunk of chunks) await placeLeased(t.nodes, chunk)
@@ -151,7 +151,7 @@ test('a holder that silently deletes chunks (still saying HAS) is marked bad by 
 })
 
 test('a holder that serves wrong bytes fails its audits, is marked bad with the reason, and its chunks are restored elsewhere', async () => {
-  const t = await repairTestnet(8, 25, { auditSample: 8 })
+  const t = await repairTestnet(8, 25, { auditSample: 8, auditChance: 1 })
   try {
     const chunks = Array.from({ length: 40 }, (_, i) => seededChunk(t.random, 2 * KiB + i))
     for (const chunk of chunks) await placeLeased(t.nodes, chunk)

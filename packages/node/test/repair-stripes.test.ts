@@ -13,7 +13,7 @@ import { periods, placeStripe, repairTestnet, rotBlob, seededChunk, type MemoryT
 const KiB = 1024
 
 /** Audits off unless a test asks: these tests count the bytes repair moves. */
-async function stripeTestnet (nodes: number, seed: number, extra: { auditSample?: number } = {}): Promise<MemoryTestnet> {
+async function stripeTestnet (nodes: number, seed: number, extra: { auditSample?: number, auditChance?: number } = {}): Promise<MemoryTestnet> {
   return await repairTestnet(nodes, seed, { auditSample: 0, ...extra })
 }
 
@@ -206,7 +206,7 @@ test('a stripe with two identical data pieces (one CID at two indexes): losing o
 })
 
 test('a piece holder that silently deletes its pieces (still saying HAS) fails the audits that fetch them, is marked bad, and its pieces are rebuilt elsewhere', async () => {
-  const t = await stripeTestnet(10, 47, { auditSample: 8 })
+  const t = await stripeTestnet(10, 47, { auditSample: 8, auditChance: 1 })
   try {
     const stripes = await placeStripes(t, 12)
     const liar = t.nodes[3]

@@ -56,6 +56,8 @@ export interface ChurnInit {
   random: Random
   /** adds a vault (the simulation gives it its link) */
   addVault: () => Promise<MemoryNode>
+  /** a vault leaves for good, now (before its chunks are counted gone) */
+  onDepart?: (vault: MemoryNode) => void
 }
 
 export interface Churn {
@@ -108,6 +110,7 @@ export function createChurn (init: ChurnInit): Churn {
       clock.after(-Math.log(1 - random.float()) / model.departuresPerDay * DAY, () => {
         if (gone.has(vault)) return
         gone.add(vault)
+        init.onDepart?.(vault)
         vault.leave()
         counts.departures++
       })

@@ -43,7 +43,11 @@ export interface Links {
   /** a node's one-way access latency, ms (0 before it joined) */
   latencyMs: (id: string) => number
   readonly traffic: Traffic
+  /** requests between vaults, by type (answers not counted), for measuring the repair loop's upkeep */
+  readonly requests: Record<string, number>
 }
+
+const REQUEST_TYPES = new Set(['put', 'get', 'has', 'audit', 'renew', 'drop'])
 
 interface Link { up: number, down: number, latency: number, upFree: number, downFree: number, client: boolean }
 
@@ -55,12 +59,15 @@ export interface LinksInit {
   byteScale: number
   /** whether a node answers now: a message to one that does not carries no payload */
   reachable: (id: string) => boolean
+  /** a PUT between vaults (repair or hand-off) of this CID leaves now */
+  onRepairPut?: (cid: string) => void
 }
 
 export function createLinks (init: LinksInit): Links {
   const { model, clock, random, byteScale } = init
   const links = new Map<string, Link>()
   const traffic: Traffic = { repair: 0, upkeep: 0, user: 0 }
+  const requests: Record<string, number> = {}
 
   const bytesOf = (message: Request | Response): number => {
     if (message.type === 'put' || message.type === 'data') return message.bytes.byteLength * byteScale + OVERHEAD_BYTES
@@ -69,6 +76,7 @@ export function createLinks (init: LinksInit): Links {
 
   return {
     traffic,
+    requests,
     join (id, client) {
       const up = draw(random, model.uplink) * 1e6 / 8 / 1000 // bytes per ms
       const down = draw(random, model.downlink) * 1e6 / 8 / 1000
@@ -80,10 +88,13 @@ export function createLinks (init: LinksInit): Links {
       const b = links.get(to)
       if (a === undefined || b === undefined) return 0
       const latency = a.latency + b.latency
+      if (!a.client && !b.client && REQUEST_TYPES.has(message.type)) requests[message.type] = (requests[message.type] ?? 0) + 1
       // a dial to a machine that is off sends nothing but the attempt
       if (!init.reachable(to)) return latency
       const bytes = bytesOf(message)
-      traffic[a.client || b.client ? 'user' : message.type === 'put' ? 'repair' : 'upkeep'] += bytes
+      const kind = a.client || b.client ? 'user' : message.type === 'put' ? 'repair' : 'upkeep'
+      traffic[kind] += bytes
+      if (kind === 'repair' && message.type === 'put') init.onRepairPut?.(message.cid.toString())
       const now = clock.now()
       const start = Math.max(now, a.upFree, b.downFree)
       const done = start + bytes / Math.min(a.up, b.down)

@@ -4,7 +4,7 @@
 // vault holds says which files survived. Everything runs on one virtual clock and one
 // seeded Random: a seed gives the same report every time.
 import type { Redundancy } from '@shoal/manifest'
-import { createMemoryNetwork, type MemoryNode, type RepairMetrics } from '@shoal/node/memory'
+import { createMemoryNetwork, type MemoryNode, type RepairMetrics, type RepairOptions } from '@shoal/node/memory'
 import { createVirtualClock, seededRandom } from '@shoal/runtime'
 import { createMemoryStore } from '@shoal/store'
 import { createChurn, DAY, type ChurnModel } from './churn.js'
@@ -46,6 +46,17 @@ export interface SimConfig {
   vaultSpace?: number
   /** how lookups are answered: a walk over each node's routing table shaped as kad-dht's (default) or as the paper's, or an oracle that knows every vault (kademlia.ts) */
   lookups?: LookupMode
+  /** the repair loop's knobs of upkeep, in place of the vault's defaults (to compare settings) */
+  upkeep?: Partial<Pick<RepairOptions, 'settledPeriods' | 'auditChance' | 'auditSample'>>
+  /**
+   * filled in with, for each copy a vault held when it left for good while up (for
+   * replicate:r, one that left its chunk with fewer than r copies on vaults up), the ms
+   * until the next PUT of that chunk between vaults: its replacement (copies never
+   * replaced are not in it)
+   */
+  replacementMs?: number[]
+  /** filled in with the requests vaults made of each other, by type, to any vault up or not (for measuring upkeep) */
+  requestCounts?: Record<string, number>
 }
 
 const MiB = 1024 * 1024
@@ -60,7 +71,15 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
   const random = seededRandom(config.seed)
   const reachable = (id: string): boolean => net.node(id)?.up === true
   const linkModel = config.links ?? HOME_LINKS
-  const links = createLinks({ model: linkModel, clock, random, byteScale, reachable })
+  // copies gone with a departed vault, by CID: when they went, awaiting the next repair PUT
+  const awaiting = new Map<string, number[]>()
+  const onRepairPut = config.replacementMs === undefined
+    ? undefined
+    : (cid: string): void => {
+        const since = awaiting.get(cid)?.shift()
+        if (since !== undefined) config.replacementMs?.push(clock.now() - since)
+      }
+  const links = createLinks({ model: linkModel, clock, random, byteScale, reachable, onRepairPut })
   const lookups = config.lookups ?? 'kad-dht'
   const kademlia = lookups === 'oracle' ? null : createKademlia({ random, now: () => clock.now(), reachable, latencyMs: links.latencyMs, shape: lookups })
   const membership = kademlia ?? createMembershipIndex()
@@ -73,14 +92,30 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
     store: () => createMemoryStore({ space: Math.floor((config.vaultSpace ?? 64 * 1024 * MiB) / byteScale), now: () => clock.now() }),
     repair: config.repair === false
       ? undefined
-      : { intervalMs: config.repairIntervalMs, repairBytesPerSecond: 4 * MiB / byteScale, scrubBytesPerSecond: MiB / byteScale, requestTimeoutMs: REQUEST_TIMEOUT_MS }
+      : { ...config.upkeep, intervalMs: config.repairIntervalMs, repairBytesPerSecond: 4 * MiB / byteScale, scrubBytesPerSecond: MiB / byteScale, requestTimeoutMs: REQUEST_TIMEOUT_MS }
   })
   const addVault = async (): Promise<MemoryNode> => {
     const vault = await net.add()
     links.join(vault.peerId.toString(), false)
     return vault
   }
-  const churn = createChurn({ model: config.churn, net, clock, random, addVault })
+  // only copies whose going left their chunk short: fewer than r copies (k + m pieces are not checked) on the vaults up
+  const onDepart = onRepairPut === undefined
+    ? undefined
+    : (vault: MemoryNode): void => {
+        if (!vault.up) return
+        const at = clock.now()
+        const others = net.nodes.filter(n => n !== vault && n.up && n.store !== null && !churn.hasLeft(n))
+        const r = config.redundancy.scheme === 'replicate' ? config.redundancy.replicas : config.redundancy.k + config.redundancy.m
+        void vault.store?.records({ limit: Number.MAX_SAFE_INTEGER }).then(async records => {
+          for (const { cid } of records) {
+            const held = await Promise.all(others.map(async n => await n.store?.has(cid) === true))
+            if (config.redundancy.scheme === 'replicate' && held.filter(Boolean).length >= r) continue
+            awaiting.set(cid.toString(), [...(awaiting.get(cid.toString()) ?? []), at])
+          }
+        })
+      }
+  const churn = createChurn({ model: config.churn, net, clock, random, addVault, onDepart })
   const secret = random.bytes(32)
   // users keep the client's own deadlines; vaults the repair loop's
   const env = { clock, random, secret }
@@ -141,6 +176,7 @@ export async function simulate (config: SimConfig, onDay?: (day: number) => void
         repairsPerDay: config.repair === false ? 0 : repairsPerDay(config.repairIntervalMs, transferMs(chunkSize, linkModel))
       }
   await net.stop()
+  if (config.requestCounts !== undefined) Object.assign(config.requestCounts, links.requests)
   return {
     config: {
       nodes: config.nodes,

@@ -1,5 +1,6 @@
-// One batch of the repair walk: a HAS round for its chunks and the stripes of its pieces,
-// then per chunk who should hold it and what this vault does (replica-plan.ts): audit the
+// One batch of the repair walk: a HAS round for its chunks and the stripes of its pieces
+// (a chunk whose neighbourhood was settled at a recent full round asks only its holders:
+// settled.ts), then per chunk who should hold it and what this vault does (replica-plan.ts): audit the
 // other holders (on a sample), put it where it is short (the actor, or a vault leaving),
 // or free its copy (a vault no longer among the closest, once they all hold it); stripes
 // likewise (stripe-batch.ts). A chunk is freed only when every lease group agrees.
@@ -11,9 +12,11 @@ import { withDeadline } from '../deadline.js'
 import type { NodeLogger } from '../logger.js'
 import type { Auditor } from './audits.js'
 import type { ByteBucket } from './byte-bucket.js'
-import { hasRound, type HasQuestion } from './has-round.js'
+import { hasRound, type HasAnswers, type HasQuestion } from './has-round.js'
 import { leaseGroups, targetKey, type LeaseGroup } from './lease-groups.js'
 import { planReplica, type ReplicaPlan } from './replica-plan.js'
+import { serialDeadline } from './serial-deadline.js'
+import type { SettledView, SettledViews } from './settled.js'
 import { createStripeBatch, type StripeItem } from './stripe-batch.js'
 import { stripeId } from './stripes.js'
 import type { ChunkRecord, ClosestPeers, RepairChunks, RepairMetrics, RepairStore } from './types.js'
@@ -33,7 +36,13 @@ export interface BatchInit {
   timeoutMs: number
   /** candidates looked at beyond a chunk's replicas, so that dead and bad ones can be passed over */
   slack: number
+  /** at most this many chunks have their holders audited per batch */
   auditSample: number
+  /** the chance that a chunk the walk visits has its holders audited (so a chunk is audited at one rate however many a vault holds) */
+  auditChance: number
+  /** views of settled chunks, and how long one is trusted before a full round (ms) */
+  settled: SettledViews
+  settledForMs: number
   metrics: RepairMetrics
   /** a chunk of this vault found corrupt on reading it (the store quarantined it) */
   corrupt: (record: ChunkRecord, signal?: AbortSignal) => Promise<void>
@@ -56,7 +65,21 @@ export interface BatchOutcome {
 }
 
 /** A replicated chunk and one of the targets its leases keep it for. */
-interface Item { record: ChunkRecord, group: LeaseGroup, replicas: number, candidates: PeerId[], plan?: ReplicaPlan }
+interface Item {
+  record: ChunkRecord
+  group: LeaseGroup
+  /** the chunk and target, for its settled view */
+  key: string
+  replicas: number
+  candidates: PeerId[]
+  plan?: ReplicaPlan
+  /** the view this tick trusts, its holders confirmed; undefined: a full round */
+  settled?: SettledView
+  /** the holders a settled chunk asks this tick (the only ones it may audit) */
+  asked?: readonly string[]
+  /** this chunk's holders are audited this tick (drawn before the HAS round, which then asks them all) */
+  auditing: boolean
+}
 
 export type BatchRepair = (records: readonly ChunkRecord[], options?: BatchOptions) => Promise<BatchOutcome>
 
@@ -68,20 +91,80 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
 
   async function itemsOf (records: readonly ChunkRecord[], signal?: AbortSignal): Promise<Item[]> {
     const items: Item[] = []
-    for (const record of records) {
-      for (const group of leaseGroups(record, init.now())) {
-        if (group.target.scheme !== 'replicate') continue // stripe-batch.ts
-        const replicas = group.target.replicas
-        const candidates = await bounded(signal, async s => await init.closestPeers(chunkKey(record.cid), replicas + init.slack, { signal: s }))
-        items.push({ record, group, replicas, candidates })
+    if (records.length === 0) return items
+    const lookups = serialDeadline(clock, init.timeoutMs, signal)
+    try {
+      for (const record of records) {
+        for (const group of leaseGroups(record, init.now())) {
+          if (group.target.scheme !== 'replicate') continue // stripe-batch.ts
+          const replicas = group.target.replicas
+          const candidates = await lookups.run(async s => await init.closestPeers(chunkKey(record.cid), replicas + init.slack, { signal: s }))
+          items.push({ record, group, key: `${record.cid.toString()}/${targetKey(group.target)}`, replicas, candidates, auditing: false })
+        }
       }
+    } finally {
+      lookups.end()
     }
     return items
   }
 
   const stripes = createStripeBatch({ ...init, bounded })
 
-  const questionsOf = (items: Item[]): HasQuestion[] => items.map(item => ({ cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self)) }))
+  const questionsOf = (items: Item[]): HasQuestion[] => items.map(item => {
+    const holders = item.asked
+    return { cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self) && (holders === undefined || holders.includes(p.toString()))) }
+  })
+
+  /**
+   * A settled chunk whose holders all said they hold it keeps its view (what the other
+   * candidates said at its full round); the others get the full round now, asking only
+   * the candidates not asked yet.
+   */
+  async function confirmSettled (items: Item[], answers: HasAnswers, signal?: AbortSignal): Promise<void> {
+    const unsettled: HasQuestion[] = []
+    for (const item of items) {
+      const view = item.settled
+      if (view === undefined) continue
+      const heard = answers.get(item.record.cid.toString()) ?? new Map<string, boolean>()
+      const asked = item.asked ?? []
+      if (asked.every(peer => heard.get(peer) === true)) {
+        for (const [peer, held] of view.holds) if (!heard.has(peer)) heard.set(peer, held)
+        answers.set(item.record.cid.toString(), heard)
+        continue
+      }
+      item.settled = undefined
+      item.asked = undefined
+      unsettled.push({ cid: item.record.cid, peers: item.candidates.filter(p => !p.equals(self) && !asked.includes(p.toString())) })
+    }
+    if (unsettled.length === 0) return
+    const more = await hasRound(chunks, clock, init.timeoutMs, unsettled, signal)
+    for (const [cid, heard] of more) {
+      const known = answers.get(cid) ?? new Map<string, boolean>()
+      for (const [peer, held] of heard) known.set(peer, held)
+      answers.set(cid, known)
+    }
+  }
+
+  /** Keeps the view of each chunk found settled at a full round; forgets those that are not. */
+  function remember (items: Item[], answers: HasAnswers, at: number): void {
+    for (const item of items) {
+      const plan = item.plan
+      const settled = plan !== undefined && !plan.acts && !plan.free && plan.lacking.length === 0 && plan.targets.length >= item.replicas && plan.targets.includes(selfId)
+      if (!settled) {
+        init.settled.delete(item.key)
+        continue
+      }
+      if (item.settled !== undefined) continue // a confirmed view keeps its age: a full round is due when it ends
+      init.settled.set(item.key, {
+        candidates: item.candidates.map(String),
+        holds: new Map(answers.get(item.record.cid.toString())),
+        // the actor watches every other holder; the others watch the actor, whose going makes the next of them act
+        watched: plan.isActor ? plan.holders : plan.actor === undefined ? [] : [plan.actor],
+        holders: plan.holders,
+        until: at + init.settledForMs
+      })
+    }
+  }
 
   const plan = (item: Item, holds: ReadonlyMap<string, boolean>, leaving: boolean): ReplicaPlan => planReplica({
     self: selfId,
@@ -105,17 +188,21 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
 
   async function audit (items: Item[], signal?: AbortSignal): Promise<void> {
     // every holder audits the others, not only the actor: an actor that lost or altered the chunk is audited too
-    const actingFor = items.filter(item => (item.plan?.holders.length ?? 0) > 0)
+    const actingFor = items.filter(item => item.auditing && (item.plan?.holders.length ?? 0) > 0)
     for (let n = 0; n < init.auditSample && actingFor.length > 0; n++) {
       const [item] = actingFor.splice(init.random.int(actingFor.length), 1)
       const bytes = await ownCopy(item.record, signal)
       if (bytes === null) continue
       for (const holder of item.plan?.holders ?? []) {
+        // a holder is audited only if it answered this tick: a silent one is not a failed audit
+        if (item.asked !== undefined && !item.asked.includes(holder)) continue
         const peer = item.candidates.find(p => p.toString() === holder)
         if (peer !== undefined) await init.auditor.audit(peer, item.record.cid, bytes, signal)
       }
     }
   }
+
+  const chosenForAudit = (): boolean => init.auditChance >= 1 || init.random.float() < init.auditChance
 
   /** Puts the chunk to each target that lacks it; true when every put succeeded. */
   async function repair (item: Item, leaving: boolean, signal?: AbortSignal): Promise<boolean> {
@@ -144,9 +231,19 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     const { signal } = options
     const leaving = options.leaving === true
     const outcome: BatchOutcome = { handedOff: 0, failed: 0 }
+    const at = clock.now()
     const items = await itemsOf(records, signal)
+    // a vault leaving looks at everything afresh
+    if (!leaving) {
+      for (const item of items) {
+        item.auditing = chosenForAudit()
+        item.settled = init.settled.get(item.key, item.candidates.map(String), at)
+        item.asked = item.auditing ? item.settled?.holders : item.settled?.watched
+      }
+    }
     const stripeItems = await stripes.itemsOf(records, signal)
     const answers = await hasRound(chunks, clock, init.timeoutMs, [...questionsOf(items), ...stripes.questionsOf(stripeItems)], signal)
+    await confirmSettled(items, answers, signal)
     const replan = (): void => {
       for (const item of items) item.plan = plan(item, answers.get(item.record.cid.toString()) ?? new Map(), leaving)
       stripes.plan(stripeItems, answers, leaving)
@@ -166,7 +263,7 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
     replan()
     if (!leaving) {
       await audit(items, signal)
-      await stripes.audit(stripeItems, init.auditSample, n => init.random.int(n), signal)
+      await stripes.audit(stripeItems.filter(chosenForAudit), init.auditSample, n => init.random.int(n), signal)
       replan() // a holder found bad just now is passed over at once
     }
 
@@ -195,7 +292,10 @@ export function createBatchRepair (init: BatchInit): BatchRepair {
       outcome.failed += failed
     }
 
-    if (!leaving) await freeHandedOff(records, items, stripeItems, signal)
+    if (!leaving) {
+      remember(items, answers, at)
+      await freeHandedOff(records, items, stripeItems, signal)
+    }
     return outcome
   }
 

@@ -9,6 +9,7 @@ import { createAuditor } from './audits.js'
 import { createBatchRepair } from './batch.js'
 import { createByteBucket } from './byte-bucket.js'
 import { createScrubber } from './scrub.js'
+import { createSettledViews } from './settled.js'
 import type { ChunkRecord, ClosestPeers, RepairChunks, RepairMetrics, RepairStore } from './types.js'
 import { nextRecords } from './walk.js'
 
@@ -21,8 +22,12 @@ export interface RepairOptions {
   repairBytesPerSecond: number
   /** own bytes re-hashed per second (default 1 MiB/s) */
   scrubBytesPerSecond: number
-  /** chunks this vault acts for whose other holders are audited per tick (default 4) */
+  /** at most this many chunks have their other holders audited per tick (default 4) */
   auditSample: number
+  /** the chance that a chunk the walk visits has its other holders audited (default 1/8) */
+  auditChance: number
+  /** periods a settled chunk's view is trusted, its holders alone asked each tick, before a full HAS round (default 12; 1: a full round every period) */
+  settledPeriods: number
   /** audits failed in a row that make a peer bad (default 3) */
   maxAuditFailures: number
   /** candidates looked at beyond a chunk's target (default 4) */
@@ -38,6 +43,8 @@ export const DEFAULT_REPAIR_OPTIONS: Omit<RepairOptions, 'intervalMs'> = {
   repairBytesPerSecond: 4 * 1024 * 1024,
   scrubBytesPerSecond: 1024 * 1024,
   auditSample: 4,
+  auditChance: 1 / 8,
+  settledPeriods: 12,
   maxAuditFailures: 3,
   slack: 4,
   requestTimeoutMs: 10_000,
@@ -120,6 +127,11 @@ export function createRepairer (init: RepairerInit): Repairer {
     timeoutMs: options.requestTimeoutMs,
     slack: options.slack,
     auditSample: options.auditSample,
+    auditChance: options.auditChance,
+    // a view is kept while the walk can come back to it before it ends
+    settled: createSettledViews(options.settledPeriods > 1 ? options.settledPeriods * options.batch : 0),
+    // half a period short, so the tick settledPeriods on does the full round
+    settledForMs: (options.settledPeriods - 0.5) * options.intervalMs,
     metrics,
     corrupt: scrubber.replace,
     released: init.released,
