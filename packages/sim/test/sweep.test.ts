@@ -9,13 +9,13 @@ import { durabilityRows, LOST_ESTIMATE, trafficRows } from '../src/sweep-rows.js
 import { runSweep, sweepPoints, type SweepConfig, type SweepPoint } from '../src/sweep.js'
 
 const HOUR = 3600_000
-// a third of the vaults gone for good within the day: without repair two copies do not last
+// over half the vaults gone for good within the two days: without repair two copies do not last
 const departures: ChurnModel = { departuresPerDay: 0.4, arrivalsPerDay: 0.4 }
 const replicate2: Redundancy = { scheme: 'replicate', replicas: 2 }
 
 const tiny: SweepConfig = {
   nodes: 24,
-  days: 1,
+  days: 2,
   files: 16,
   chunksPerFile: 2,
   churn: 'departures',
