@@ -25,6 +25,7 @@ COPY packages/store/package.json packages/store/
 COPY packages/node/package.json packages/node/
 COPY packages/client/package.json packages/client/
 COPY packages/sim/package.json packages/sim/
+COPY packages/charts/package.json packages/charts/
 COPY apps/shoal/package.json apps/shoal/
 COPY test/package.json test/
 COPY bench/package.json bench/

@@ -31,7 +31,7 @@ test('readLine(JSON of a line) = the line; a mutated line is a line of the right
 test('regression: a log with null, a number or {} on a line opens, keeping the good lines', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'shoal-uploads-'))
   try {
-    await writeFile(join(dir, UPLOADS_FILE), ['null', '5', '{}', '"x"', text({ add: 'shoal:a', leaseMs: 10, expires: 20 }), '{"add":7}', ''].join('\n'))
+    await writeFile(join(dir, UPLOADS_FILE), ['null', '5', '{}', '"x"', text({ add: 'shoal:a', leaseMs: 10, expires: 20 }), '{"add":7}', ''].join('\n'), { mode: 0o600 })
     const uploads = await openUploads(dir)
     assert.equal(uploads.uris(), ['shoal:a'])
   } finally {
