@@ -24,7 +24,7 @@ if (unavailable !== null) console.log(`  NAT reachability test skipped: ${unavai
 else if (noUpnp !== null) console.log(`  NAT reachability: the UPnP vault is left out: ${noUpnp}`)
 
 interface Vault { name: string, host: LabHost, home?: Home, dataDir: string, child: ChildProcess, started: NodeStarted, log: () => string }
-interface Reach { state: string, label: string, hint: string, addresses: string[] }
+interface Reach { state: string, label: string, hint: string, addresses: string[], asked: number }
 
 let lab: NatLab
 let work = ''
@@ -71,7 +71,8 @@ async function settle (expected: Map<Vault, string>): Promise<Map<Vault, Reach>>
   const seen = new Map<Vault, Reach>()
   for (;;) {
     for (const vault of expected.keys()) seen.set(vault, await reachOf(vault))
-    if ([...expected].every(([vault, state]) => seen.get(vault)?.state === state) || Date.now() > deadline) return seen
+    // and peers have tried to dial it back (behind NAT the state comes before their answers)
+    if ([...expected].every(([vault, state]) => seen.get(vault)?.state === state && (seen.get(vault)?.asked ?? 0) > 0) || Date.now() > deadline) return seen
     await new Promise(resolve => setTimeout(resolve, 2_000))
   }
 }
