@@ -97,7 +97,7 @@ export function libp2pMetrics (registry: Registry): Libp2pMetrics {
           for (const state of REACHABILITY_STATES) this.set({ state }, state === now ? 1 : 0)
         }
       })
-      // relays (docs/nat.md): counters read from the node at scrape time, hence gauges
+      // relays (docs/nat.md): counters kept by the node, read at scrape time
       // eslint-disable-next-line no-new
       new Gauge({
         name: 'shoal_relay_reservations',
@@ -118,25 +118,25 @@ export function libp2pMetrics (registry: Registry): Libp2pMetrics {
         collect () { this.set(node.relay.relayedConnections) }
       })
       // eslint-disable-next-line no-new
-      new Gauge({
+      new Counter({
         name: 'shoal_relay_circuits_total',
         help: 'relayed connections set up through this vault\'s relay since start',
         registers: [registry],
-        collect () { this.set(node.relay.server?.circuits ?? 0) }
+        collect () { this.reset(); this.inc(node.relay.server?.circuits ?? 0) }
       })
       // eslint-disable-next-line no-new
-      new Gauge({
+      new Counter({
         name: 'shoal_relay_bytes_total',
         help: 'bytes relayed through this vault\'s relay since start, both ways',
         registers: [registry],
-        collect () { this.set(node.relay.server?.bytes ?? 0) }
+        collect () { this.reset(); this.inc(node.relay.server?.bytes ?? 0) }
       })
       // eslint-disable-next-line no-new
-      new Gauge({
+      new Counter({
         name: 'shoal_chunk_requests_refused_relayed_total',
         help: 'chunk requests this node did not send because the peer was reachable through a relay only',
         registers: [registry],
-        collect () { this.set(node.relay.refusedChunkRequests) }
+        collect () { this.reset(); this.inc(node.relay.refusedChunkRequests) }
       })
     }
   }
