@@ -8,7 +8,7 @@
 //   { cmd: 'hangup', peer }      → { closed }             closes the direct connections to the peer
 //   { cmd: 'counters' }          → the punch counters
 // Usage: node punch-peer.js '{"role":"relay","listen":"/ip4/…/tcp/4001"}'
-//        node punch-peer.js '{"role":"peer","relay":"/ip4/…/tcp/4001/p2p/…","publicRanges":["198.18.0.0/16"]}'
+//        node punch-peer.js '{"role":"peer","relay":"/ip4/…/tcp/4001/p2p/…","publicRanges":["198.18.0.0/16"],"punchAfterStart":true}'
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
@@ -24,7 +24,7 @@ import { holePunchParts, startHolePunch, type HolePunch } from '@shoal/node/hole
 
 const ECHO = '/shoal-test/echo/1.0.0'
 
-interface Config { role: 'relay' | 'peer', listen?: string, relay?: string, publicRanges?: string[] }
+interface Config { role: 'relay' | 'peer', listen?: string, relay?: string, publicRanges?: string[], punchAfterStart?: boolean }
 const config = JSON.parse(process.argv[2]) as Config
 
 const node = await createLibp2p({
@@ -41,20 +41,25 @@ const node = await createLibp2p({
 })
 
 let punch: HolePunch | null = null
-if (config.role === 'peer') {
+const startPunch = async (): Promise<void> => {
   punch = await startHolePunch(node, {
     parts: node.services.punchParts,
     publicRanges: config.publicRanges ?? [],
     identify: async (connection, options) => await node.services.identify.identify(connection, options)
   })
+}
+if (config.role === 'peer') {
   // echoes every byte back; not on limited connections, as a chunk stream
   await node.handle(ECHO, async (stream: Stream) => {
     for await (const chunk of stream) stream.send(chunk)
     await stream.close()
   })
+  // before start, it hears identify tell the node its public address; after, it must ask
+  if (config.punchAfterStart !== true) await startPunch()
 }
 
 await node.start()
+if (config.role === 'peer' && config.punchAfterStart === true) await startPunch()
 
 // the relayed address of a peer appears once its reservation is made
 const deadline = Date.now() + 10_000
