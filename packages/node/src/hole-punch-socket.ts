@@ -29,7 +29,9 @@ export async function connectFrom (localPort: number, host: string, port: number
     signal.addEventListener('abort', onAbort, { once: true })
     socket.once('connect', () => {
       signal.removeEventListener('abort', onAbort)
+      // PunchedConnection listens from here on; until it does, an error must not throw
       socket.removeAllListeners('error')
+      socket.on('error', () => { socket.destroy() })
       resolve(socket)
     })
     socket.once('error', err => {

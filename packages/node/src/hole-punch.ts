@@ -232,6 +232,7 @@ export async function startHolePunch (node: Node, options: Partial<HolePunchOpti
       const socket = await attemptWithin(clock, { boundMs: opts.dialBoundMs, retryDelayMs: opts.retryDelayMs }, s => connectFrom(port, request.ip, request.port, s), signal)
       await upgrade(socket, peer, request, false, signal)
       counters.answered++
+      await stream.close({ signal }).catch(() => { stream.abort(new Error('punch over')) })
       log('answered a punch from %s: direct connection to %s:%d', peer, request.ip, request.port)
     } catch (err) {
       log('answering a punch from %s failed: %s', peer, (err as Error).message)
