@@ -25,6 +25,7 @@ import { PUNCH_PROTOCOL, MAX_PUNCH_MESSAGE_BYTES, decodePunchMessage, encodePunc
 import { attemptWithin, initiatorDialDelayMs } from './hole-punch-timing.js'
 import { PunchedConnection, connectFrom, freeLocalPort } from './hole-punch-socket.js'
 import { isPublicIp } from './reachability.js'
+import { RelayedOnlyError } from './errors.js'
 import type { NodeLogger } from './logger.js'
 
 const log = debug('shoal:node:punch')
@@ -71,16 +72,6 @@ export interface HolePunchParts {
 
 export function holePunchParts (components: HolePunchParts): HolePunchParts {
   return { upgrader: components.upgrader, logger: components.logger }
-}
-
-/** The peer is reachable only over a relayed (limited) connection, and a hole punch to it failed. */
-export class RelayedOnlyError extends Error {
-  static readonly code = 'ERR_RELAYED_ONLY'
-  readonly code = RelayedOnlyError.code
-  override name = 'RelayedOnlyError'
-  constructor (readonly peer: string, readonly reason: string, options?: ErrorOptions) {
-    super(`${peer} is reachable only through a relay, and a hole punch to it failed: ${reason}`, options)
-  }
 }
 
 export interface HolePunch {

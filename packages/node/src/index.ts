@@ -38,7 +38,7 @@ import { judgeReachability, NO_NAT_MAPPING, type NatMapping, type ReachabilityRe
 import { startUpnp, type UpnpMapper } from './reachability-upnp.js'
 import { controlRelayServer, relayServer, type RelayServerControl, type RelayServerStats } from './relay-server.js'
 import { createRelayClient } from './relay-client.js'
-import { guardChunkDials, type ChunkDialGuard } from './relay-guard.js'
+import { holePunchParts, startHolePunch, type HolePunch, type HolePunchCounters, type HolePunchParts } from './hole-punch.js'
 import type { AddressManager, TransportManager } from '@libp2p/interface-internal'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
@@ -63,7 +63,7 @@ export { DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairOptions } from './rep
 export type { RepairMetrics } from './repair/types.js'
 export type { RequestObservation, RequestObserver } from './request-observer.js'
 export { REACHABILITY_LABELS, REACHABILITY_STATES, checkPublicRange, InvalidPublicRangeError, type Reachability, type ReachabilityReport, type NatMapping } from './reachability.js'
-export { RelayedOnlyError } from './relay-guard.js'
+export { RelayedOnlyError } from './errors.js'
 export { RELAY_LIMITS, type RelayServerStats } from './relay-server.js'
 export { RELAY_SLOTS } from './relay-client.js'
 export { DEFAULT_REACHABILITY_OPTIONS, type ReachabilityOptions } from './reachability-service.js'
@@ -125,7 +125,7 @@ export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'in
 /** How often a vault's repair loop runs unless NodeInit.repair says (`shoal node --repair-interval`). */
 export const DEFAULT_REPAIR_INTERVAL_MS = 10 * 60_000
 
-type Services = { identify: Identify, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager, transportManager: TransportManager }, relay?: CircuitRelayService }
+type Services = { identify: Identify, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager, transportManager: TransportManager }, relay?: CircuitRelayService, punchParts: HolePunchParts }
 
 /** Relays as one node sees them (docs/nat.md): `shoal status`, /v1/status and the metrics. */
 export interface RelayStatus {
@@ -135,6 +135,8 @@ export interface RelayStatus {
   relayedConnections: number
   /** chunk requests this node did not send because the peer was reachable through a relay only */
   refusedChunkRequests: number
+  /** hole punches this node began, that gave a direct connection, that failed, and that it answered for a peer */
+  punches: HolePunchCounters
   /** this vault's own relay (null for a client) */
   server: RelayServerStats | null
 }
@@ -194,7 +196,7 @@ class Node implements ShoalNode {
   private reachabilityService: ReachabilityService | null = null
   private upnp: UpnpMapper | null = null
   private relayServer: RelayServerControl | null = null
-  private chunkDials: ChunkDialGuard | null = null
+  private holePunch: HolePunch | null = null
 
   constructor (private readonly init: NodeInit) {
     const clientMode = init.clientMode === true
@@ -226,7 +228,8 @@ class Node implements ShoalNode {
     return {
       reservations: this.reachability.relays,
       relayedConnections: this.node?.getConnections().filter(c => c.limits != null).length ?? 0,
-      refusedChunkRequests: this.chunkDials?.refused() ?? 0,
+      refusedChunkRequests: this.sessions?.relayedRefusals ?? 0,
+      punches: { ...(this.holePunch?.counters ?? { tried: 0, succeeded: 0, failed: 0, answered: 0 }) },
       server: this.relayServer?.stats() ?? null
     }
   }
@@ -286,7 +289,9 @@ class Node implements ShoalNode {
           // libp2p's address book, which a service alone is given: UPnP forwards and addresses peers dialled back are announced there
           addresses: (components: { addressManager: AddressManager, transportManager: TransportManager }) => ({ addressManager: components.addressManager, transportManager: components.transportManager }),
           // a client relays for nobody; a vault only while public (relay-server.ts)
-          ...(clientMode ? {} : { relay: relayServer() })
+          ...(clientMode ? {} : { relay: relayServer() }),
+          // what hole punching needs of libp2p that only a service is given (its upgrader)
+          punchParts: holePunchParts
         }
       }) as Libp2p<Services>
       if (this.store !== null) {
@@ -304,8 +309,15 @@ class Node implements ShoalNode {
       this.node = node
       this.peer = node.peerId
       this.leases = createLeaseSigner(privateKey)
-      this.chunkDials = guardChunkDials(node)
-      this.sessions = new Sessions(this.chunkDials)
+      // clients too: a client behind NAT fetching from a vault behind another needs it
+      const identifier = node.services.identify
+      const holePunch = this.holePunch = await startHolePunch(node, {
+        parts: node.services.punchParts,
+        publicRanges: this.init.reachability?.publicRanges ?? [],
+        logger: this.logger,
+        identify: async (connection, options) => await identifier.identify(connection, options)
+      })
+      this.sessions = new Sessions(node, { punch: async (peer, options) => await holePunch.punch(peer, options) })
       this.client = createChunkClient(this.sessions)
       // before the bootstrap dials, so the first peers identified are asked at once
       // a client serves nobody and needs no one to dial it: it neither asks nor answers
@@ -334,6 +346,8 @@ class Node implements ShoalNode {
     } catch (err) {
       this.node = null
       this.client = null
+      await this.holePunch?.stop()
+      this.holePunch = null
       this.reachabilityService?.stop()
       this.reachabilityService = null
       await this.upnp?.stop()
@@ -436,6 +450,8 @@ class Node implements ShoalNode {
     this.client = null
     this.sessions?.closeAll()
     this.sessions = null
+    await this.holePunch?.stop()
+    this.holePunch = null
     if (node !== null) await node.stop()
     if (this.store !== null) await this.store.stop()
   }

@@ -18,8 +18,8 @@ import {
   PROTOCOL_ID, PROTOCOL_ID_V2, PROTOCOL_VERSION, PROTOCOL_VERSION_2, decodeResponse, encodeRequestFrame, type ProtocolVersion, type Request, type Response
 } from '@shoal/protocol'
 import { versionOf } from './chunk-service.js'
-import { BadResponseError, PeerVersionError } from './errors.js'
-import { RelayedOnlyError } from './hole-punch.js'
+import { BadResponseError, PeerVersionError, RelayedOnlyError } from './errors.js'
+import { relayedOnly } from './relay-guard.js'
 import { readFrames, sendBytes } from './stream-io.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
@@ -130,6 +130,8 @@ export class Sessions implements ChunkTransport {
   private readonly lanes = new Map<string, Lane[]>()
   private readonly opening = new Map<string, Promise<Lane>>()
   private nextId = 1
+  /** requests not sent because the peer was reachable through a relay only and no punch gave a direct connection */
+  relayedRefusals = 0
 
   private readonly options: SessionOptions
 
@@ -214,7 +216,7 @@ export class Sessions implements ChunkTransport {
   // A peer with only relayed connections is punched to first; one that libp2p reached only
   // over a relay while dialling (its addresses are all relayed) is punched to after.
   private async dialStream (peer: PeerId, protocols: string[], options: AbortOptions): Promise<Stream> {
-    if (onlyRelayed(this.libp2p.getConnections(peer))) return await (await this.punch(peer, options)).newStream(protocols, { signal: options.signal })
+    if (relayedOnly(this.libp2p.getConnections(peer))) return await (await this.punch(peer, options)).newStream(protocols, { signal: options.signal })
     try {
       return await this.libp2p.dialProtocol(peer, protocols, { signal: options.signal })
     } catch (err) {
@@ -224,6 +226,15 @@ export class Sessions implements ChunkTransport {
   }
 
   private async punch (peer: PeerId, options: AbortOptions): Promise<Connection> {
+    try {
+      return await this.punchOnce(peer, options)
+    } catch (err) {
+      if (err instanceof RelayedOnlyError) this.relayedRefusals++
+      throw err
+    }
+  }
+
+  private async punchOnce (peer: PeerId, options: AbortOptions): Promise<Connection> {
     if (this.options.punch === undefined) throw new RelayedOnlyError(peer.toString(), 'hole punching is not on')
     const bound = AbortSignal.timeout(this.options.punchTimeoutMs)
     try {
@@ -234,11 +245,6 @@ export class Sessions implements ChunkTransport {
       throw new RelayedOnlyError(peer.toString(), bound.aborted ? `no direct connection within ${this.options.punchTimeoutMs} ms` : (err as Error).message, { cause: err })
     }
   }
-}
-
-function onlyRelayed (connections: Connection[]): boolean {
-  const open = connections.filter(c => c.status === 'open')
-  return open.length > 0 && open.every(c => c.limits != null)
 }
 
 /** The version a request must go out in: 2 for leases, RENEW and DROP, 1 for a PUT without them, else either. */

@@ -7,7 +7,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { AbortOptions, Connection, PeerId } from '@libp2p/interface'
 import { createChunkClient } from '../src/chunk-client.js'
-import { RelayedOnlyError } from '../src/hole-punch.js'
+import { RelayedOnlyError } from '../src/errors.js'
 import { Sessions, type SessionOptions } from '../src/sessions.js'
 import { randomChunk, startNodes, type Testnet } from './helpers.js'
 
@@ -60,13 +60,18 @@ for (const connectedFirst of [true, false]) {
   })
 }
 
-const client = (options: Partial<SessionOptions>, connectedFirst = true): ReturnType<typeof createChunkClient> => createChunkClient(new Sessions(relayedPeer(connectedFirst).libp2p, options))
+let sessions: Sessions
+const client = (options: Partial<SessionOptions>, connectedFirst = true): ReturnType<typeof createChunkClient> => {
+  sessions = new Sessions(relayedPeer(connectedFirst).libp2p, options)
+  return createChunkClient(sessions)
+}
 
 test('the punch fails: the request fails with ERR_RELAYED_ONLY', async () => {
   const chunks = client({ punch: async (peer: PeerId) => { throw new RelayedOnlyError(peer.toString(), 'symmetric NAT') } })
   const err = await chunks.get(net.nodes[1].peerId, randomChunk(10).cid, { signal: AbortSignal.timeout(5_000) }).catch((e: unknown) => e)
   assert.ok(isRelayedOnly(err), String(err))
   assert.match((err as Error).message, /symmetric NAT/)
+  assert.is(sessions.relayedRefusals, 1, 'counted for the metrics')
 })
 
 test('the punch hangs: cut at its bound, ERR_RELAYED_ONLY', async () => {

@@ -138,6 +138,18 @@ export function libp2pMetrics (registry: Registry): Libp2pMetrics {
         registers: [registry],
         collect () { this.reset(); this.inc(node.relay.refusedChunkRequests) }
       })
+      // eslint-disable-next-line no-new
+      new Counter({
+        name: 'shoal_hole_punches_total',
+        help: 'hole punches this node began (tried), that gave a direct connection (succeeded) or did not (failed), and that it answered for a peer (answered)',
+        labelNames: ['result'],
+        registers: [registry],
+        collect () {
+          this.reset()
+          const punches = node.relay.punches
+          for (const result of ['tried', 'succeeded', 'failed', 'answered'] as const) this.inc({ result }, punches[result])
+        }
+      })
     }
   }
 }
