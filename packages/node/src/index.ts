@@ -285,7 +285,8 @@ class Node implements ShoalNode {
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
           // would otherwise start only after a second; allowQueryWithZeroPeers stays off, as its
           // first lookups miss peers (bench/README.md, "DHT self-query")
-          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 }),
+          // runOnLimitedConnection (patches/@libp2p+kad-dht+16.4.5.md): a vault behind NAT reached by hole punching is found through its relay first
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0, runOnLimitedConnection: true }),
           // libp2p's address book, which a service alone is given: UPnP forwards and addresses peers dialled back are announced there
           addresses: (components: { addressManager: AddressManager, transportManager: TransportManager }) => ({ addressManager: components.addressManager, transportManager: components.transportManager }),
           // a client relays for nobody; a vault only while public (relay-server.ts)
