@@ -23,6 +23,8 @@ export interface ReachabilityOptions {
   /** bound on one dial back, and on one whole request (default 5 s and 10 s) */
   dialTimeoutMs: number
   requestTimeoutMs: number
+  /** a peer that gave no answer (busy, or the request failed or timed out) is asked again this much later (default 30 s) */
+  retryMs: number
 }
 
 export const DEFAULT_REACHABILITY_OPTIONS: ReachabilityOptions = {
@@ -30,7 +32,8 @@ export const DEFAULT_REACHABILITY_OPTIONS: ReachabilityOptions = {
   intervalMs: 10 * 60_000,
   peersPerRound: 3,
   dialTimeoutMs: 5_000,
-  requestTimeoutMs: 10_000
+  requestTimeoutMs: 10_000,
+  retryMs: 30_000
 }
 
 /** Dial-backs this node does for others at once; more requests are refused, not queued. */
@@ -79,6 +82,7 @@ export async function startReachability (node: Node, options: Partial<Reachabili
   let asking = 0
   let stopped = false
   let lastState = 'unknown'
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
 
   // serving: dial the requester back at the IP its connection comes from, on a new connection
   async function serve (stream: Stream, connection: Connection): Promise<void> {
@@ -151,6 +155,7 @@ export async function startReachability (node: Node, options: Partial<Reachabili
       await stream.close({ signal }).catch(() => {})
       if (response.status === 'refused' || typeof response.address !== 'string') {
         logger.debug({ peer: key, reason: response.reason }, 'a peer would not dial this node back')
+        askAgainSoon(key)
         return
       }
       answers.push({ peer: key, reachable: response.status === 'ok', address: response.address, at: Date.now() })
@@ -161,9 +166,21 @@ export async function startReachability (node: Node, options: Partial<Reachabili
     } catch (err) {
       stream?.abort(err as Error)
       logger.debug({ peer: key, err }, 'asking a peer to dial back failed')
+      askAgainSoon(key)
     } finally {
       asking--
     }
+  }
+
+  // No answer is no news: without this, a node whose first asks all timed out (a loaded
+  // machine) would stay `unknown` until the next period, 10 minutes on.
+  function askAgainSoon (key: string): void {
+    askedAt.set(key, Date.now() - opts.intervalMs + opts.retryMs)
+    if (stopped) return
+    // one round, after the last of a burst of failures, asks them all again
+    clearTimeout(retryTimer)
+    retryTimer = setTimeout(() => { retryTimer = undefined; void round().catch(() => {}) }, opts.retryMs)
+    retryTimer.unref()
   }
 
   function listenPorts (): number[] {
@@ -263,6 +280,7 @@ export async function startReachability (node: Node, options: Partial<Reachabili
     stop: () => {
       stopped = true
       clearInterval(timer)
+      clearTimeout(retryTimer)
       node.removeEventListener('peer:identify', onIdentify)
     }
   }
