@@ -11,7 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify, type Identify } from '@libp2p/identify'
+import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -125,7 +125,7 @@ export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'in
 /** How often a vault's repair loop runs unless NodeInit.repair says (`shoal node --repair-interval`). */
 export const DEFAULT_REPAIR_INTERVAL_MS = 10 * 60_000
 
-type Services = { identify: Identify, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager, transportManager: TransportManager }, relay?: CircuitRelayService, punchParts: HolePunchParts }
+type Services = { identify: Identify, identifyPush: IdentifyPush, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager, transportManager: TransportManager }, relay?: CircuitRelayService, punchParts: HolePunchParts }
 
 /** Relays as one node sees them (docs/nat.md): `shoal status`, /v1/status and the metrics. */
 export interface RelayStatus {
@@ -281,6 +281,9 @@ class Node implements ShoalNode {
         connectionManager: { allow: this.init.allow ?? ['/ip4/127.0.0.0/ipcidr/8'] },
         services: {
           identify: identify(),
+          // peers learn at once when our protocols or addresses change: a vault behind NAT starts as
+          // a DHT client and turns server (hole punching, UPnP) on connections already identified
+          identifyPush: identifyPush(),
           ping: ping(),
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
           // would otherwise start only after a second; allowQueryWithZeroPeers stays off, as its
