@@ -47,9 +47,8 @@ export function startUpnp (listen: Multiaddr[], init: UpnpInit): UpnpMapper {
   async function map (): Promise<void> {
     const client = upnpNat({ description: DESCRIPTION, autoRefresh: true })
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(init.searchTimeoutMs ?? 10_000)])
-    for await (const found of client.findGateways({ signal })) {
-      if (found.family === 'IPv4') { gateway = found; break }
-    }
+    gateway = await firstGateway(client.findGateways({ signal }), signal)
+    if (controller.signal.aborted) return
     if (gateway === null) {
       init.logger.info({}, 'UPnP: no router answered')
       return
@@ -80,4 +79,35 @@ export function startUpnp (listen: Multiaddr[], init: UpnpInit): UpnpMapper {
       await gateway?.stop({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
     }
   }
+}
+
+/**
+ * The first IPv4 gateway `gateways` yields, or null once `signal` aborts. The search's own
+ * iterator does not end when its signal aborts while no router answers (nat-port-mapper
+ * 4.0.5, seen in the NAT lab): without this race the node never said none answered.
+ */
+export async function firstGateway (gateways: AsyncIterable<Gateway>, signal: AbortSignal): Promise<Gateway | null> {
+  const iterator = gateways[Symbol.asyncIterator]()
+  return await new Promise(resolve => {
+    const onAbort = (): void => {
+      resolve(null)
+      void iterator.return?.()?.catch(() => {})
+    }
+    if (signal.aborted) { onAbort(); return }
+    signal.addEventListener('abort', onAbort, { once: true })
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await iterator.next()
+          if (next.done === true) break
+          if (next.value.family === 'IPv4') {
+            resolve(next.value)
+            void iterator.return?.()?.catch(() => {})
+            return
+          }
+        }
+      } catch {}
+      resolve(null)
+    })().finally(() => { signal.removeEventListener('abort', onAbort) })
+  })
 }
