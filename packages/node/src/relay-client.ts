@@ -25,7 +25,7 @@ export function createRelayClient (node: Pick<Libp2p, 'getMultiaddrs'>, transpor
   let reserving = false
 
   return {
-    relays: () => node.getMultiaddrs().map(String).filter(a => a.includes('/p2p-circuit')),
+    relays: () => oneAddressPerRelay(node.getMultiaddrs().map(String)),
     reserve: async behindNat => {
       if (behindNat === reserving) return
       reserving = behindNat
@@ -45,4 +45,18 @@ export function createRelayClient (node: Pick<Libp2p, 'getMultiaddrs'>, transpor
       logger.info({}, 'relay: reachable, relay slots given up')
     }
   }
+}
+
+/**
+ * The /p2p-circuit addresses among `addresses`, one per relay: a relay with several
+ * addresses of its own (a LAN and a forwarded one, say) gives one relayed address on each,
+ * yet it is one slot.
+ */
+export function oneAddressPerRelay (addresses: string[]): string[] {
+  const byRelay = new Map<string, string>()
+  for (const address of addresses) {
+    const relay = /\/p2p\/([^/]+)\/p2p-circuit/.exec(address)?.[1]
+    if (relay !== undefined && !byRelay.has(relay)) byRelay.set(relay, address)
+  }
+  return [...byRelay.values()]
 }
