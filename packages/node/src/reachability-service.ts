@@ -8,7 +8,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { getNetConfig, isLoopback, lpStream } from '@libp2p/utils'
 import type { Connection, IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { isPublicIp, judgePortMapping, judgeReachability, type DialBackAnswer, type NatMapping, type PortObservation, type ReachabilityReport } from './reachability.js'
+import { checkDialledAddress, isPublicIp, judgePortMapping, witnessed, judgeReachability, type DialBackAnswer, type NatMapping, type PortObservation, type ReachabilityReport } from './reachability.js'
 import type { NodeLogger } from './logger.js'
 
 export const DIAL_BACK_PROTOCOL = '/shoal/dial-back/1.0.0'
@@ -153,13 +153,14 @@ export async function startReachability (node: Node, options: Partial<Reachabili
       await lp.write(new TextEncoder().encode(JSON.stringify({ ports } satisfies DialBackRequest)), { signal })
       const response = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as DialBackResponse
       await stream.close({ signal }).catch(() => {})
-      if (response.status === 'refused' || typeof response.address !== 'string') {
-        logger.debug({ peer: key, reason: response.reason }, 'a peer would not dial this node back')
+      const address = checkDialledAddress(response.address, ports, opts.publicRanges)
+      if (response.status === 'refused' || address === null) {
+        logger.debug({ peer: key, reason: response.reason, address: response.address }, 'a peer would not dial this node back, or named an address it cannot have dialled')
         askAgainSoon(key)
         return
       }
-      answers.push({ peer: key, reachable: response.status === 'ok', address: response.address, at: Date.now() })
-      if (response.status === 'ok') onReachable(response.address)
+      answers.push({ peer: key, reachable: response.status === 'ok', address, at: Date.now() })
+      if (response.status === 'ok' && witnessed(answers, address)) onReachable(address)
       if (answers.length > 64) answers.splice(0, answers.length - 64)
       logger.debug({ peer: key, address: response.address, reachable: response.status === 'ok', reason: response.reason }, 'a peer tried to dial this node back')
       tellChange()

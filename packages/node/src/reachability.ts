@@ -211,3 +211,24 @@ export function isPublicIp (ip: string, publicRanges: readonly string[]): boolea
   if (publicRanges.some(range => { try { return cidrContains(range, ip) } catch { return false } })) return true
   return isPrivateIp(ip) === false
 }
+
+const DIALLED_ADDRESS = /^\/(ip4|ip6)\/([0-9a-fA-F.:]+)\/tcp\/(\d{1,5})$/
+
+/**
+ * The address a peer says it dialled this node back on, if it could be one: a public IP
+ * on one of the ports we asked about. Anything else is a lie or a bug, and is not counted.
+ */
+export function checkDialledAddress (address: unknown, ports: readonly number[], publicRanges: readonly string[]): string | null {
+  if (typeof address !== 'string') return null
+  const match = DIALLED_ADDRESS.exec(address)
+  if (match === null || !ports.includes(Number(match[3]))) return null
+  return isPublicIp(match[2], publicRanges) ? address : null
+}
+
+/** Peers that must have reached this node on an address before it is announced: one peer alone could name any address. */
+export const MIN_ADDRESS_WITNESSES = 2
+
+/** Whether enough distinct peers reached this node on `address` (among the answers kept). */
+export function witnessed (answers: readonly DialBackAnswer[], address: string): boolean {
+  return new Set(answers.filter(a => a.reachable && a.address === address).map(a => a.peer)).size >= MIN_ADDRESS_WITNESSES
+}
