@@ -14,6 +14,7 @@ ARG NODE_IMAGE=node:22-slim
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches patches/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/fuzz/package.json packages/fuzz/
 COPY packages/chunker/package.json packages/chunker/
@@ -36,7 +37,7 @@ WORKDIR /app
 COPY --from=manifests /app ./
 # --ignore-scripts: the root's prepare script builds, and the sources are not here yet
 # (classic-level, the one native dependency, ships prebuilt addons it loads as they are)
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund && npx patch-package
 COPY . .
 RUN npm run build
 # What the runtime needs of the build, in one tree: each package's compiled code (not its
@@ -50,7 +51,7 @@ RUN mkdir /out && for dir in packages/* apps/shoal; do \
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY --from=manifests /app ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \

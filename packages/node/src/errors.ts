@@ -181,3 +181,13 @@ export class PeerVersionError extends Error {
     super(`peer ${peer} speaks only /shoal/chunk/1.0.0 and cannot take a ${request} with leases`)
   }
 }
+
+/** A chunk request to a peer reachable only through a relay, when no direct connection could be punched: chunks never cross relays (docs/nat.md). */
+export class RelayedOnlyError extends Error {
+  static readonly code = 'ERR_RELAYED_ONLY'
+  readonly code = RelayedOnlyError.code
+  override name = 'RelayedOnlyError'
+  constructor (readonly peer: string, readonly reason: string, options?: ErrorOptions) {
+    super(`${peer} is reachable only through a relay, and a hole punch to it failed: ${reason}`, options)
+  }
+}

@@ -8,9 +8,10 @@ import { join } from 'node:path'
 import debug from 'debug'
 import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify, type Identify } from '@libp2p/identify'
+import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -33,9 +34,12 @@ import { keepJoined, REJOIN_INTERVAL_MS } from './rejoin.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
 import { systemClock, systemRandom } from '@shoal/runtime'
 import { startReachability, type ReachabilityOptions, type ReachabilityService } from './reachability-service.js'
-import { judgeReachability, type ReachabilityReport } from './reachability.js'
+import { judgeReachability, NO_NAT_MAPPING, type NatMapping, type ReachabilityReport } from './reachability.js'
 import { startUpnp, type UpnpMapper } from './reachability-upnp.js'
-import type { AddressManager } from '@libp2p/interface-internal'
+import { controlRelayServer, relayServer, type RelayServerControl, type RelayServerStats } from './relay-server.js'
+import { createRelayClient } from './relay-client.js'
+import { holePunchParts, startHolePunch, type HolePunch, type HolePunchCounters, type HolePunchParts } from './hole-punch.js'
+import type { AddressManager, TransportManager } from '@libp2p/interface-internal'
 
 export { BootstrapError, ListenError, PeerIntegrityError, BadResponseError, NodeNotStartedError, InvalidPeerKeyError } from './errors.js'
 export { TooManyStreamsError, DEFAULT_CHUNK_LIMITS } from './chunk-service.js'
@@ -58,7 +62,10 @@ export type { NodeLogger, LogFn } from './logger.js'
 export { DEFAULT_REPAIR_OPTIONS, type Repairer, type RepairOptions } from './repair/repairer.js'
 export type { RepairMetrics } from './repair/types.js'
 export type { RequestObservation, RequestObserver } from './request-observer.js'
-export { REACHABILITY_LABELS, REACHABILITY_STATES, checkPublicRange, InvalidPublicRangeError, type Reachability, type ReachabilityReport } from './reachability.js'
+export { REACHABILITY_LABELS, REACHABILITY_STATES, checkPublicRange, InvalidPublicRangeError, type Reachability, type ReachabilityReport, type NatMapping } from './reachability.js'
+export { RelayedOnlyError } from './errors.js'
+export { RELAY_LIMITS, type RelayServerStats } from './relay-server.js'
+export { RELAY_SLOTS } from './relay-client.js'
 export { DEFAULT_REACHABILITY_OPTIONS, type ReachabilityOptions } from './reachability-service.js'
 
 const log = debug('shoal:node')
@@ -118,7 +125,21 @@ export type NodeRepairOptions = Partial<RepairOptions> & Pick<RepairOptions, 'in
 /** How often a vault's repair loop runs unless NodeInit.repair says (`shoal node --repair-interval`). */
 export const DEFAULT_REPAIR_INTERVAL_MS = 10 * 60_000
 
-type Services = { identify: Identify, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager } }
+type Services = { identify: Identify, identifyPush: IdentifyPush, ping: Ping, dht: KadDHT, addresses: { addressManager: AddressManager, transportManager: TransportManager }, relay?: CircuitRelayService, punchParts: HolePunchParts }
+
+/** Relays as one node sees them (docs/nat.md): `shoal status`, /v1/status and the metrics. */
+export interface RelayStatus {
+  /** this node's /p2p-circuit addresses: the relay slots it holds (behind NAT only) */
+  reservations: string[]
+  /** this node's connections that go through a relay, open now */
+  relayedConnections: number
+  /** chunk requests this node did not send because the peer was reachable through a relay only */
+  refusedChunkRequests: number
+  /** hole punches this node began, that gave a direct connection, that failed, and that it answered for a peer */
+  punches: HolePunchCounters
+  /** this vault's own relay (null for a client) */
+  server: RelayServerStats | null
+}
 
 export interface ShoalNode {
   /** Opens the store, starts libp2p, dials the bootstrap peers. @throws BootstrapError when none answers */
@@ -142,6 +163,10 @@ export interface ShoalNode {
   readonly routingTableSize: number
   /** whether peers can dial this node, as their dial-backs say (unknown before start(), and for a client) */
   readonly reachability: ReachabilityReport
+  /** whether this node's NAT keeps ports (TCP hole punching can work) and the IP peers see it at */
+  readonly nat: NatMapping
+  /** relay slots held, relayed connections, chunk requests refused over them, and this vault's own relay */
+  readonly relay: RelayStatus
   /** the libp2p node underneath (DHT, peer store, …); throws before start() */
   readonly libp2p: Libp2p<Services>
   /**
@@ -170,6 +195,8 @@ class Node implements ShoalNode {
   private peer: PeerId | null = null
   private reachabilityService: ReachabilityService | null = null
   private upnp: UpnpMapper | null = null
+  private relayServer: RelayServerControl | null = null
+  private holePunch: HolePunch | null = null
 
   constructor (private readonly init: NodeInit) {
     const clientMode = init.clientMode === true
@@ -191,6 +218,20 @@ class Node implements ShoalNode {
 
   get reachability (): ReachabilityReport {
     return this.reachabilityService?.report() ?? judgeReachability([], 0, 0)
+  }
+
+  get nat (): NatMapping {
+    return this.reachabilityService?.nat() ?? NO_NAT_MAPPING
+  }
+
+  get relay (): RelayStatus {
+    return {
+      reservations: this.reachability.relays,
+      relayedConnections: this.node?.getConnections().filter(c => c.limits != null).length ?? 0,
+      refusedChunkRequests: this.sessions?.relayedRefusals ?? 0,
+      punches: { ...(this.holePunch?.counters ?? { tried: 0, succeeded: 0, failed: 0, answered: 0 }) },
+      server: this.relayServer?.stats() ?? null
+    }
   }
 
   get routingTableSize (): number {
@@ -226,7 +267,8 @@ class Node implements ShoalNode {
         start: false,
         ...(this.init.metrics !== undefined ? { metrics: this.init.metrics } : {}),
         addresses: { listen: this.init.listen },
-        transports: [tcp()],
+        // every node can dial a relayed address; vaults behind NAT listen on relays (relay-client.ts)
+        transports: [tcp(), circuitRelayTransport()],
         connectionEncrypters: [noise()],
         streamMuxers: [yamux({
           streamOptions: {
@@ -239,15 +281,23 @@ class Node implements ShoalNode {
         connectionManager: { allow: this.init.allow ?? ['/ip4/127.0.0.0/ipcidr/8'] },
         services: {
           identify: identify(),
+          // peers learn at once when our protocols or addresses change: a vault behind NAT starts as
+          // a DHT client and turns server (hole punching, UPnP) on connections already identified
+          identifyPush: identifyPush(),
           ping: ping(),
           // initialQuerySelfInterval 0: the first lookup of a node waits for its self-query, which
           // would otherwise start only after a second; allowQueryWithZeroPeers stays off, as its
           // first lookups miss peers (bench/README.md, "DHT self-query")
-          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 }),
+          // runOnLimitedConnection (patches/@libp2p+kad-dht+16.4.5.md): a vault behind NAT reached by hole punching is found through its relay first
+          dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0, runOnLimitedConnection: true }),
           // libp2p's address book, which a service alone is given: UPnP forwards and addresses peers dialled back are announced there
-          addresses: (components: { addressManager: AddressManager }) => ({ addressManager: components.addressManager })
+          addresses: (components: { addressManager: AddressManager, transportManager: TransportManager }) => ({ addressManager: components.addressManager, transportManager: components.transportManager }),
+          // a client relays for nobody; a vault only while public (relay-server.ts)
+          ...(clientMode ? {} : { relay: relayServer() }),
+          // what hole punching needs of libp2p that only a service is given (its upgrader)
+          punchParts: holePunchParts
         }
-      })
+      }) as Libp2p<Services>
       if (this.store !== null) {
         const handler = createRequestHandler({ store: this.store, ledger: this.ledger ?? undefined, limits: this.limits, logger: this.logger, onRequest: this.init.onRequest })
         const service = createChunkService(handler, this.limits, this.logger)
@@ -263,13 +313,26 @@ class Node implements ShoalNode {
       this.node = node
       this.peer = node.peerId
       this.leases = createLeaseSigner(privateKey)
-      this.sessions = new Sessions(node)
+      // clients too: a client behind NAT fetching from a vault behind another needs it
+      const identifier = node.services.identify
+      const holePunch = this.holePunch = await startHolePunch(node, {
+        parts: node.services.punchParts,
+        publicRanges: this.init.reachability?.publicRanges ?? [],
+        logger: this.logger,
+        identify: async (connection, options) => await identifier.identify(connection, options)
+      })
+      this.sessions = new Sessions(node, { punch: async (peer, options) => await holePunch.punch(peer, options) })
       this.client = createChunkClient(this.sessions)
       // before the bootstrap dials, so the first peers identified are asked at once
       // a client serves nobody and needs no one to dial it: it neither asks nor answers
-      const addressManager = node.services.addresses.addressManager
-      const reachability = clientMode ? null : await startReachability(node, this.init.reachability ?? {}, this.logger, address => { addressManager.confirmObservedAddr(multiaddr(address)) })
+      const { addressManager, transportManager } = node.services.addresses
+      const relays = createRelayClient(node, transportManager, addressManager, this.logger)
+      const reachability = clientMode ? null : await startReachability(node, this.init.reachability ?? {}, this.logger, address => { addressManager.confirmObservedAddr(multiaddr(address)) }, relays.relays)
       this.reachabilityService = reachability
+      if (reachability !== null && node.services.relay !== undefined) {
+        const server = this.relayServer = await controlRelayServer(node, node.services.relay, this.logger)
+        this.followReachability(node, reachability, server, relays)
+      }
       if (reachability !== null && this.init.upnp === true) {
         this.upnp = startUpnp(node.getMultiaddrs(), {
           publicRanges: this.init.reachability?.publicRanges ?? [],
@@ -287,6 +350,8 @@ class Node implements ShoalNode {
     } catch (err) {
       this.node = null
       this.client = null
+      await this.holePunch?.stop()
+      this.holePunch = null
       this.reachabilityService?.stop()
       this.reachabilityService = null
       await this.upnp?.stop()
@@ -297,6 +362,28 @@ class Node implements ShoalNode {
       await this.store?.stop().catch(() => {})
       throw err
     }
+  }
+
+  // What the reachability state decides: the relay offered while public, relay slots held
+  // while behind NAT, and DHT server mode unless reachable through relays only or not at
+  // all (peers would route to it, and choose it as holder, in vain).
+  private followReachability (node: Libp2p<Services>, reachability: ReachabilityService, server: RelayServerControl, relays: ReturnType<typeof createRelayClient>): void {
+    const apply = async (report: ReachabilityReport): Promise<void> => {
+      await server.serve(report.state === 'public' || (report.state === 'unknown' && reachability.publicAddress()))
+      await relays.reserve(reachability.behindNat())
+      const mode = report.state === 'unreachable' || report.state === 'relayed' ? 'client' : 'server'
+      if (node.services.dht.getMode() !== mode) {
+        await node.services.dht.setMode(mode)
+        this.logger.info({ mode }, `DHT: ${mode} mode (${report.label})`)
+      }
+    }
+    // one at a time, in order of the changes
+    let applying = Promise.resolve()
+    reachability.onChange(report => {
+      applying = applying.then(async () => { await apply(report) }).catch(err => { this.logger.warn({ err }, 'reachability: acting on a change failed') })
+    })
+    // a relay slot taken or lost changes our addresses, and maybe the state
+    node.addEventListener('self:peer:update', () => { reachability.refresh() })
   }
 
   // After the store and libp2p, so its first tick finds both; lookups come from the
@@ -359,6 +446,7 @@ class Node implements ShoalNode {
     await this.repairer?.stop()
     this.reachabilityService?.stop()
     this.reachabilityService = null
+    this.relayServer = null
     await this.upnp?.stop()
     this.upnp = null
     const node = this.node
@@ -366,6 +454,8 @@ class Node implements ShoalNode {
     this.client = null
     this.sessions?.closeAll()
     this.sessions = null
+    await this.holePunch?.stop()
+    this.holePunch = null
     if (node !== null) await node.stop()
     if (this.store !== null) await this.store.stop()
   }

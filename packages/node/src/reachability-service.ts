@@ -8,7 +8,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { getNetConfig, isLoopback, lpStream } from '@libp2p/utils'
 import type { Connection, IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { isPublicIp, judgeReachability, type DialBackAnswer, type ReachabilityReport } from './reachability.js'
+import { checkDialledAddress, isPublicIp, judgePortMapping, witnessed, judgeReachability, type DialBackAnswer, type NatMapping, type PortObservation, type ReachabilityReport } from './reachability.js'
 import type { NodeLogger } from './logger.js'
 
 export const DIAL_BACK_PROTOCOL = '/shoal/dial-back/1.0.0'
@@ -23,6 +23,8 @@ export interface ReachabilityOptions {
   /** bound on one dial back, and on one whole request (default 5 s and 10 s) */
   dialTimeoutMs: number
   requestTimeoutMs: number
+  /** a peer that gave no answer (busy, or the request failed or timed out) is asked again this much later (default 30 s) */
+  retryMs: number
 }
 
 export const DEFAULT_REACHABILITY_OPTIONS: ReachabilityOptions = {
@@ -30,7 +32,8 @@ export const DEFAULT_REACHABILITY_OPTIONS: ReachabilityOptions = {
   intervalMs: 10 * 60_000,
   peersPerRound: 3,
   dialTimeoutMs: 5_000,
-  requestTimeoutMs: 10_000
+  requestTimeoutMs: 10_000,
+  retryMs: 30_000
 }
 
 /** Dial-backs this node does for others at once; more requests are refused, not queued. */
@@ -44,6 +47,16 @@ interface DialBackResponse { status: 'ok' | 'failed' | 'refused', address?: stri
 
 export interface ReachabilityService {
   report: () => ReachabilityReport
+  /** whether this node's NAT keeps ports, and the IP peers see it at (for hole punching) */
+  nat: () => NatMapping
+  /** whether this node is behind NAT: peers could not dial it back, or it listens on private addresses only */
+  behindNat: () => boolean
+  /** whether it has an address peers elsewhere could dial (not whether they can: see report) */
+  publicAddress: () => boolean
+  /** Called with the report each time the state changes (and once now). */
+  onChange: (listener: (report: ReachabilityReport) => void) => void
+  /** Judges again (relay slots came or went). */
+  refresh: () => void
   /** Forgets the answers and asks peers again now (after a router forwarded a port, say). */
   recheck: () => void
   stop: () => void
@@ -51,18 +64,25 @@ export interface ReachabilityService {
 
 type Node = Pick<Libp2p, 'handle' | 'dial' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener' | 'peerId'>
 
+/** Port observations kept (the latest per peer counts). */
+const MAX_OBSERVATIONS = 64
+
 /**
  * Serves dial-backs and asks connected peers for them. `onReachable` is told of each
- * address a peer reached this node on (to announce it).
+ * address a peer reached this node on (to announce it); `relays` says which relay slots
+ * this node holds (relay-client.ts).
  */
-export async function startReachability (node: Node, options: Partial<ReachabilityOptions>, logger: NodeLogger, onReachable: (address: string) => void = () => {}): Promise<ReachabilityService> {
+export async function startReachability (node: Node, options: Partial<ReachabilityOptions>, logger: NodeLogger, onReachable: (address: string) => void = () => {}, relays: () => string[] = () => []): Promise<ReachabilityService> {
   const opts = { ...DEFAULT_REACHABILITY_OPTIONS, ...options }
   const answers: DialBackAnswer[] = []
+  const observations: PortObservation[] = []
+  const listeners: Array<(report: ReachabilityReport) => void> = []
   const askedAt = new Map<string, number>()
   let dialBacks = 0
   let asking = 0
   let stopped = false
   let lastState = 'unknown'
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
 
   // serving: dial the requester back at the IP its connection comes from, on a new connection
   async function serve (stream: Stream, connection: Connection): Promise<void> {
@@ -133,36 +153,64 @@ export async function startReachability (node: Node, options: Partial<Reachabili
       await lp.write(new TextEncoder().encode(JSON.stringify({ ports } satisfies DialBackRequest)), { signal })
       const response = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as DialBackResponse
       await stream.close({ signal }).catch(() => {})
-      if (response.status === 'refused' || typeof response.address !== 'string') {
-        logger.debug({ peer: key, reason: response.reason }, 'a peer would not dial this node back')
+      const address = checkDialledAddress(response.address, ports, opts.publicRanges)
+      if (response.status === 'refused' || address === null) {
+        logger.debug({ peer: key, reason: response.reason, address: response.address }, 'a peer would not dial this node back, or named an address it cannot have dialled')
+        askAgainSoon(key)
         return
       }
-      answers.push({ peer: key, reachable: response.status === 'ok', address: response.address, at: Date.now() })
-      if (response.status === 'ok') onReachable(response.address)
+      answers.push({ peer: key, reachable: response.status === 'ok', address, at: Date.now() })
+      if (response.status === 'ok' && witnessed(answers, address)) onReachable(address)
       if (answers.length > 64) answers.splice(0, answers.length - 64)
       logger.debug({ peer: key, address: response.address, reachable: response.status === 'ok', reason: response.reason }, 'a peer tried to dial this node back')
       tellChange()
     } catch (err) {
       stream?.abort(err as Error)
       logger.debug({ peer: key, err }, 'asking a peer to dial back failed')
+      askAgainSoon(key)
     } finally {
       asking--
     }
   }
 
+  // No answer is no news: without this, a node whose first asks all timed out (a loaded
+  // machine) would stay `unknown` until the next period, 10 minutes on.
+  function askAgainSoon (key: string): void {
+    askedAt.set(key, Date.now() - opts.intervalMs + opts.retryMs)
+    if (stopped) return
+    // one round, after the last of a burst of failures, asks them all again
+    clearTimeout(retryTimer)
+    retryTimer = setTimeout(() => { retryTimer = undefined; void round().catch(() => {}) }, opts.retryMs)
+    retryTimer.unref()
+  }
+
   function listenPorts (): number[] {
     const ports = new Set<number>()
-    for (const ma of node.getMultiaddrs()) {
+    for (const ma of directAddresses()) {
       try {
         const config = getNetConfig(ma)
-        if (config.protocol === 'tcp' && config.port !== undefined && !ma.toString().includes('/p2p-circuit')) ports.add(config.port)
+        if (config.protocol === 'tcp' && config.port !== undefined) ports.add(config.port)
       } catch {}
     }
     return [...ports].slice(0, MAX_PORTS)
   }
 
+  // a relayed address names the relay's IP, not ours
+  const directAddresses = (): ReturnType<Node['getMultiaddrs']> => node.getMultiaddrs().filter(ma => !ma.toString().includes('/p2p-circuit'))
+
+  const publicAddress = (): boolean => directAddresses().some(ma => {
+    try { return isPublicIp(getNetConfig(ma).host, opts.publicRanges) } catch { return false }
+  })
+
+  // no address of ours a peer elsewhere could dial: a home PC behind its router
+  const privateOnly = (): boolean => !onLoopbackOnly() && !publicAddress()
+
+  function nat (): NatMapping {
+    return judgePortMapping(observations, Date.now(), 2 * opts.intervalMs, opts.publicRanges)
+  }
+
   function report (): ReachabilityReport {
-    return judgeReachability(answers, Date.now(), 2 * opts.intervalMs)
+    return judgeReachability(answers, Date.now(), 2 * opts.intervalMs, { privateOnly: privateOnly(), ports: listenPorts(), relays: relays(), nat: nat() })
   }
 
   function tellChange (): void {
@@ -170,10 +218,25 @@ export async function startReachability (node: Node, options: Partial<Reachabili
     if (now.state === lastState) return
     lastState = now.state
     logger.info({ reachability: now.label, hint: now.hint }, `reachability: ${now.label}`)
+    for (const listener of listeners) listener(now)
   }
 
   // a node on loopback only (a local testnet) is seen on loopback, which no peer dials back
-  const onLoopbackOnly = (): boolean => node.getMultiaddrs().every(ma => isLoopback(ma))
+  const onLoopbackOnly = (): boolean => node.getMultiaddrs().filter(ma => !ma.toString().includes('/p2p-circuit')).every(ma => isLoopback(ma))
+
+  // identify on a connection we dialled: the port the peer sees against the one we dialled from
+  function observe (result: IdentifyResult): void {
+    const { connection, observedAddr } = result
+    if (observedAddr === undefined || connection.direction !== 'outbound' || connection.limits != null) return
+    const localPort = localPortOf(connection)
+    let observed: ReturnType<typeof getNetConfig>
+    try { observed = getNetConfig(observedAddr) } catch { return }
+    if (localPort === undefined || observed.protocol !== 'tcp' || observed.port === undefined) return
+    observations.push({ observer: result.peerId.toString(), localPort, observedIp: observed.host, observedPort: observed.port, at: Date.now() })
+    if (observations.length > MAX_OBSERVATIONS) observations.splice(0, observations.length - MAX_OBSERVATIONS)
+    logger.debug({ peer: result.peerId.toString(), localPort, observed: observedAddr.toString() }, 'a peer told where it sees this node')
+    tellChange()
+  }
 
   // a round asks up to peersPerRound connected peers not asked within the period
   async function round (): Promise<void> {
@@ -188,7 +251,9 @@ export async function startReachability (node: Node, options: Partial<Reachabili
 
   // a peer that speaks the protocol is asked as soon as identify says so, while answers are few
   const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
-    if (stopped || !evt.detail.protocols.includes(DIAL_BACK_PROTOCOL)) return
+    if (stopped) return
+    observe(evt.detail)
+    if (!evt.detail.protocols.includes(DIAL_BACK_PROTOCOL)) return
     void round().catch(() => {})
   }
 
@@ -199,6 +264,14 @@ export async function startReachability (node: Node, options: Partial<Reachabili
 
   return {
     report,
+    nat,
+    publicAddress,
+    behindNat: () => privateOnly() || judgeReachability(answers, Date.now(), 2 * opts.intervalMs).state === 'unreachable',
+    onChange: listener => {
+      listeners.push(listener)
+      listener(report())
+    },
+    refresh: tellChange,
     recheck: () => {
       answers.length = 0
       askedAt.clear()
@@ -208,7 +281,17 @@ export async function startReachability (node: Node, options: Partial<Reachabili
     stop: () => {
       stopped = true
       clearInterval(timer)
+      clearTimeout(retryTimer)
       node.removeEventListener('peer:identify', onIdentify)
     }
   }
+}
+
+/**
+ * The local TCP port of a connection we dialled. libp2p does not expose it: it is read from
+ * @libp2p/tcp's socket under the connection (undefined when that is not there).
+ */
+function localPortOf (connection: Connection): number | undefined {
+  const port = (connection as unknown as { maConn?: { socket?: { localPort?: unknown } } }).maConn?.socket?.localPort
+  return typeof port === 'number' ? port : undefined
 }

@@ -46,24 +46,33 @@ export function startUpnp (listen: Multiaddr[], init: UpnpInit): UpnpMapper {
 
   async function map (): Promise<void> {
     const client = upnpNat({ description: DESCRIPTION, autoRefresh: true })
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(init.searchTimeoutMs ?? 10_000)])
-    for await (const found of client.findGateways({ signal })) {
-      if (found.family === 'IPv4') { gateway = found; break }
+    // the search, then the router's HTTP API (a router that answered may not answer that), each bounded
+    const search = within(init.searchTimeoutMs ?? 10_000, controller.signal)
+    try {
+      gateway = await firstGateway(client.findGateways({ signal: search.signal }), search.signal)
+    } finally {
+      search.clear()
     }
+    if (controller.signal.aborted) return
     if (gateway === null) {
       init.logger.info({}, 'UPnP: no router answered')
       return
     }
-    const external = await gateway.externalIp({ signal: controller.signal })
-    if (!isPublicIp(external, init.publicRanges)) {
-      init.logger.warn({ router: external }, 'UPnP: the router\'s own address is not public (another NAT in front of it?): a port forward there would not help')
-      return
-    }
-    for (const { host, port } of wanted) {
-      const mapping = await gateway.map(port, host, { protocol: 'TCP', externalPort: port, signal: controller.signal })
-      mapped.push(mapping)
-      init.logger.info({ external: `${mapping.externalHost}:${mapping.externalPort}`, internal: `${mapping.internalHost}:${mapping.internalPort}` }, 'UPnP: the router forwards a port to this node')
-      init.onMapped(mapping)
+    const asking = within(init.searchTimeoutMs ?? 10_000, controller.signal)
+    try {
+      const external = await gateway.externalIp({ signal: asking.signal })
+      if (!isPublicIp(external, init.publicRanges)) {
+        init.logger.warn({ router: external }, 'UPnP: the router\'s own address is not public (another NAT in front of it?): a port forward there would not help')
+        return
+      }
+      for (const { host, port } of wanted) {
+        const mapping = await gateway.map(port, host, { protocol: 'TCP', externalPort: port, signal: asking.signal })
+        mapped.push(mapping)
+        init.logger.info({ external: `${mapping.externalHost}:${mapping.externalPort}`, internal: `${mapping.internalHost}:${mapping.internalPort}` }, 'UPnP: the router forwards a port to this node')
+        init.onMapped(mapping)
+      }
+    } finally {
+      asking.clear()
     }
   }
 
@@ -80,4 +89,49 @@ export function startUpnp (listen: Multiaddr[], init: UpnpInit): UpnpMapper {
       await gateway?.stop({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
     }
   }
+}
+
+/**
+ * A signal that aborts after `ms`, or when `stop` does, on a timer of its own: with
+ * AbortSignal.any over AbortSignal.timeout the search was never given up in a running
+ * vault (though it was in a bare process), as if the combined signal had been collected.
+ */
+function within (ms: number, stop: AbortSignal): { signal: AbortSignal, clear: () => void } {
+  const controller = new AbortController()
+  const timer = setTimeout(() => { controller.abort(new Error(`no answer within ${ms} ms`)) }, ms)
+  const onStop = (): void => { controller.abort(stop.reason) }
+  if (stop.aborted) onStop()
+  else stop.addEventListener('abort', onStop, { once: true })
+  return { signal: controller.signal, clear: () => { clearTimeout(timer); stop.removeEventListener('abort', onStop) } }
+}
+
+/**
+ * The first IPv4 gateway `gateways` yields, or null once `signal` aborts. The search's own
+ * iterator does not end when its signal aborts while no router answers (nat-port-mapper
+ * 4.0.5, seen in the NAT lab): without this race the node never said none answered.
+ */
+export async function firstGateway (gateways: AsyncIterable<Gateway>, signal: AbortSignal): Promise<Gateway | null> {
+  const iterator = gateways[Symbol.asyncIterator]()
+  return await new Promise(resolve => {
+    const onAbort = (): void => {
+      resolve(null)
+      void iterator.return?.()?.catch(() => {})
+    }
+    if (signal.aborted) { onAbort(); return }
+    signal.addEventListener('abort', onAbort, { once: true })
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await iterator.next()
+          if (next.done === true) break
+          if (next.value.family === 'IPv4') {
+            resolve(next.value)
+            void iterator.return?.()?.catch(() => {})
+            return
+          }
+        }
+      } catch {}
+      resolve(null)
+    })().finally(() => { signal.removeEventListener('abort', onAbort) })
+  })
 }

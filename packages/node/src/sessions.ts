@@ -8,13 +8,18 @@
 // schema of the protocol the peer chose. A request only version 2 has (leases, RENEW, DROP)
 // fails with PeerVersionError on a 1.0.0-only peer; a version 1 PUT (no lease) goes on a
 // 1.0.0 stream, which every vault serves.
+//
+// Chunk streams run on direct connections only (issue 18): to a peer whose only connection
+// is relayed (limited), a hole punch (hole-punch.ts) comes first, bounded; if it fails, the
+// request fails with RelayedOnlyError rather than wait.
 import debug from 'debug'
-import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import {
   PROTOCOL_ID, PROTOCOL_ID_V2, PROTOCOL_VERSION, PROTOCOL_VERSION_2, decodeResponse, encodeRequestFrame, type ProtocolVersion, type Request, type Response
 } from '@shoal/protocol'
 import { versionOf } from './chunk-service.js'
-import { BadResponseError, PeerVersionError } from './errors.js'
+import { BadResponseError, PeerVersionError, RelayedOnlyError } from './errors.js'
+import { relayedOnly } from './relay-guard.js'
 import { readFrames, sendBytes } from './stream-io.js'
 import type { ChunkTransport, TransportRequestOptions } from './transport.js'
 
@@ -27,9 +32,13 @@ export interface SessionOptions {
   idleMs: number
   /** protocols proposed for a new stream, preferred first (default 2.0.0 then 1.0.0) */
   protocols: string[]
+  /** a direct connection to a peer reachable only through a relay (HolePunch.punch); without it such a peer fails with RelayedOnlyError */
+  punch?: (peer: PeerId, options: AbortOptions) => Promise<Connection>
+  /** bound on that punch (default 8 s) */
+  punchTimeoutMs: number
 }
 
-export const DEFAULT_SESSION_OPTIONS: SessionOptions = { streamsPerPeer: 4, idleMs: 5_000, protocols: [PROTOCOL_ID_V2, PROTOCOL_ID] }
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = { streamsPerPeer: 4, idleMs: 5_000, protocols: [PROTOCOL_ID_V2, PROTOCOL_ID], punchTimeoutMs: 8_000 }
 
 interface Pending {
   id: number
@@ -121,10 +130,12 @@ export class Sessions implements ChunkTransport {
   private readonly lanes = new Map<string, Lane[]>()
   private readonly opening = new Map<string, Promise<Lane>>()
   private nextId = 1
+  /** requests not sent because the peer was reachable through a relay only and no punch gave a direct connection */
+  relayedRefusals = 0
 
   private readonly options: SessionOptions
 
-  constructor (private readonly libp2p: Pick<Libp2p, 'dialProtocol'>, options: Partial<SessionOptions> = {}) {
+  constructor (private readonly libp2p: Pick<Libp2p, 'dialProtocol' | 'getConnections'>, options: Partial<SessionOptions> = {}) {
     this.options = { ...DEFAULT_SESSION_OPTIONS, ...options }
   }
 
@@ -187,7 +198,7 @@ export class Sessions implements ChunkTransport {
   }
 
   private async open (peer: PeerId, key: string, protocols: string[], options: AbortOptions): Promise<Lane> {
-    const stream = await this.libp2p.dialProtocol(peer, protocols, { signal: options.signal })
+    const stream = await this.dialStream(peer, protocols, options)
     const lane = new Lane(peer.toString(), stream, this.options.idleMs, closed => {
       const left = (this.lanes.get(key) ?? []).filter(l => l !== closed)
       if (left.length === 0) this.lanes.delete(key)
@@ -200,6 +211,39 @@ export class Sessions implements ChunkTransport {
     this.lanes.set(key, [...(this.lanes.get(key) ?? []), lane])
     log('opened stream %d to %s', this.lanes.get(key)?.length, key)
     return lane
+  }
+
+  // A peer with only relayed connections is punched to first; one that libp2p reached only
+  // over a relay while dialling (its addresses are all relayed) is punched to after.
+  private async dialStream (peer: PeerId, protocols: string[], options: AbortOptions): Promise<Stream> {
+    if (relayedOnly(this.libp2p.getConnections(peer))) return await (await this.punch(peer, options)).newStream(protocols, { signal: options.signal })
+    try {
+      return await this.libp2p.dialProtocol(peer, protocols, { signal: options.signal })
+    } catch (err) {
+      if ((err as Error).name !== 'LimitedConnectionError') throw err
+      return await (await this.punch(peer, options)).newStream(protocols, { signal: options.signal })
+    }
+  }
+
+  private async punch (peer: PeerId, options: AbortOptions): Promise<Connection> {
+    try {
+      return await this.punchOnce(peer, options)
+    } catch (err) {
+      if (err instanceof RelayedOnlyError) this.relayedRefusals++
+      throw err
+    }
+  }
+
+  private async punchOnce (peer: PeerId, options: AbortOptions): Promise<Connection> {
+    if (this.options.punch === undefined) throw new RelayedOnlyError(peer.toString(), 'hole punching is not on')
+    const bound = AbortSignal.timeout(this.options.punchTimeoutMs)
+    try {
+      return await this.options.punch(peer, { signal: options.signal === undefined ? bound : AbortSignal.any([bound, options.signal]) })
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      if (err instanceof RelayedOnlyError) throw err
+      throw new RelayedOnlyError(peer.toString(), bound.aborted ? `no direct connection within ${this.options.punchTimeoutMs} ms` : (err as Error).message, { cause: err })
+    }
   }
 }
 

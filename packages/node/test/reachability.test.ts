@@ -1,7 +1,7 @@
 // What peers' dial-back answers add up to (reachability.ts), and which addresses count as public.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { checkPublicRange, InvalidPublicRangeError, isPublicIp, judgeReachability, type DialBackAnswer } from '../src/reachability.js'
+import { checkDialledAddress, checkPublicRange, InvalidPublicRangeError, isPublicIp, judgeReachability, witnessed, type DialBackAnswer } from '../src/reachability.js'
 
 const HOUR = 3_600_000
 const NOW = 10 * HOUR
@@ -66,6 +66,23 @@ test('checkPublicRange takes a CIDR network, refuses the rest with a typed error
       assert.is((err as InvalidPublicRangeError).code, 'ERR_INVALID_PUBLIC_RANGE')
     }
   }
+})
+
+test('an address a peer says it dialled back: a public IP on a port we asked about, else not counted', () => {
+  const lab = ['198.18.0.0/16']
+  assert.is(checkDialledAddress('/ip4/198.18.1.1/tcp/4001', [4001], lab), '/ip4/198.18.1.1/tcp/4001')
+  assert.is(checkDialledAddress('/ip4/8.8.8.8/tcp/4001', [4001], []), '/ip4/8.8.8.8/tcp/4001')
+  for (const lie of ['/ip4/198.18.1.1/tcp/22', '/ip4/192.168.1.5/tcp/4001', '/ip4/127.0.0.1/tcp/4001', '/dns4/evil.example/tcp/4001', '/ip4/198.18.1.1/tcp/4001/p2p-circuit', '', 7, null, undefined]) {
+    assert.is(checkDialledAddress(lie, [4001], lab), null, String(lie))
+  }
+})
+
+test('an address is announced only once two peers reached this node there: one peer alone could name any', () => {
+  const address = '/ip4/198.18.1.1/tcp/4001'
+  assert.not.ok(witnessed([at('a', true)], address))
+  assert.not.ok(witnessed([at('a', true), at('a', true)], address), 'the same peer twice')
+  assert.not.ok(witnessed([at('a', true), at('b', false)], address), 'one reached it, one did not')
+  assert.ok(witnessed([at('a', true), at('b', true)], address))
 })
 
 test.run()

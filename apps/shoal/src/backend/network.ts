@@ -8,6 +8,7 @@ import { surviveStrayRejections } from '../stray-rejections.js'
 import type { Backend } from './backend.js'
 import { chunkBackend } from './chunks.js'
 import { networkUpkeep } from './upkeep.js'
+import { parsePublicRanges } from '../commands/node/public-ranges.js'
 
 const log = debug('shoal:client')
 
@@ -31,7 +32,10 @@ export async function openNetworkBackend (options: CommonOptions & { bootstrap: 
   const { createNode, createNetworkSink, createNetworkSource, DHT_K } = await import('@shoal/node')
   // its own key under client/: a `shoal node` run on the same data dir keeps <dir>/peer-key,
   // and two nodes with one peer ID would confuse every peer that meets both
-  const node = createNode({ dataDir: join(dir, 'client'), listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS })
+  // $SHOAL_PUBLIC_RANGES, as `shoal node` reads it: behind a NAT lab's router the client
+  // must know its router's reserved address counts as public, to hole-punch to vaults
+  const publicRanges = parsePublicRanges(io.env.SHOAL_PUBLIC_RANGES?.split(/[\s,]+/).filter(r => r !== ''), 'SHOAL_PUBLIC_RANGES')
+  const node = createNode({ dataDir: join(dir, 'client'), listen: [listen], space: 0, bootstrap, clientMode: true, bootstrapTimeoutMs: BOOTSTRAP_TIMEOUT_MS, reachability: { publicRanges } })
   // A download or upload must not die of a rejection libp2p left unhandled on one broken
   // connection: its own request fails, and goes to another holder.
   const stopSurviving = surviveStrayRejections(message => log(message))

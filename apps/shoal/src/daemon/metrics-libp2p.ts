@@ -97,6 +97,59 @@ export function libp2pMetrics (registry: Registry): Libp2pMetrics {
           for (const state of REACHABILITY_STATES) this.set({ state }, state === now ? 1 : 0)
         }
       })
+      // relays (docs/nat.md): counters kept by the node, read at scrape time
+      // eslint-disable-next-line no-new
+      new Gauge({
+        name: 'shoal_relay_reservations',
+        help: 'relay slots this node holds (behind NAT), and slots NATed vaults hold on this vault\'s relay',
+        labelNames: ['side'],
+        registers: [registry],
+        collect () {
+          const { reservations, server } = node.relay
+          this.set({ side: 'held' }, reservations.length)
+          this.set({ side: 'served' }, server?.reservations ?? 0)
+        }
+      })
+      // eslint-disable-next-line no-new
+      new Gauge({
+        name: 'shoal_relayed_connections',
+        help: 'this node\'s connections through a relay, open now',
+        registers: [registry],
+        collect () { this.set(node.relay.relayedConnections) }
+      })
+      // eslint-disable-next-line no-new
+      new Counter({
+        name: 'shoal_relay_circuits_total',
+        help: 'relayed connections set up through this vault\'s relay since start',
+        registers: [registry],
+        collect () { this.reset(); this.inc(node.relay.server?.circuits ?? 0) }
+      })
+      // eslint-disable-next-line no-new
+      new Counter({
+        name: 'shoal_relay_bytes_total',
+        help: 'bytes relayed through this vault\'s relay since start, both ways',
+        registers: [registry],
+        collect () { this.reset(); this.inc(node.relay.server?.bytes ?? 0) }
+      })
+      // eslint-disable-next-line no-new
+      new Counter({
+        name: 'shoal_chunk_requests_refused_relayed_total',
+        help: 'chunk requests this node did not send because the peer was reachable through a relay only',
+        registers: [registry],
+        collect () { this.reset(); this.inc(node.relay.refusedChunkRequests) }
+      })
+      // eslint-disable-next-line no-new
+      new Counter({
+        name: 'shoal_hole_punches_total',
+        help: 'hole punches this node began (tried), that gave a direct connection (succeeded) or did not (failed), and that it answered for a peer (answered)',
+        labelNames: ['result'],
+        registers: [registry],
+        collect () {
+          this.reset()
+          const punches = node.relay.punches
+          for (const result of ['tried', 'succeeded', 'failed', 'answered'] as const) this.inc({ result }, punches[result])
+        }
+      })
     }
   }
 }

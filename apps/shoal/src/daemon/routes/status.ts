@@ -21,6 +21,8 @@ async function getStatus (context: ApiContext, { res }: ApiRequest): Promise<voi
     routingTable: node.routingTableSize,
     // whether peers can dial this node, as their dial-backs say (docs/nat.md)
     reachability: node.reachability,
+    // relay slots held, relayed connections, and this vault's own relay (docs/nat.md)
+    relay: node.relay,
     // diskFree: what the vault's disk can still take, less the store's reserve for its index
     store: { chunks: stats?.chunks ?? 0, bytes: stats?.bytes ?? 0, space: stats?.space ?? 0, diskFree: stats?.diskFree ?? null },
     // null: no repair loop (a client, or a vault run without one)
