@@ -112,9 +112,16 @@ run('each vault reports the reachability it has: public on the public bridge, be
   assert.is(reach.state, 'public', JSON.stringify(reach))
   assert.equal(reach.addresses, [wan])
   assert.match(vaults[index].log(), /UPnP: the router forwards a port to this node/)
-  // announced: peers learn the forwarded address, not only the LAN one
-  const status = JSON.parse(await shoalIn(vaults[index], ['status', '--json'])) as { addresses: string[] }
-  assert.ok(status.addresses.some(a => a.startsWith(`${wan}/p2p/`)), status.addresses.join(' '))
+  // announced: peers learn the forwarded address, not only the LAN one, once two peers
+  // have reached it there (one peer's word alone is not taken)
+  const announced = async (): Promise<string[]> => (JSON.parse(await shoalIn(vaults[index], ['status', '--json'])) as { addresses: string[] }).addresses
+  const deadline = Date.now() + 90_000
+  let addresses = await announced()
+  while (!addresses.some(a => a.startsWith(`${wan}/p2p/`)) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+    addresses = await announced()
+  }
+  assert.ok(addresses.some(a => a.startsWith(`${wan}/p2p/`)), addresses.join(' '))
 })
 
 test.run()
