@@ -239,7 +239,7 @@ test('an upload whose client goes away is aborted (counted as such) and the node
 test('status, peers and metrics', async () => {
   const a = net.nodes[0]
   const status = await (await call(a, '/v1/status')).json() as Record<string, unknown> & { store: Record<string, number> }
-  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'reachability', 'store', 'repair', 'ledger', 'uptimeSeconds', 'version'])
+  assert.equal(Object.keys(status), ['peerId', 'addresses', 'api', 'peers', 'routingTable', 'reachability', 'relay', 'store', 'repair', 'ledger', 'uptimeSeconds', 'version'])
   // on loopback no peer has a public address to dial back: nobody can say (test/nat-reachability.test.ts has the rest)
   assert.is((status.reachability as { state: string }).state, 'unknown')
   // the repair loop's counters, and an account per peer that node A placed chunks on

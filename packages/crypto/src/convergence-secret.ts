@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { DIGEST_BYTES } from './constants.js'
 import { InvalidConvergenceSecretError } from './errors.js'
 import { sha256 } from './hash.js'
-import { refuseExposedSecret } from './secret-file.js'
+import { readSecretFile } from './secret-file.js'
 
 export type ConvergenceMode = 'user' | 'shared'
 
@@ -70,22 +70,11 @@ export async function resolveConvergenceSecret (mode: ConvergenceMode, dir: stri
 }
 
 async function readSecret (path: string): Promise<Uint8Array | undefined> {
-  let handle
-  try {
-    handle = await open(path, 'r')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
-  let content: Buffer
-  try {
-    await refuseExposedSecret(handle, path)
-    const { size } = await handle.stat()
-    if (size > MAX_FILE_BYTES) throw new InvalidConvergenceSecretError(path, `${size} bytes, expected 64 hex digits and a newline`)
-    content = await handle.readFile()
-  } finally {
-    await handle.close()
-  }
+  const content = await readSecretFile(path, {
+    maxBytes: MAX_FILE_BYTES,
+    tooLarge: size => new InvalidConvergenceSecretError(path, `${size} bytes, expected 64 hex digits and a newline`)
+  })
+  if (content === undefined) return undefined
   const match = FILE_FORMAT.exec(content.toString('latin1'))
   if (match === null) {
     const reason = content.byteLength === 0

@@ -26,9 +26,10 @@ export async function refuseExposedSecret (handle: FileHandle, path: string): Pr
 
 /**
  * The bytes of the secret file at `path`, or undefined when there is none; refused
- * (ExposedSecretFileError) when others may read it.
+ * (ExposedSecretFileError) when others may read it, and with `tooLarge(size)` when it is
+ * over `maxBytes` (nothing is read).
  */
-export async function readSecretFile (path: string): Promise<Buffer | undefined> {
+export async function readSecretFile (path: string, limit?: { maxBytes: number, tooLarge: (size: number) => Error }): Promise<Buffer | undefined> {
   let handle
   try {
     handle = await open(path, 'r')
@@ -38,6 +39,10 @@ export async function readSecretFile (path: string): Promise<Buffer | undefined>
   }
   try {
     await refuseExposedSecret(handle, path)
+    if (limit !== undefined) {
+      const { size } = await handle.stat()
+      if (size > limit.maxBytes) throw limit.tooLarge(size)
+    }
     return await handle.readFile()
   } finally {
     await handle.close()

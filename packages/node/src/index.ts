@@ -34,7 +34,7 @@ import { keepJoined, REJOIN_INTERVAL_MS } from './rejoin.js'
 import { createRepairer, type Repairer, type RepairOptions } from './repair/repairer.js'
 import { systemClock, systemRandom } from '@shoal/runtime'
 import { startReachability, type ReachabilityOptions, type ReachabilityService } from './reachability-service.js'
-import { judgeReachability, NO_NAT_MAPPING, type NatMapping, type ReachabilityReport } from './reachability.js'
+import { dhtModeFor, judgeReachability, NO_NAT_MAPPING, type NatMapping, type ReachabilityReport } from './reachability.js'
 import { startUpnp, type UpnpMapper } from './reachability-upnp.js'
 import { controlRelayServer, relayServer, type RelayServerControl, type RelayServerStats } from './relay-server.js'
 import { createRelayClient } from './relay-client.js'
@@ -371,7 +371,7 @@ class Node implements ShoalNode {
     const apply = async (report: ReachabilityReport): Promise<void> => {
       await server.serve(report.state === 'public' || (report.state === 'unknown' && reachability.publicAddress()))
       await relays.reserve(reachability.behindNat())
-      const mode = report.state === 'unreachable' || report.state === 'relayed' ? 'client' : 'server'
+      const mode = dhtModeFor(report.state)
       if (node.services.dht.getMode() !== mode) {
         await node.services.dht.setMode(mode)
         this.logger.info({ mode }, `DHT: ${mode} mode (${report.label})`)

@@ -16,6 +16,16 @@ import { isPrivateIp } from '@libp2p/utils'
  */
 export type Reachability = 'public' | 'hole-punching' | 'relayed' | 'unreachable' | 'unknown'
 
+/**
+ * Placement by reachability: a vault peers can reach directly, or by a hole punch, is a
+ * DHT server, so lookups list it and uploads choose it as a holder; one reachable through
+ * relays only, or not at all, is a DHT client and never a holder (relay limits are for
+ * setting connections up, not for chunks). `unknown` (e.g. a loopback testnet) serves.
+ */
+export function dhtModeFor (state: Reachability): 'client' | 'server' {
+  return state === 'relayed' || state === 'unreachable' ? 'client' : 'server'
+}
+
 export const REACHABILITY_STATES: readonly Reachability[] = ['public', 'hole-punching', 'relayed', 'unreachable', 'unknown']
 
 export const REACHABILITY_LABELS: Record<Reachability, string> = {
@@ -126,7 +136,9 @@ const NO_NAT_VIEW: NatView = { privateOnly: false, ports: [], relays: [], nat: N
 export function judgeReachability (answers: DialBackAnswer[], now: number, maxAgeMs: number, view: NatView = NO_NAT_VIEW): ReachabilityReport {
   const { report: dialBack, tried } = judgeDialBacks(answers, now, maxAgeMs)
   const extra = { relays: view.relays, nat: view.nat }
-  if (dialBack.state === 'public' || (dialBack.state === 'unknown' && !view.privateOnly)) return { ...dialBack, ...extra }
+  // no answer and no relay slot: a LAN, a Docker network or a lab on private addresses, where
+  // peers may well dial each other; only a peer's failed dial-back or a slot says NAT
+  if (dialBack.state === 'public' || (dialBack.state === 'unknown' && (!view.privateOnly || view.relays.length === 0))) return { ...dialBack, ...extra }
   if (dialBack.state === 'unreachable' && view.relays.length === 0) return { ...dialBack, ...extra }
   // behind NAT: where peers failed, or (no answer yet) that it listens on private addresses
   const where = tried.length > 0 ? `peers could not dial this node at ${tried.join(', ')}` : 'this node listens on private addresses only'

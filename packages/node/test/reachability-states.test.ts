@@ -2,7 +2,7 @@
 // answers, relay slots and the ports peers observe add up to, and what each tells the user.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { judgePortMapping, judgeReachability, NO_NAT_MAPPING, type DialBackAnswer, type NatMapping, type NatView, type PortObservation } from '../src/reachability.js'
+import { dhtModeFor, judgePortMapping, judgeReachability, NO_NAT_MAPPING, REACHABILITY_STATES, type DialBackAnswer, type NatMapping, type NatView, type PortObservation } from '../src/reachability.js'
 
 const HOUR = 3_600_000
 const NOW = 10 * HOUR
@@ -41,10 +41,12 @@ test('NAT behaviour not yet observed: relayed (hole punching is not assumed)', (
 
 test('behind NAT without a relay slot: unreachable, whatever the router does with ports', () => {
   assert.is(judgeReachability([failed('a'), failed('b')], NOW, HOUR, view({ relays: [], nat: keeps })).state, 'unreachable')
-  // no dial-back yet, private addresses only: unreachable too, and the hint names the listen port
-  const early = judgeReachability([], NOW, HOUR, view({ relays: [], nat: keeps }))
-  assert.is(early.state, 'unreachable')
-  assert.match(early.hint, /private addresses only.*forward TCP port 4001/)
+})
+
+test('private addresses only, no dial-back answer and no relay slot: unknown, not unreachable (a LAN, a Docker network: its vaults dial each other and must stay DHT servers)', () => {
+  const lan = judgeReachability([], NOW, HOUR, view({ relays: [], nat: keeps }))
+  assert.is(lan.state, 'unknown')
+  assert.is(dhtModeFor(lan.state), 'server')
 })
 
 test('private addresses only and a relay slot, before any dial-back: behind NAT all the same', () => {
@@ -80,6 +82,12 @@ test('the public IP is the one most observers on a public address saw; private o
   const nat = judgePortMapping([saw('a', 1, 1, 0, '198.18.1.1'), saw('b', 2, 2, 0, '198.18.1.1'), saw('c', 3, 3, 0, '198.18.1.9'), saw('d', 4, 4, 0, '198.19.0.10')], NOW, HOUR, LAB)
   assert.is(nat.publicIp, '198.18.1.1')
   assert.is(judgePortMapping([saw('d', 4, 4, 0, '198.19.0.10')], NOW, HOUR, LAB).publicIp, null)
+})
+
+test('placement by reachability: public and hole-punchable vaults are DHT servers (holders); relayed-only and unreachable ones clients (never holders)', () => {
+  assert.equal(REACHABILITY_STATES.map(state => [state, dhtModeFor(state)]), [
+    ['public', 'server'], ['hole-punching', 'server'], ['relayed', 'client'], ['unreachable', 'client'], ['unknown', 'server']
+  ])
 })
 
 test.run()
