@@ -9,23 +9,20 @@
 // libp2p counts as private: every node is told it is public with --public-ranges.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createNatLab, firstJsonLine, natLabUnavailable, nodeArgs, shoalBin, type Home, type LabHost, type NatLab, type NodeStarted } from '@shoal/cli'
+import { createNatLab, natLabUnavailable, shoalBin, type Home, type LabHost, type NatLab } from '@shoal/cli'
 import { RELAY_LIMITS, RELAY_SLOTS } from '@shoal/node'
-import { statusOf as labStatusOf } from './helpers/nat-vaults.js'
+import { VAULT_PORT, runIn, startLabVault, statusOf as labStatusOf, stopLabVault, type LabVault } from './helpers/nat-vaults.js'
 
-const PUBLIC_RANGE = '198.18.0.0/16'
-const PORT = 4001
 // generous: the machines that run it are shared and loaded
 const SETTLE_MS = 150_000
 
 const unavailable = await natLabUnavailable()
 if (unavailable !== null) console.log(`  NAT relay test skipped: ${unavailable}`)
 
-interface Vault { name: string, host: LabHost, home?: Home, dataDir: string, child: ChildProcess, started: NodeStarted, log: () => string }
+type Vault = LabVault
 interface ServerStats { serving: boolean, reservations: number, circuits: number, bytes: number, maxCircuitBytes: number }
 interface Status {
   peerId: string
@@ -41,40 +38,9 @@ let work = ''
 let bootstrap = ''
 const vaults: Vault[] = []
 
-async function startVault (name: string, host: LabHost, home?: Home): Promise<Vault> {
-  const dir = await mkdtemp(join(work, `${name}-`))
-  const args = nodeArgs({ dataDir: dir, space: '256MiB', host: host.address, port: PORT, bootstrap: bootstrap !== '' ? bootstrap : undefined, extra: ['--public-ranges', PUBLIC_RANGE, '--no-upnp'] })
-  const [command, ...argv] = lab.command(host, [process.execPath, shoalBin, ...args])
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stderr?.on('data', d => { log += d })
-  const started = await firstJsonLine<NodeStarted>(child, { what: `vault ${name}`, timeoutMs: 30_000, stderr: () => log })
-  return { name, host, home, dataDir: dir, child, started, log: () => log }
-}
+const startVault = async (name: string, host: LabHost, home?: Home): Promise<LabVault> =>
+  await startLabVault(lab, { name, host, home, work, bootstrap: bootstrap !== '' ? bootstrap : undefined, flags: ['--no-upnp'] })
 
-async function stopVault (vault: Vault): Promise<void> {
-  // a child killed by a signal has no exit code, only a signal code: waiting for its exit again would hang
-  if (vault.child.exitCode !== null || vault.child.signalCode !== null) return
-  const exited = new Promise(resolve => vault.child.once('exit', resolve))
-  vault.child.kill('SIGKILL')
-  await exited
-}
-
-/** `argv` run in `host`'s namespace; stdout. */
-async function runIn (host: LabHost, argv: string[], what: string, timeoutMs = 60_000): Promise<string> {
-  const [command, ...rest] = lab.command(host, argv)
-  return await new Promise((resolve, reject) => {
-    const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    let out = ''
-    let err = ''
-    child.stdout.on('data', d => { out += d })
-    child.stderr.on('data', d => { err += d })
-    child.on('close', code => { clearTimeout(timer); code === 0 ? resolve(out) : reject(new Error(`${what}: ${err.trim()}`)) })
-  })
-}
-
-// a bare fetch in the vault's namespace: a `shoal status` per poll costs a loaded machine too much
 const statusOf = async (vault: Vault): Promise<Status> => await labStatusOf<Status>(lab, vault)
 
 /** Each vault's status once `done` says so (or the last seen, after SETTLE_MS). */
@@ -132,7 +98,7 @@ async function dialFrom (host: LabHost, targets: string[]): Promise<Dialled[]> {
   const script = join(work, 'dialler.mjs')
   await writeFile(script, DIALLER)
   const urls = ['@shoal/node', '@multiformats/multiaddr', 'multiformats/cid', 'multiformats/hashes/sha2', '@libp2p/peer-id'].map(m => import.meta.resolve(m))
-  const out = await runIn(host, [process.execPath, script, ...urls, await mkdtemp(join(work, 'dialler-')), `/ip4/${host.address}/tcp/0`, bootstrap, ...targets], 'the dialler', 120_000)
+  const out = await runIn(lab, host, [process.execPath, script, ...urls, await mkdtemp(join(work, 'dialler-')), `/ip4/${host.address}/tcp/0`, bootstrap, ...targets], 'the dialler', { timeoutMs: 120_000 })
   return out.trim().split('\n').map(line => JSON.parse(line) as Dialled)
 }
 
@@ -156,7 +122,7 @@ test.before(async () => {
   }
 })
 test.after(async () => {
-  for (const vault of vaults) await stopVault(vault)
+  for (const vault of vaults) await stopLabVault(vault)
   await lab?.destroy()
   if (work !== '') await rm(work, { recursive: true, force: true })
 })
@@ -179,7 +145,7 @@ run('behind NAT: hole punching where the router keeps ports, relayed only where 
     // a slot on each public vault, announced
     assert.is(relay.reservations.length, RELAY_SLOTS, `${vault.name}: ${JSON.stringify(relay)}`)
     for (const publicVault of vaults.filter(v => v.home === undefined)) {
-      const prefix = `/ip4/${publicVault.host.address}/tcp/${PORT}/p2p/${publicVault.started.peerId}/p2p-circuit`
+      const prefix = `/ip4/${publicVault.host.address}/tcp/${VAULT_PORT}/p2p/${publicVault.started.peerId}/p2p-circuit`
       assert.ok(addresses.some(a => a.startsWith(prefix)), `${vault.name} announces ${prefix}: ${addresses.join(' ')}`)
     }
   }
@@ -192,7 +158,7 @@ run('behind NAT: hole punching where the router keeps ports, relayed only where 
   }
   // said in the text of `shoal status` and the log
   const symmetric = natted.find(v => v.home?.kind === 'symmetric')!
-  const text = await runIn(symmetric.host, [process.execPath, shoalBin, 'status', '--data', symmetric.dataDir], 'shoal status')
+  const text = await runIn(lab, symmetric.host, [process.execPath, shoalBin, 'status', '--data', symmetric.dataDir], 'shoal status')
   assert.match(text, /^reach {3}behind NAT, relayed only: /m)
   assert.match(text, /^relay {3}slot at \/ip4\/198\.18\.0\.\d+\/tcp\/4001\/p2p\/\w+\/p2p-circuit/m)
   assert.match(symmetric.log(), /reachability: behind NAT, relayed only/)
