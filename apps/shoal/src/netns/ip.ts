@@ -44,3 +44,21 @@ export async function netnsUnavailable (): Promise<string | null> {
   }
   return null
 }
+
+/** The network namespaces named by `name` (its first group: the pid of the run that made them) whose run is gone. */
+export async function staleNamespaces (name: RegExp): Promise<string[]> {
+  const names = (await ip(['netns', 'list'])).split('\n').map(line => line.split(' ')[0]).filter(n => n !== '')
+  return names.filter(n => {
+    const pid = Number(name.exec(n)?.[1])
+    return Number.isInteger(pid) && !alive(pid)
+  })
+}
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

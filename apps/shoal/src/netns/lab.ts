@@ -4,7 +4,7 @@
 // addresses are in 198.18.0.0/15 (reserved for benchmarking), and there is no default
 // route, so no packet can leave. A cut moves groups of nodes onto bridges of their own;
 // heal puts them all back on one.
-import { ip } from './ip.js'
+import { ip, staleNamespaces } from './ip.js'
 
 /** Every namespace of a lab is named `shoalnet<pid>x<n>-…`: a crashed run's are found by its dead pid. */
 const PREFIX = 'shoalnet'
@@ -102,20 +102,7 @@ export async function createNetnsLab (): Promise<NetnsLab> {
 
 /** Removes the namespaces of labs whose process is gone (a run that crashed or was killed); their names. */
 export async function removeStaleLabs (): Promise<string[]> {
-  const names = (await ip(['netns', 'list'])).split('\n').map(line => line.split(' ')[0]).filter(n => n !== '')
-  const stale = names.filter(n => {
-    const pid = Number(NAME.exec(n)?.[1])
-    return Number.isInteger(pid) && !alive(pid)
-  })
+  const stale = await staleNamespaces(NAME)
   for (const n of stale) await ip(['netns', 'del', n]).catch(() => {})
   return stale
-}
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ip, netnsUnavailable } from './ip.js'
+import { ip, netnsUnavailable, staleNamespaces } from './ip.js'
 import { LAN_IF, WAN_IF, miniupnpdConfig, routerRuleset, type RouterKind } from './nat-rules.js'
 import { STUN_PORT, STUN_SCRIPT } from './nat-stun.js'
 
@@ -247,23 +247,10 @@ async function removeNamespace (ns: string): Promise<void> {
 
 /** Removes the namespaces (and processes in them) of NAT labs whose process is gone; their names. */
 export async function removeStaleNatLabs (): Promise<string[]> {
-  const names = (await ip(['netns', 'list'])).split('\n').map(line => line.split(' ')[0]).filter(n => n !== '')
-  const stale = names.filter(n => {
-    const pid = Number(NAME.exec(n)?.[1])
-    return Number.isInteger(pid) && !alive(pid)
-  })
+  const stale = await staleNamespaces(NAME)
   for (const n of stale) await removeNamespace(n)
   for (const pid of new Set(stale.map(n => NAME.exec(n)?.[0].replace(/-$/, '')))) {
     if (pid !== undefined) await rm(join(tmpdir(), pid), { recursive: true, force: true })
   }
   return stale
-}
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
